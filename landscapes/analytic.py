@@ -1,0 +1,251 @@
+"""The built-in loss surfaces and their registry.
+
+Each surface is one function ``f(x, y) -> (loss, dloss/dx, dloss/dy)`` over
+arrays of any broadcastable shape, with the gradient derived by hand, and one
+``fused(...)`` entry in ``REGISTRY``. Adding a surface means adding both.
+
+The registry is in teaching order: a bowl, saddles, ravines and curved
+valleys, surfaces with many minima, and a plateau. The UI's dropdown follows
+it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .base import Landscape, fused
+
+_TAU = 2.0 * math.pi
+
+
+def _bowl(x, y):
+    """Round quadratic bowl: f = x² + y², ∇f = (2x, 2y)."""
+    return x**2 + y**2, 2.0 * x, 2.0 * y
+
+
+def _saddle(x, y):
+    """Hyperbolic paraboloid: f = x² − y², ∇f = (2x, −2y)."""
+    return x**2 - y**2, 2.0 * x, -2.0 * y
+
+
+def _monkey_saddle(x, y):
+    """Monkey saddle: f = x³ − 3xy², ∇f = (3x² − 3y², −6xy).
+
+    Gradient and Hessian both vanish at the origin.
+    """
+    return x**3 - 3.0 * x * y**2, 3.0 * (x**2 - y**2), -6.0 * x * y
+
+
+# The ravine's axes: u along the valley floor, v across it, rotated so that
+# neither is a coordinate axis (per-coordinate methods cannot line up with it).
+_RAVINE_ANGLE = math.radians(30.0)
+_RAVINE_COS, _RAVINE_SIN = math.cos(_RAVINE_ANGLE), math.sin(_RAVINE_ANGLE)
+_RAVINE_STEEPNESS = 50.0
+
+
+def _ill_conditioned(x, y):
+    """Rotated quadratic with condition number κ = 50.
+
+    u = x cos θ + y sin θ,  v = −x sin θ + y cos θ,  θ = 30°
+    f = ½ (u² + κ v²)
+    ∇f = (u cos θ − κ v sin θ, u sin θ + κ v cos θ)
+    """
+    c, s, k = _RAVINE_COS, _RAVINE_SIN, _RAVINE_STEEPNESS
+    u = c * x + s * y
+    v = -s * x + c * y
+    return 0.5 * (u**2 + k * v**2), c * u - k * s * v, s * u + k * c * v
+
+
+def _rosenbrock(x, y):
+    """Rosenbrock's banana: f = (1 − x)² + 100 (y − x²)².
+
+    ∇f = (−2 (1 − x) − 400 x (y − x²), 200 (y − x²))
+    """
+    a = y - x**2
+    return (1.0 - x) ** 2 + 100.0 * a**2, -2.0 * (1.0 - x) - 400.0 * x * a, 200.0 * a
+
+
+def _beale(x, y):
+    """Beale's function: f = Σₖ rₖ², rₖ = cₖ − x + x yᵏ, c = (1.5, 2.25, 2.625).
+
+    ∇f = (Σₖ 2 rₖ (yᵏ − 1), Σₖ 2 rₖ k x yᵏ⁻¹)
+    """
+    y2 = y * y
+    y3 = y2 * y
+    r1 = 1.5 - x + x * y
+    r2 = 2.25 - x + x * y2
+    r3 = 2.625 - x + x * y3
+    loss = r1**2 + r2**2 + r3**2
+    gx = 2.0 * (r1 * (y - 1.0) + r2 * (y2 - 1.0) + r3 * (y3 - 1.0))
+    gy = 2.0 * x * (r1 + 2.0 * r2 * y + 3.0 * r3 * y2)
+    return loss, gx, gy
+
+
+def _two_minima(x, y):
+    """Tilted double well: f = x⁴ − 0.4x³ − 2x² + 1.2x + y².
+
+    ∂f/∂x = 4 (x² − 1)(x − 0.3): a deep valley at x = −1 (f = −1.8), a
+    shallow one at x = 1 (f = −0.2), and a ridge between them at x = 0.3.
+    ∂f/∂y = 2y.
+    """
+    loss = x**4 - 0.4 * x**3 - 2.0 * x**2 + 1.2 * x + y**2
+    return loss, 4.0 * (x**2 - 1.0) * (x - 0.3), 2.0 * y
+
+
+def _himmelblau(x, y):
+    """Himmelblau's function: f = a² + b², a = x² + y − 11, b = x + y² − 7.
+
+    ∇f = (4xa + 2b, 2a + 4yb)
+    """
+    a = x**2 + y - 11.0
+    b = x + y**2 - 7.0
+    return a**2 + b**2, 4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b
+
+
+def _six_hump_camel(x, y):
+    """Six-hump camel: f = (4 − 2.1x² + x⁴/3) x² + xy + (4y² − 4) y².
+
+    ∇f = (8x − 8.4x³ + 2x⁵ + y, x − 8y + 16y³)
+    """
+    x2, y2 = x * x, y * y
+    loss = (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (4.0 * y2 - 4.0) * y2
+    gx = x * (8.0 - 8.4 * x2 + 2.0 * x2 * x2) + y
+    gy = x + y * (16.0 * y2 - 8.0)
+    return loss, gx, gy
+
+
+def _styblinski_tang(x, y):
+    """Styblinski–Tang: f = ½ Σ (t⁴ − 16t² + 5t) over t ∈ {x, y}.
+
+    ∂f/∂t = 2t³ − 16t + 2.5, so each coordinate has a deep minimum near −2.90
+    and a shallower one near 2.75: four minima in two dimensions.
+    """
+    def term(t):
+        return 0.5 * (t**4 - 16.0 * t**2 + 5.0 * t), 2.0 * t**3 - 16.0 * t + 2.5
+
+    fx, gx = term(x)
+    fy, gy = term(y)
+    return fx + fy, gx, gy
+
+
+def _goldstein_price(x, y):
+    """Goldstein–Price: f = A·C.
+
+    A = 1 + a² B,   a = x + y + 1,   B = 19 − 14x + 3x² − 14y + 6xy + 3y²
+    C = 30 + c² D,  c = 2x − 3y,     D = 18 − 32x + 12x² + 48y − 36xy + 27y²
+    ∂A/∂x = ∂A/∂y = 2aB + a² (6x + 6y − 14)
+    ∂C/∂x = 4cD + c² (24x − 36y − 32),  ∂C/∂y = −6cD + c² (54y − 36x + 48)
+    ∇f = (A_x C + A C_x, A_y C + A C_y)
+    """
+    a = x + y + 1.0
+    b = 19.0 - 14.0 * x + 3.0 * x**2 - 14.0 * y + 6.0 * x * y + 3.0 * y**2
+    c = 2.0 * x - 3.0 * y
+    d = 18.0 - 32.0 * x + 12.0 * x**2 + 48.0 * y - 36.0 * x * y + 27.0 * y**2
+    big_a = 1.0 + a**2 * b
+    big_c = 30.0 + c**2 * d
+    da = 2.0 * a * b + a**2 * (6.0 * x + 6.0 * y - 14.0)
+    dc_dx = 4.0 * c * d + c**2 * (24.0 * x - 36.0 * y - 32.0)
+    dc_dy = -6.0 * c * d + c**2 * (54.0 * y - 36.0 * x + 48.0)
+    return big_a * big_c, da * big_c + big_a * dc_dx, da * big_c + big_a * dc_dy
+
+
+def _rastrigin(x, y):
+    """Rastrigin: f = 20 + Σ (t² − 10 cos 2πt), ∂f/∂t = 2t + 20π sin 2πt."""
+    loss = 20.0 + x**2 + y**2 - 10.0 * (np.cos(_TAU * x) + np.cos(_TAU * y))
+    return loss, 2.0 * x + 10.0 * _TAU * np.sin(_TAU * x), 2.0 * y + 10.0 * _TAU * np.sin(_TAU * y)
+
+
+def _ackley(x, y):
+    """Ackley: f = −20 exp(−0.2 r) − exp(½ Σ cos 2πt) + e + 20, r = √(½(x² + y²)).
+
+    ∂f/∂t = 2t exp(−0.2 r) / r + π sin(2πt) exp(½ Σ cos 2πt)
+
+    The first term has no limit at r = 0 (the funnel's tip is a cone); we take
+    it as 0 there, the subgradient of least norm.
+    """
+    r = np.hypot(x, y) * math.sqrt(0.5)  # hypot: no underflow to r = 0 for tiny x, y
+    funnel = np.exp(-0.2 * r)
+    ripple = np.exp(0.5 * (np.cos(_TAU * x) + np.cos(_TAU * y)))
+    # t / r is bounded and t = 0 wherever r = 0, so dividing by 1 there gives 0
+    # without a 0/0 (and without its RuntimeWarning).
+    cone = 2.0 * funnel / np.where(r > 0.0, r, 1.0)
+    loss = -20.0 * funnel - ripple + math.e + 20.0
+    gx = cone * x + math.pi * np.sin(_TAU * x) * ripple
+    gy = cone * y + math.pi * np.sin(_TAU * y) * ripple
+    return loss, gx, gy
+
+
+def _plateau(x, y):
+    """Gaussian well in a flat plain: f = 1 − exp(−(x² + y²)/2), ∇f = (x, y) exp(−(x² + y²)/2).
+
+    At radius 4 the gradient is ~10⁻³; at radius 5, ~10⁻⁵.
+    """
+    well = np.exp(-0.5 * (x**2 + y**2))
+    return 1.0 - well, x * well, y * well
+
+
+# Minima to 16 digits, from Newton's method in 30-digit arithmetic.
+_HIMMELBLAU_MINIMA = [
+    (3.0, 2.0),
+    (-2.8051180869527449, 3.1313125182505730),
+    (-3.7793102533777469, -3.2831859912861694),
+    (3.5844283403304917, -1.8481265269644036),
+]
+_CAMEL_MINIMA = [  # global (f ≈ −1.0316), then f ≈ −0.2155, then f ≈ 2.1043
+    (0.089842013100318062, -0.71265640302073963),
+    (-0.089842013100318062, 0.71265640302073963),
+    (1.7036067149699808, -0.79608356867262512),
+    (-1.7036067149699808, 0.79608356867262512),
+    (1.6071047529201972, 0.56865145488413137),
+    (-1.6071047529201972, -0.56865145488413137),
+]
+_ST_DEEP, _ST_SHALLOW = -2.9035340277711771, 2.7468027709908370  # roots of 2t³ − 16t + 2.5
+_STYBLINSKI_TANG_MINIMA = [
+    (_ST_DEEP, _ST_DEEP),
+    (_ST_DEEP, _ST_SHALLOW),
+    (_ST_SHALLOW, _ST_DEEP),
+    (_ST_SHALLOW, _ST_SHALLOW),
+]
+
+REGISTRY: dict[str, Landscape] = {landscape.name: landscape for landscape in (
+    fused("bowl", _bowl, title="Bowl", bounds=((-2, 2), (-2, 2)), minima=[(0, 0)], start=(-1.5, 1.2),
+          description="A round bowl: every optimizer walks straight downhill; too large a step overshoots."),
+    fused("saddle", _saddle, title="Saddle", bounds=((-2, 2), (-2, 2)), start=(-1.8, 0.02),
+          description="A saddle point: plain descent slides in and lingers; momentum escapes downhill sooner."),
+    fused("monkey_saddle", _monkey_saddle, title="Monkey saddle", bounds=((-1.5, 1.5), (-1.5, 1.5)),
+          start=(1.2, 0.05),
+          description="A flat three-way saddle: gradient and curvature both vanish, so descent crawls past it."),
+    fused("ill_conditioned", _ill_conditioned, title="Rotated ravine (κ = 50)", bounds=((-2, 2), (-2, 2)),
+          minima=[(0, 0)], start=(-1.8, -0.6),
+          description="A narrow rotated valley: GD zig-zags across it, momentum smooths it, Adam's per-axis steps can't align."),
+    fused("rosenbrock", _rosenbrock, title="Rosenbrock", bounds=((-2, 2), (-1, 3)), minima=[(1, 1)],
+          start=(-1.5, 2.0), log_scale=True,
+          description="A curved narrow valley: momentum helps, plain GD crawls along the floor."),
+    fused("beale", _beale, title="Beale", bounds=((-4.5, 4.5), (-4.5, 4.5)), minima=[(3, 0.5)],
+          start=(0.7, 1.4), log_scale=True,
+          description="Flat basins beside steep walls: one step size cannot suit both, adaptive methods cope."),
+    fused("two_minima", _two_minima, title="Two valleys", bounds=((-2, 2), (-1.5, 1.5)),
+          minima=[(-1, 0), (1, 0)], start=(1.8, 1.2),
+          description="A shallow valley and a deep one: the start and momentum decide where you settle."),
+    fused("himmelblau", _himmelblau, title="Himmelblau", bounds=((-5, 5), (-5, 5)), minima=_HIMMELBLAU_MINIMA,
+          start=(-0.3, -0.9),
+          description="Four equally good minima: a small change of start or optimizer picks a different one."),
+    fused("six_hump_camel", _six_hump_camel, title="Six-hump camel", bounds=((-2, 2), (-1, 1)),
+          minima=_CAMEL_MINIMA, start=(-1.9, -0.2),
+          description="Six minima of three depths: plain descent stops in the nearest, not the deepest."),
+    fused("styblinski_tang", _styblinski_tang, title="Styblinski–Tang", bounds=((-5, 5), (-5, 5)),
+          minima=_STYBLINSKI_TANG_MINIMA, start=(4.5, 4.5),
+          description="Four minima of unequal depth: descent from the corner finds the shallowest one."),
+    fused("goldstein_price", _goldstein_price, title="Goldstein–Price", bounds=((-2, 2), (-2, 2)),
+          minima=[(0, -1), (-0.6, -0.4), (1.8, 0.2), (1.2, 0.8)], start=(1.5, 1.5), log_scale=True,
+          description="Local minima in valleys spanning six decades of loss: step size and start both matter."),
+    fused("rastrigin", _rastrigin, title="Rastrigin", bounds=((-5.12, 5.12), (-5.12, 5.12)), minima=[(0, 0)],
+          start=(3.3, -2.7),
+          description="An egg crate of local minima: descent stops in the nearest dimple, far from the centre."),
+    fused("ackley", _ackley, title="Ackley", bounds=((-5, 5), (-5, 5)), minima=[(0, 0)], start=(3.2, -2.4),
+          description="A deep funnel under bumpy ripples: large or noisy steps see the funnel, small ones get stuck."),
+    fused("plateau", _plateau, title="Plateau", bounds=((-5, 5), (-5, 5)), minima=[(0, 0)], start=(3.5, 3.0),
+          description="A flat plain around one well: the gradient nearly vanishes, so GD stalls while Adam strides."),
+)}

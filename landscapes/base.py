@@ -1,0 +1,122 @@
+"""The Landscape record: a loss surface over two parameters, with its exact gradient."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Optional, Tuple
+
+import numpy as np
+
+Array = np.ndarray
+Bounds = Tuple[Tuple[float, float], Tuple[float, float]]
+
+
+def _as_points(P) -> Array:
+    P = np.asarray(P, dtype=np.float64)
+    if P.shape[-1:] != (2,):
+        raise ValueError(f"points must have shape (..., 2), got {P.shape}")
+    return P
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Landscape:
+    """A loss surface f(x, y) with an exact gradient.
+
+    ``loss(P)`` maps points of shape (..., 2) to (...); ``grad(P)`` maps them to
+    (..., 2). Both are vectorised: no Python loop over points.
+
+    Args:
+      name: registry key (kebab- or snake-case, no spaces).
+      loss: vectorised loss, (..., 2) -> (...).
+      grad: vectorised exact gradient, (..., 2) -> (..., 2).
+      bounds: ((xmin, xmax), (ymin, ymax)), the default view.
+      minima: (k, 2) known minima (k may be 0).
+      start: a start point that shows the surface's lesson; defaults to a
+        point a quarter of the way in from the lower-left corner of the view.
+      title: human-readable name; defaults to ``name``.
+      description: one line saying what the surface teaches.
+      value_and_grad: optional fused ``P -> (loss, grad)`` that shares work
+        between the two; the run loop calls it once per step. Defaults to
+        calling ``loss`` and ``grad``.
+      log_scale: whether views should colour the surface by log(loss - min)
+        (surfaces whose values span many decades, e.g. Rosenbrock).
+    """
+
+    name: str
+    loss: Callable[[Array], Array]
+    grad: Callable[[Array], Array]
+    bounds: Bounds = ((-2.0, 2.0), (-2.0, 2.0))
+    minima: Array = dataclasses.field(default_factory=lambda: np.zeros((0, 2)))
+    start: Optional[Tuple[float, float]] = None
+    title: str = ""
+    description: str = ""
+    value_and_grad: Optional[Callable[[Array], Tuple[Array, Array]]] = None
+    log_scale: bool = False
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError("a landscape needs a non-empty name")
+        if not callable(self.loss) or not callable(self.grad):
+            raise ValueError("loss and grad must be callables over points of shape (..., 2)")
+        try:
+            (x0, x1), (y0, y1) = self.bounds
+            bounds = ((float(x0), float(x1)), (float(y0), float(y1)))
+        except (TypeError, ValueError):
+            raise ValueError(f"bounds must be ((xmin, xmax), (ymin, ymax)), got {self.bounds!r}") from None
+        if not all(np.isfinite(bounds).ravel()) or not (bounds[0][0] < bounds[0][1] and bounds[1][0] < bounds[1][1]):
+            raise ValueError(f"bounds must be finite with min < max, got {self.bounds!r}")
+        minima = np.asarray(self.minima, dtype=np.float64).reshape(-1, 2)
+        minima.setflags(write=False)
+        if self.start is None:
+            start = (bounds[0][0] + 0.25 * (bounds[0][1] - bounds[0][0]),
+                     bounds[1][0] + 0.25 * (bounds[1][1] - bounds[1][0]))
+        else:
+            start = (float(self.start[0]), float(self.start[1]))
+        object.__setattr__(self, "bounds", bounds)
+        object.__setattr__(self, "minima", minima)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "title", self.title or self.name)
+        if self.value_and_grad is None:
+            loss, grad = self.loss, self.grad
+            object.__setattr__(self, "value_and_grad", lambda P: (loss(P), grad(P)))
+
+    def __repr__(self) -> str:
+        return f"Landscape(name={self.name!r}, bounds={self.bounds}, minima={self.minima.tolist()})"
+
+    def nearest_minimum_distance(self, P) -> Array:
+        """Distance from each point of P (..., 2) to the nearest known minimum (NaN if none known)."""
+        P = _as_points(P)
+        if len(self.minima) == 0:
+            return np.full(P.shape[:-1], np.nan)
+        d = np.linalg.norm(P[..., None, :] - self.minima, axis=-1)
+        return d.min(axis=-1)
+
+
+def fused(name: str, f: Callable[[Array, Array], Tuple[Array, Array, Array]], **fields) -> Landscape:
+    """Build a Landscape from one function ``f(x, y) -> (loss, dloss/dx, dloss/dy)``.
+
+    Writing the loss and its gradient in one place keeps them from drifting
+    apart, and lets them share subexpressions in the run loop. ``f`` may
+    return scalars for constant terms; they are broadcast to the points'
+    shape. Overflow and invalid operations (far out, where a run diverged)
+    give inf/nan without a RuntimeWarning.
+    """
+
+    def value_and_grad(P):
+        P = _as_points(P)
+        # A diverging run walks off to huge coordinates: let the loss become
+        # inf/nan quietly there, so the run loop can report the divergence.
+        with np.errstate(over="ignore", invalid="ignore"):
+            v, gx, gy = f(P[..., 0], P[..., 1])
+        # A constant term (d/dy of x**2 + 3*y is 3) comes back as a scalar.
+        shape = P.shape[:-1]
+        v, gx, gy = (np.broadcast_to(a, shape) for a in (v, gx, gy))
+        return v.copy()[()], np.stack((gx, gy), axis=-1)
+
+    return Landscape(
+        name=name,
+        loss=lambda P: value_and_grad(P)[0],
+        grad=lambda P: value_and_grad(P)[1],
+        value_and_grad=value_and_grad,
+        **fields,
+    )

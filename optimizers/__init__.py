@@ -1,0 +1,17 @@
+"""Gradscape's optimizer engine: torch.optim's update rules and schedules, vectorised in NumPy.
+
+    import landscapes, optimizers
+    opt = optimizers.get("adam", lr=0.01)
+    traj = optimizers.run(landscapes.get("rosenbrock"), opt, start=(-1.5, 2.0), steps=300)
+
+Nothing here imports dash or plotly: this is the notebook API as well as the app's engine.
+"""
+
+from .registry import Optimizer, OptimizerInfo, get, info, names
+from .runner import run
+from .schedules import Schedule, ScheduleState, schedule
+from .schedules import names as schedule_names
+from .trajectory import Trajectory
+
+__all__ = ["Optimizer", "OptimizerInfo", "Schedule", "ScheduleState", "Trajectory", "get", "info", "names",
+           "run", "schedule", "schedule_names"]

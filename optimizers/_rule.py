@@ -1,0 +1,95 @@
+"""What every update rule shares: the Rule pair, and torch's elementwise primitives.
+
+A rule is optax's pair of pure functions, ``init(params) -> state`` and
+``update(grads, state, params, lr, momentum) -> (new_params, state)``. Unlike
+optax, ``update`` returns the new point rather than the increment: torch
+applies weight decay and the step to the parameter in place, one rounding at a
+time, and returning the point keeps exactly those roundings.
+
+A hyperparameter arrives either as a Python scalar (the common case, and the
+fast one) or as an array that broadcasts against (n_runs, 2): per coordinate
+(parameter groups), per run (sweeps) or both. Boolean flags may be arrays
+too; ``select`` picks per element.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, NamedTuple, Optional, Tuple
+
+import numpy as np
+
+Array = np.ndarray
+
+
+class Rule(NamedTuple):
+    """An optimizer's update rule: ``init(params) -> state`` and
+    ``update(grads, state, params, lr, momentum=None) -> (new_params, state)``.
+
+    ``lr`` is the learning rate in effect for this step (the schedule's);
+    ``momentum`` overrides momentum or beta1 when a schedule cycles it
+    (OneCycleLR), and is None otherwise.
+    """
+
+    init: Callable[[Array], Any]
+    update: Callable[..., Tuple[Array, Any]]
+
+
+def is_scalar(v) -> bool:
+    return np.ndim(v) == 0
+
+
+def select(flag, if_true: Array, if_false: Array) -> Array:
+    """``if_true`` where ``flag``; a Python bool picks a whole branch at no cost."""
+    if flag is True:
+        return if_true
+    if flag is False:
+        return if_false
+    return np.where(flag, if_true, if_false)
+
+
+def any_true(flag) -> bool:
+    return bool(np.any(flag))
+
+
+def any_nonzero(v) -> bool:
+    return bool(np.any(np.asarray(v) != 0))
+
+
+def lerp(start: Array, end: Array, weight) -> Array:
+    """torch.lerp: ``start + w (end - start)`` for |w| < 0.5, else
+    ``end - (end - start)(1 - w)``: the branch torch takes, for its rounding."""
+    if is_scalar(weight):
+        if abs(weight) < 0.5:
+            return start + weight * (end - start)
+        return end - (end - start) * (1 - weight)
+    diff = end - start
+    return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+
+
+def apply_weight_decay(grads: Array, params: Array, weight_decay, maximize) -> Array:
+    """torch's first lines of every rule: negate for ``maximize``, then L2 decay
+    ``g + wd * p`` (skipped where wd is zero, as torch skips it)."""
+    if maximize is not False:
+        grads = select(maximize, -grads, grads)
+    if any_nonzero(weight_decay):
+        grads = grads + weight_decay * params
+    return grads
+
+
+def decay_or_l2(grads: Array, params: Array, lr, weight_decay, decoupled, maximize) -> Tuple[Array, Array]:
+    """Weight decay for the Adam family: decoupled (AdamW, ``p (1 - lr wd)``)
+    or L2 (``g + wd p``), per element when ``decoupled`` is an array."""
+    if maximize is not False:
+        grads = select(maximize, -grads, grads)
+    if not any_nonzero(weight_decay):
+        return grads, params
+    if decoupled is True:
+        return grads, params * (1 - lr * weight_decay)
+    if decoupled is False:
+        return grads + weight_decay * params, params
+    return (np.where(decoupled, grads, grads + weight_decay * params),
+            np.where(decoupled, params * (1 - lr * weight_decay), params))
+
+
+def momentum_or(override: Optional[Any], default):
+    return default if override is None else override

@@ -1,0 +1,1 @@
+"""One module per torch.optim class: its defaults, validation and update rule."""

@@ -1,0 +1,72 @@
+r"""RMSprop (torch.optim.RMSprop): divide by a running root-mean-square of the gradient.
+
+.. math::
+   g_t &= \nabla f(\theta_{t-1}) + \lambda \theta_{t-1} \\
+   v_t &= \alpha v_{t-1} + (1 - \alpha) g_t^2 \\
+   \bar g_t &= \alpha \bar g_{t-1} + (1 - \alpha) g_t \quad\text{(centered only)} \\
+   \delta_t &= \sqrt{v_t - \bar g_t^2} + \epsilon \quad\text{(centered)},\qquad \sqrt{v_t} + \epsilon \quad\text{(otherwise)} \\
+   b_t &= \mu b_{t-1} + g_t / \delta_t, \qquad \theta_t = \theta_{t-1} - \gamma b_t \quad (\mu > 0) \\
+   \theta_t &= \theta_{t-1} - \gamma g_t / \delta_t \quad (\mu = 0)
+
+Conventions (torch's): eps is added outside the square root; no bias
+correction; the momentum buffer starts at zero; weight decay is L2.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .._rule import Rule, apply_weight_decay, lerp, momentum_or, select
+
+DEFAULTS = dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False, maximize=False)
+SUMMARY = ("Divides each coordinate's step by a running average of its recent squared gradients, "
+           "so the step size adapts to the local steepness without shrinking forever.")
+
+
+class RMSpropState(NamedTuple):
+    step: int
+    square_avg: np.ndarray
+    grad_avg: np.ndarray
+    momentum_buffer: np.ndarray
+
+
+def validate(hp, check):
+    check(hp["lr"], lambda v: 0.0 <= v, "Invalid learning rate: {}")
+    check(hp["eps"], lambda v: 0.0 <= v, "Invalid epsilon value: {}")
+    check(hp["momentum"], lambda v: 0.0 <= v, "Invalid momentum value: {}")
+    check(hp["weight_decay"], lambda v: 0.0 <= v, "Invalid weight_decay value: {}")
+    check(hp["alpha"], lambda v: 0.0 <= v, "Invalid alpha value: {}")
+
+
+def make(lr, alpha, eps, weight_decay, momentum, centered, maximize) -> Rule:
+    del lr
+
+    def init(params):
+        zeros = np.zeros_like(params)
+        return RMSpropState(0, zeros, zeros, zeros)
+
+    def update(grads, state, params, lr, momentum_override=None):
+        mu = momentum_or(momentum_override, momentum)
+        g = apply_weight_decay(grads, params, weight_decay, maximize)
+        square_avg = state.square_avg * alpha + ((1 - alpha) * g) * g
+        grad_avg = state.grad_avg
+        if centered is not False:
+            grad_avg = lerp(grad_avg, g, 1 - alpha)
+            avg = select(centered, np.sqrt(square_avg - grad_avg * grad_avg), np.sqrt(square_avg)) + eps
+        else:
+            avg = np.sqrt(square_avg) + eps
+        buf = state.momentum_buffer
+        mu_arr = np.asarray(mu)
+        if np.all(mu_arr > 0):
+            buf = buf * mu + g / avg
+            new = params - lr * buf
+        elif np.any(mu_arr > 0):
+            buf = np.where(mu_arr > 0, buf * mu + g / avg, buf)
+            new = np.where(mu_arr > 0, params - lr * buf, params + (-lr * g) / avg)
+        else:
+            new = params + (-lr * g) / avg
+        return new, RMSpropState(state.step + 1, square_avg, grad_avg, buf)
+
+    return Rule(init, update)

@@ -1,0 +1,67 @@
+r"""SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD).
+
+.. math::
+   g_t &= \nabla f(\theta_{t-1}) + \lambda \theta_{t-1} \\
+   b_t &= \begin{cases} g_t & t = 1 \\ \mu b_{t-1} + (1 - \tau) g_t & t > 1 \end{cases} \\
+   d_t &= \begin{cases} g_t + \mu b_t & \text{Nesterov} \\ b_t & \text{otherwise} \end{cases}
+         \quad (d_t = g_t \text{ when } \mu = 0) \\
+   \theta_t &= \theta_{t-1} - \gamma d_t
+
+Conventions (torch's): the first momentum buffer is the gradient itself, with
+no dampening; Nesterov is torch's form, which evaluates the gradient at the
+current point and looks ahead through the buffer, not Sutskever's form; weight
+decay is L2, added to the gradient.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .._rule import Rule, any_nonzero, apply_weight_decay, momentum_or, select
+
+DEFAULTS = dict(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False)
+SUMMARY = ("Steps against the gradient; with momentum it keeps a running sum of past gradients, "
+           "which builds speed along a valley and damps zig-zags across it.")
+
+
+class SGDState(NamedTuple):
+    step: int
+    momentum_buffer: np.ndarray
+
+
+def validate(hp, check):
+    check(hp["lr"], lambda v: 0.0 <= v, "Invalid learning rate: {}")
+    check(hp["momentum"], lambda v: 0.0 <= v, "Invalid momentum value: {}")
+    check(hp["weight_decay"], lambda v: 0.0 <= v, "Invalid weight_decay value: {}")
+
+
+def validate_combined(hp):
+    nesterov = np.asarray(hp["nesterov"], dtype=bool)
+    bad = nesterov & ((np.asarray(hp["momentum"]) <= 0) | (np.asarray(hp["dampening"]) != 0))
+    if np.any(bad):
+        raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+
+
+def make(lr, momentum, dampening, weight_decay, nesterov, maximize) -> Rule:
+    del lr  # the run loop passes the scheduled rate each step
+
+    def init(params):
+        return SGDState(0, np.zeros_like(params))
+
+    def update(grads, state, params, lr, momentum_override=None):
+        mu = momentum_or(momentum_override, momentum)
+        g = apply_weight_decay(grads, params, weight_decay, maximize)
+        step = state.step + 1
+        buf = state.momentum_buffer
+        if any_nonzero(mu):
+            buf = g if step == 1 else buf * mu + (1 - dampening) * g
+            d = select(nesterov, g + mu * buf, buf) if nesterov is not False else buf
+            if not np.all(np.asarray(mu) != 0):
+                d = np.where(np.asarray(mu) != 0, d, g)
+        else:
+            d = g
+        return params - lr * d, SGDState(step, buf)
+
+    return Rule(init, update)

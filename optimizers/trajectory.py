@@ -1,0 +1,85 @@
+"""Trajectory: what a run of one optimizer from n starts leaves behind."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Dict, Optional
+
+import numpy as np
+
+Array = np.ndarray
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Trajectory:
+    """The path of ``n`` independent runs of one optimizer.
+
+    Attributes:
+      params: (steps+1, n, 2) points, params[0] the start; with ``history=False``, (1, n, 2): the final point.
+      loss: (steps+1, n) loss at each point; with ``history=False``, (1, n).
+      grads: (steps, n, 2) the gradient each step used, noise included; with ``history=False``, (1, n, 2): the last.
+      lr: (steps, n, 2) the learning rate each coordinate of each run used; with ``history=False``, the last.
+      momentum: like ``lr``, the momentum or beta1 that OneCycleLR set, else None.
+      diverged_at: (n,) int, the first step whose point or loss was not finite or left
+        |coordinate| <= 1e6; -1 for never. From then on the run is frozen at its last finite point.
+      converged_at: (n,) int, the first step whose gradient norm was below ``tol``; -1 for never.
+      state: with ``record_state=True``, the optimizer's buffers after each step, name -> (steps, n, 2).
+    """
+
+    landscape: str
+    optimizer: str
+    hyper: Dict[str, Any]
+    params: Array
+    loss: Array
+    grads: Array
+    lr: Array
+    diverged_at: Array
+    converged_at: Array
+    steps: int
+    tol: float
+    noise: float
+    seed: int
+    momentum: Optional[Array] = None
+    schedule: Optional[str] = None
+    state: Optional[Dict[str, Array]] = None
+
+    @property
+    def n_runs(self) -> int:
+        return self.params.shape[1]
+
+    @property
+    def final(self) -> Array:
+        """(n, 2) final points."""
+        return self.params[-1]
+
+    @property
+    def final_loss(self) -> Array:
+        return self.loss[-1]
+
+    def to_frame(self):
+        """A long pandas DataFrame: ``run, step, x, y, loss, grad_x, grad_y, lr_x, lr_y``.
+
+        The last point has no step after it, so its gradient and rate are NaN.
+        With ``history=False`` the frame holds the final point of each run.
+        """
+        import pandas as pd
+
+        points, n, _ = self.params.shape
+        steps = np.arange(points) if points == self.steps + 1 else np.array([self.steps])
+        pad = points - self.grads.shape[0]
+        grads = np.concatenate([self.grads, np.full((pad, n, 2), np.nan)]) if pad > 0 else self.grads[-points:]
+        lr = np.concatenate([self.lr, np.full((pad, n, 2), np.nan)]) if pad > 0 else self.lr[-points:]
+        if points == 1:
+            grads = np.full((1, n, 2), np.nan)
+            lr = np.full((1, n, 2), np.nan)
+        return pd.DataFrame({
+            "run": np.tile(np.arange(n), points),
+            "step": np.repeat(steps, n),
+            "x": self.params[..., 0].ravel(),
+            "y": self.params[..., 1].ravel(),
+            "loss": self.loss.ravel(),
+            "grad_x": grads[..., 0].ravel(),
+            "grad_y": grads[..., 1].ravel(),
+            "lr_x": lr[..., 0].ravel(),
+            "lr_y": lr[..., 1].ravel(),
+        })
