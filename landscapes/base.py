@@ -103,15 +103,21 @@ def fused(name: str, f: Callable[[Array, Array], Tuple[Array, Array, Array]], **
     """
 
     def value_and_grad(P):
-        P = _as_points(P)
+        if type(P) is not np.ndarray or P.dtype != np.float64:
+            P = _as_points(P)
+        elif P.shape[-1:] != (2,):
+            raise ValueError(f"points must have shape (..., 2), got {P.shape}")
         # A diverging run walks off to huge coordinates: let the loss become
         # inf/nan quietly there, so the run loop can report the divergence.
         with np.errstate(over="ignore", invalid="ignore"):
             v, gx, gy = f(P[..., 0], P[..., 1])
-        # A constant term (d/dy of x**2 + 3*y is 3) comes back as a scalar.
         shape = P.shape[:-1]
-        v, gx, gy = (np.broadcast_to(a, shape) for a in (v, gx, gy))
-        return v.copy()[()], np.stack((gx, gy), axis=-1)
+        G = np.empty(P.shape)
+        G[..., 0] = gx  # assignment broadcasts a constant term (d/dy of x**2 + 3*y is 3)
+        G[..., 1] = gy
+        if np.shape(v) != shape or not isinstance(v, np.ndarray):
+            v = np.broadcast_to(v, shape).copy()[()]
+        return v, G
 
     return Landscape(
         name=name,

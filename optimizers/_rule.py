@@ -14,7 +14,7 @@ too; ``select`` picks per element.
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple, Optional, Tuple
+from typing import Any, Callable, NamedTuple, Tuple
 
 import numpy as np
 
@@ -47,10 +47,6 @@ def select(flag, if_true: Array, if_false: Array) -> Array:
     return np.where(flag, if_true, if_false)
 
 
-def any_true(flag) -> bool:
-    return bool(np.any(flag))
-
-
 def any_nonzero(v) -> bool:
     return bool(np.any(np.asarray(v) != 0))
 
@@ -58,38 +54,49 @@ def any_nonzero(v) -> bool:
 def lerp(start: Array, end: Array, weight) -> Array:
     """torch.lerp: ``start + w (end - start)`` for |w| < 0.5, else
     ``end - (end - start)(1 - w)``: the branch torch takes, for its rounding."""
+    diff = end - start
     if is_scalar(weight):
         if abs(weight) < 0.5:
-            return start + weight * (end - start)
-        return end - (end - start) * (1 - weight)
-    diff = end - start
+            diff *= weight
+            diff += start
+            return diff
+        diff *= 1 - weight
+        return np.subtract(end, diff, out=diff)
     return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
 
 
-def apply_weight_decay(grads: Array, params: Array, weight_decay, maximize) -> Array:
-    """torch's first lines of every rule: negate for ``maximize``, then L2 decay
-    ``g + wd * p`` (skipped where wd is zero, as torch skips it)."""
-    if maximize is not False:
-        grads = select(maximize, -grads, grads)
-    if any_nonzero(weight_decay):
-        grads = grads + weight_decay * params
-    return grads
+def l2_decay(weight_decay, maximize):
+    """torch's first lines of every rule, decided once when the rule is built:
+    negate for ``maximize``, then L2 decay ``g + wd * p`` (skipped where wd is
+    zero, as torch skips it). Returns ``prepare(grads, params) -> grads``."""
+    negate, decay = maximize is not False, any_nonzero(weight_decay)
+
+    def prepare(grads, params):
+        if negate:
+            grads = select(maximize, -grads, grads)
+        if decay:
+            grads = grads + weight_decay * params
+        return grads
+
+    return prepare
 
 
-def decay_or_l2(grads: Array, params: Array, lr, weight_decay, decoupled, maximize) -> Tuple[Array, Array]:
-    """Weight decay for the Adam family: decoupled (AdamW, ``p (1 - lr wd)``)
-    or L2 (``g + wd p``), per element when ``decoupled`` is an array."""
-    if maximize is not False:
-        grads = select(maximize, -grads, grads)
-    if not any_nonzero(weight_decay):
-        return grads, params
-    if decoupled is True:
-        return grads, params * (1 - lr * weight_decay)
-    if decoupled is False:
-        return grads + weight_decay * params, params
-    return (np.where(decoupled, grads, grads + weight_decay * params),
-            np.where(decoupled, params * (1 - lr * weight_decay), params))
+def decoupled_or_l2(weight_decay, decoupled, maximize):
+    """Weight decay for the Adam family, decided once: decoupled (AdamW,
+    ``p (1 - lr wd)``) or L2 (``g + wd p``), per element when ``decoupled`` is
+    an array. Returns ``prepare(grads, params, lr) -> (grads, params)``."""
+    negate, decay = maximize is not False, any_nonzero(weight_decay)
 
+    def prepare(grads, params, lr):
+        if negate:
+            grads = select(maximize, -grads, grads)
+        if not decay:
+            return grads, params
+        if decoupled is True:
+            return grads, params * (1 - lr * weight_decay)
+        if decoupled is False:
+            return grads + weight_decay * params, params
+        return (np.where(decoupled, grads, grads + weight_decay * params),
+                np.where(decoupled, params * (1 - lr * weight_decay), params))
 
-def momentum_or(override: Optional[Any], default):
-    return default if override is None else override
+    return prepare

@@ -116,6 +116,7 @@ class _Loop:
     def __init__(self, landscape, opts, starts, steps, schedule, noise, seed, history, tol, record_state):
         self.landscape, self.opts, self.steps = landscape, opts, steps
         self.schedule, self.noise, self.seed, self.tol = schedule, noise, seed, tol
+        self.tol2 = tol * tol
         self.history, self.record_state = history, record_state
         n, k = len(starts), len(opts)
         self.n, self.N = n, n * k
@@ -136,8 +137,7 @@ class _Loop:
     # -- bookkeeping -----------------------------------------------------
     def _freeze_new_divergences(self, t, P, f, g, P_prev, f_prev):
         """Mark runs whose point or loss went bad at step t; put them back on their last finite point."""
-        with np.errstate(invalid="ignore", over="ignore"):
-            ok = np.isfinite(f) & np.all(np.abs(P) <= LIMIT, axis=1)
+        ok = np.isfinite(f) & np.all(np.abs(P) <= LIMIT, axis=1)
         bad = ~ok & ~self.dead
         if not bad.any():
             return P, f, g
@@ -150,15 +150,15 @@ class _Loop:
         return P, f, g
 
     def _check(self, t, P, f, g, P_prev, f_prev):
-        # A cheap whole-array test first: NaN fails the comparison, inf fails it too.
-        with np.errstate(invalid="ignore", over="ignore"):
-            clean = np.abs(P).max() <= LIMIT and np.isfinite(f.sum())
-        if not clean:
+        # A cheap whole-array test first (the loop runs under errstate(all="ignore")):
+        # NaN fails every comparison, and a non-finite loss makes the sum non-finite.
+        if not (P.max() <= LIMIT and P.min() >= -LIMIT and np.isfinite(f.sum())):
             P, f, g = self._freeze_new_divergences(t, P, f, g, P_prev, f_prev)
         if self.n_dead:
             g = np.where(self.dead[:, None], 0.0, g)
-        with np.errstate(invalid="ignore", over="ignore"):
-            hit = np.einsum("ij,ij->i", g, g) < self.tol * self.tol
+        norm2 = g[:, 0] * g[:, 0]
+        norm2 += g[:, 1] * g[:, 1]
+        hit = norm2 < self.tol2
         if hit.any():
             new = hit & ~self.dead & (self.converged_at < 0)
             self.converged_at[new] = t

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, apply_weight_decay
+from .._rule import Rule, l2_decay
 
 DEFAULTS = dict(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, maximize=False)
 SUMMARY = ("Scales each step by the ratio of recent step sizes to recent gradient sizes, "
@@ -39,17 +39,30 @@ def validate(hp, check):
 
 def make(lr, rho, eps, weight_decay, maximize) -> Rule:
     del lr
+    prepare = l2_decay(weight_decay, maximize)
+    fresh = 1 - rho
 
     def init(params):
         zeros = np.zeros_like(params)
         return AdadeltaState(0, zeros, zeros)
 
     def update(grads, state, params, lr, momentum_override=None):
-        g = apply_weight_decay(grads, params, weight_decay, maximize)
-        square_avg = state.square_avg * rho + ((1 - rho) * g) * g
-        std = np.sqrt(square_avg + eps)
-        delta = np.sqrt(state.acc_delta + eps) / std * g
-        acc_delta = state.acc_delta * rho + ((1 - rho) * delta) * delta
-        return params - lr * delta, AdadeltaState(state.step + 1, square_avg, acc_delta)
+        g = prepare(grads, params)
+        square_avg = state.square_avg * rho
+        sq = fresh * g
+        sq *= g
+        square_avg += sq
+        std = square_avg + eps
+        np.sqrt(std, out=std)
+        delta = state.acc_delta + eps
+        np.sqrt(delta, out=delta)
+        delta /= std
+        delta *= g
+        acc_delta = state.acc_delta * rho
+        sq = fresh * delta
+        sq *= delta
+        acc_delta += sq
+        step_ = lr * delta
+        return np.subtract(params, step_, out=step_), AdadeltaState(state.step + 1, square_avg, acc_delta)
 
     return Rule(init, update)

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, apply_weight_decay
+from .._rule import Rule, l2_decay
 
 DEFAULTS = dict(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10, maximize=False)
 # torch fills the accumulator in Adagrad.__init__ from the constructor's value, so a
@@ -43,16 +43,22 @@ def validate(hp, check):
 
 def make(lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize) -> Rule:
     del lr
+    prepare = l2_decay(weight_decay, maximize)
 
     def init(params):
         return AdagradState(0, np.zeros_like(params) + initial_accumulator_value)
 
     def update(grads, state, params, lr, momentum_override=None):
-        g = apply_weight_decay(grads, params, weight_decay, maximize)
+        g = prepare(grads, params)
         step = state.step + 1
         clr = lr / (1 + (step - 1) * lr_decay)
-        s = state.sum + g * g
-        std = np.sqrt(s) + eps
-        return params + (-clr * g) / std, AdagradState(step, s)
+        s = g * g
+        s += state.sum
+        std = np.sqrt(s)
+        std += eps
+        new = -clr * g
+        new /= std
+        new += params
+        return new, AdagradState(step, s)
 
     return Rule(init, update)

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, decay_or_l2, lerp, momentum_or, select
+from .._rule import Rule, decoupled_or_l2, lerp, select
 
 DEFAULTS = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                 maximize=False, decoupled_weight_decay=False)
@@ -49,27 +49,35 @@ validate = validate_betas
 
 def make(lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, decoupled_weight_decay) -> Rule:
     del lr
+    prepare = decoupled_or_l2(weight_decay, decoupled_weight_decay, maximize)
+    fresh = 1 - beta2
 
     def init(params):
         zeros = np.zeros_like(params)
         return AdamState(0, zeros, zeros, zeros)
 
     def update(grads, state, params, lr, momentum_override=None):
-        b1 = momentum_or(momentum_override, beta1)
-        g, params = decay_or_l2(grads, params, lr, weight_decay, decoupled_weight_decay, maximize)
+        b1 = beta1 if momentum_override is None else momentum_override
+        g, params = prepare(grads, params, lr)
         step = state.step + 1
         exp_avg = lerp(state.exp_avg, g, 1 - b1)
-        exp_avg_sq = state.exp_avg_sq * beta2 + ((1 - beta2) * g) * g
-        bias_correction1 = 1 - b1 ** step
+        exp_avg_sq = state.exp_avg_sq * beta2
+        sq = fresh * g
+        sq *= g
+        exp_avg_sq += sq
+        step_size = lr / (1 - b1 ** step)
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
-        step_size = lr / bias_correction1
         max_sq = state.max_exp_avg_sq
         if amsgrad is not False:
             max_sq = np.maximum(max_sq, exp_avg_sq)
-            second = select(amsgrad, max_sq, exp_avg_sq)
+            denom = np.sqrt(select(amsgrad, max_sq, exp_avg_sq))
         else:
-            second = exp_avg_sq
-        denom = np.sqrt(second) / bias_correction2_sqrt + eps
-        return params + (-step_size * exp_avg) / denom, AdamState(step, exp_avg, exp_avg_sq, max_sq)
+            denom = np.sqrt(exp_avg_sq)
+        denom /= bias_correction2_sqrt
+        denom += eps
+        new = -step_size * exp_avg
+        new /= denom
+        new += params
+        return new, AdamState(step, exp_avg, exp_avg_sq, max_sq)
 
     return Rule(init, update)

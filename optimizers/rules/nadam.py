@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, decay_or_l2, lerp, momentum_or
+from .._rule import Rule, decoupled_or_l2, lerp
 from .adam import validate_betas
 
 DEFAULTS = dict(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=4e-3,
@@ -43,25 +43,36 @@ def validate(hp, check):
 
 def make(lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay, maximize) -> Rule:
     del lr
+    prepare = decoupled_or_l2(weight_decay, decoupled_weight_decay, maximize)
+    fresh = 1 - beta2
 
     def init(params):
         zeros = np.zeros_like(params)
         return NAdamState(0, 1.0, zeros, zeros)
 
     def update(grads, state, params, lr, momentum_override=None):
-        b1 = momentum_or(momentum_override, beta1)
+        b1 = beta1 if momentum_override is None else momentum_override
         step = state.step + 1
         bias_correction2 = 1 - beta2 ** step
-        g, params = decay_or_l2(grads, params, lr, weight_decay, decoupled_weight_decay, maximize)
+        g, params = prepare(grads, params, lr)
         mu = b1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
         mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
         mu_product = state.mu_product * mu
         exp_avg = lerp(state.exp_avg, g, 1 - b1)
-        exp_avg_sq = state.exp_avg_sq * beta2 + ((1 - beta2) * g) * g
-        denom = np.sqrt(exp_avg_sq / bias_correction2) + eps
+        exp_avg_sq = state.exp_avg_sq * beta2
+        sq = fresh * g
+        sq *= g
+        exp_avg_sq += sq
+        denom = exp_avg_sq / bias_correction2
+        np.sqrt(denom, out=denom)
+        denom += eps
         mu_product_next = mu_product * mu_next
-        new = params + ((-lr * (1.0 - mu) / (1.0 - mu_product)) * g) / denom
-        new = new + (((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg) / denom
+        new = (-lr * (1.0 - mu) / (1.0 - mu_product)) * g
+        new /= denom
+        new += params
+        ahead = ((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg
+        ahead /= denom
+        new += ahead
         return new, NAdamState(step, mu_product, exp_avg, exp_avg_sq)
 
     return Rule(init, update)

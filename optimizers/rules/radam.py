@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, decay_or_l2, lerp, momentum_or
+from .._rule import Rule, decoupled_or_l2, lerp
 from .adam import validate_betas as validate
 
 DEFAULTS = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, decoupled_weight_decay=False,
@@ -38,32 +38,49 @@ class RAdamState(NamedTuple):
 
 def make(lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay, maximize) -> Rule:
     del lr
+    prepare = decoupled_or_l2(weight_decay, decoupled_weight_decay, maximize)
+    fresh = 1 - beta2
+    rho_inf = 2 / (1 - beta2) - 1
 
     def init(params):
         zeros = np.zeros_like(params)
         return RAdamState(0, zeros, zeros)
 
     def update(grads, state, params, lr, momentum_override=None):
-        b1 = momentum_or(momentum_override, beta1)
+        b1 = beta1 if momentum_override is None else momentum_override
         step = state.step + 1
-        g, params = decay_or_l2(grads, params, lr, weight_decay, decoupled_weight_decay, maximize)
+        g, params = prepare(grads, params, lr)
         exp_avg = lerp(state.exp_avg, g, 1 - b1)
-        exp_avg_sq = state.exp_avg_sq * beta2 + ((1 - beta2) * g) * g
+        exp_avg_sq = state.exp_avg_sq * beta2
+        sq = fresh * g
+        sq *= g
+        exp_avg_sq += sq
         bias_correction1 = 1 - b1 ** step
         bias_correction2 = 1 - beta2 ** step
-        corrected = exp_avg / bias_correction1
-        rho_inf = 2 / (1 - beta2) - 1
+        step_ = exp_avg / bias_correction1
+        step_ *= lr
         rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
-        plain = params - corrected * lr
-        tractable = rho_t > 5.0
-        if np.any(tractable):
-            with np.errstate(invalid="ignore", divide="ignore"):
-                rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-            adaptive = (bias_correction2 ** 0.5) / (np.sqrt(exp_avg_sq) + eps)
-            rectified = params - corrected * lr * adaptive * rect
-            new = rectified if np.all(tractable) else np.where(tractable, rectified, plain)
+        if np.ndim(rho_t) == 0:
+            if rho_t > 5.0:
+                step_ *= _adaptive(exp_avg_sq, eps, bias_correction2)
+                step_ *= _rect(rho_t, rho_inf)
         else:
-            new = plain
-        return new, RAdamState(step, exp_avg, exp_avg_sq)
+            tractable = rho_t > 5.0
+            if np.any(tractable):
+                with np.errstate(invalid="ignore"):
+                    rect = np.where(tractable, _rect(rho_t, rho_inf), 1.0)
+                rectified = step_ * _adaptive(exp_avg_sq, eps, bias_correction2) * rect
+                step_ = np.where(tractable, rectified, step_)
+        return np.subtract(params, step_, out=step_), RAdamState(step, exp_avg, exp_avg_sq)
 
     return Rule(init, update)
+
+
+def _rect(rho_t, rho_inf):
+    return ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+
+
+def _adaptive(exp_avg_sq, eps, bias_correction2):
+    root = np.sqrt(exp_avg_sq)
+    root += eps
+    return np.divide(bias_correction2 ** 0.5, root, out=root)

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, apply_weight_decay, lerp, momentum_or, select
+from .._rule import Rule, l2_decay, lerp, select
 
 DEFAULTS = dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False, maximize=False)
 SUMMARY = ("Divides each coordinate's step by a running average of its recent squared gradients, "
@@ -42,31 +42,42 @@ def validate(hp, check):
 
 def make(lr, alpha, eps, weight_decay, momentum, centered, maximize) -> Rule:
     del lr
+    prepare = l2_decay(weight_decay, maximize)
+    fresh = 1 - alpha
 
     def init(params):
         zeros = np.zeros_like(params)
         return RMSpropState(0, zeros, zeros, zeros)
 
     def update(grads, state, params, lr, momentum_override=None):
-        mu = momentum_or(momentum_override, momentum)
-        g = apply_weight_decay(grads, params, weight_decay, maximize)
-        square_avg = state.square_avg * alpha + ((1 - alpha) * g) * g
+        mu = momentum if momentum_override is None else momentum_override
+        g = prepare(grads, params)
+        square_avg = state.square_avg * alpha
+        sq = fresh * g
+        sq *= g
+        square_avg += sq
         grad_avg = state.grad_avg
         if centered is not False:
-            grad_avg = lerp(grad_avg, g, 1 - alpha)
-            avg = select(centered, np.sqrt(square_avg - grad_avg * grad_avg), np.sqrt(square_avg)) + eps
+            grad_avg = lerp(grad_avg, g, fresh)
+            avg = select(centered, square_avg - grad_avg * grad_avg, square_avg)
+            avg = np.sqrt(avg)
         else:
-            avg = np.sqrt(square_avg) + eps
+            avg = np.sqrt(square_avg)
+        avg += eps
         buf = state.momentum_buffer
-        mu_arr = np.asarray(mu)
-        if np.all(mu_arr > 0):
-            buf = buf * mu + g / avg
-            new = params - lr * buf
-        elif np.any(mu_arr > 0):
-            buf = np.where(mu_arr > 0, buf * mu + g / avg, buf)
-            new = np.where(mu_arr > 0, params - lr * buf, params + (-lr * g) / avg)
-        else:
-            new = params + (-lr * g) / avg
+        if np.ndim(mu) == 0:
+            if mu > 0:
+                buf = buf * mu
+                buf += g / avg
+                step_ = lr * buf
+                return np.subtract(params, step_, out=step_), RMSpropState(state.step + 1, square_avg, grad_avg, buf)
+            new = -lr * g
+            new /= avg
+            new += params
+            return new, RMSpropState(state.step + 1, square_avg, grad_avg, buf)
+        on = mu > 0
+        buf = np.where(on, buf * mu + g / avg, buf)
+        new = np.where(on, params - lr * buf, params + (-lr * g) / avg)
         return new, RMSpropState(state.step + 1, square_avg, grad_avg, buf)
 
     return Rule(init, update)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, any_nonzero, apply_weight_decay, momentum_or, select
+from .._rule import Rule, any_nonzero, l2_decay, select
 
 DEFAULTS = dict(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False)
 SUMMARY = ("Steps against the gradient; with momentum it keeps a running sum of past gradients, "
@@ -46,22 +46,29 @@ def validate_combined(hp):
 
 def make(lr, momentum, dampening, weight_decay, nesterov, maximize) -> Rule:
     del lr  # the run loop passes the scheduled rate each step
+    prepare = l2_decay(weight_decay, maximize)
+    keep = 1 - dampening
 
     def init(params):
         return SGDState(0, np.zeros_like(params))
 
     def update(grads, state, params, lr, momentum_override=None):
-        mu = momentum_or(momentum_override, momentum)
-        g = apply_weight_decay(grads, params, weight_decay, maximize)
+        mu = momentum if momentum_override is None else momentum_override
+        g = prepare(grads, params)
         step = state.step + 1
         buf = state.momentum_buffer
-        if any_nonzero(mu):
-            buf = g if step == 1 else buf * mu + (1 - dampening) * g
-            d = select(nesterov, g + mu * buf, buf) if nesterov is not False else buf
-            if not np.all(np.asarray(mu) != 0):
-                d = np.where(np.asarray(mu) != 0, d, g)
-        else:
+        if np.ndim(mu) == 0 and mu == 0:
             d = g
-        return params - lr * d, SGDState(step, buf)
+        else:
+            if step == 1:
+                buf = g
+            else:
+                buf = buf * mu
+                buf += keep * g
+            d = buf if nesterov is False else select(nesterov, g + mu * buf, buf)
+            if np.ndim(mu) and not np.all(mu != 0):
+                d = np.where(mu != 0, d, g)
+        step_ = lr * d
+        return np.subtract(params, step_, out=step_), SGDState(step, buf)
 
     return Rule(init, update)
