@@ -35,7 +35,8 @@ class Rule(NamedTuple):
 
 
 def is_scalar(v) -> bool:
-    return np.ndim(v) == 0
+    """Python and NumPy scalars: the fast path (``np.ndim`` costs a microsecond a call)."""
+    return not isinstance(v, np.ndarray)
 
 
 def select(flag, if_true: Array, if_false: Array) -> Array:

@@ -14,6 +14,7 @@ from typing import List, Optional, Sequence, Union
 
 import numpy as np
 
+from ._rule import is_scalar
 from .registry import Optimizer
 from .schedules import Schedule, ScheduleState, schedule as make_schedule
 from .trajectory import Trajectory
@@ -210,7 +211,7 @@ class _Loop:
                 else:
                     parts = []
                     for i, s in enumerate(slices):
-                        m = None if mom is None else (mom if np.ndim(mom) == 0 else mom[s])
+                        m = None if mom is None else (mom if is_scalar(mom) else mom[s])
                         p_i, states[i] = rules[i].update(g[s], states[i], P[s], lrs[i], m)
                         parts.append(p_i)
                     P_new = np.concatenate(parts)

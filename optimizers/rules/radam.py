@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, decoupled_or_l2, lerp
+from .._rule import Rule, decoupled_or_l2, is_scalar, lerp
 from .adam import validate_betas as validate
 
 DEFAULTS = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, decoupled_weight_decay=False,
@@ -60,7 +60,7 @@ def make(lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay, maximize) 
         step_ = exp_avg / bias_correction1
         step_ *= lr
         rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
-        if np.ndim(rho_t) == 0:
+        if is_scalar(rho_t):
             if rho_t > 5.0:
                 step_ *= _adaptive(exp_avg_sq, eps, bias_correction2)
                 step_ *= _rect(rho_t, rho_inf)

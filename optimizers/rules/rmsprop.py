@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, l2_decay, lerp, select
+from .._rule import Rule, is_scalar, l2_decay, lerp, select
 
 DEFAULTS = dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False, maximize=False)
 SUMMARY = ("Divides each coordinate's step by a running average of its recent squared gradients, "
@@ -65,7 +65,7 @@ def make(lr, alpha, eps, weight_decay, momentum, centered, maximize) -> Rule:
             avg = np.sqrt(square_avg)
         avg += eps
         buf = state.momentum_buffer
-        if np.ndim(mu) == 0:
+        if is_scalar(mu):
             if mu > 0:
                 buf = buf * mu
                 buf += g / avg

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, any_nonzero, l2_decay, select
+from .._rule import Rule, any_nonzero, is_scalar, l2_decay, select
 
 DEFAULTS = dict(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False)
 SUMMARY = ("Steps against the gradient; with momentum it keeps a running sum of past gradients, "
@@ -57,7 +57,7 @@ def make(lr, momentum, dampening, weight_decay, nesterov, maximize) -> Rule:
         g = prepare(grads, params)
         step = state.step + 1
         buf = state.momentum_buffer
-        if np.ndim(mu) == 0 and mu == 0:
+        if is_scalar(mu) and mu == 0:
             d = g
         else:
             if step == 1:
@@ -66,7 +66,7 @@ def make(lr, momentum, dampening, weight_decay, nesterov, maximize) -> Rule:
                 buf = buf * mu
                 buf += keep * g
             d = buf if nesterov is False else select(nesterov, g + mu * buf, buf)
-            if np.ndim(mu) and not np.all(mu != 0):
+            if not is_scalar(mu) and not np.all(mu != 0):
                 d = np.where(mu != 0, d, g)
         step_ = lr * d
         return np.subtract(params, step_, out=step_), SGDState(step, buf)
