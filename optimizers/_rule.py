@@ -66,6 +66,16 @@ def lerp(start: Array, end: Array, weight) -> Array:
     return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
 
 
+def mul_addcmul(avg: Array, decay, fresh, x: Array) -> Array:
+    """torch's ``avg.mul_(decay).addcmul_(x, x, value=fresh)``: ``avg decay + (fresh x) x``,
+    the running average of squares every adaptive rule keeps, in torch's rounding order."""
+    out = avg * decay
+    sq = fresh * x
+    sq *= x
+    out += sq
+    return out
+
+
 def l2_decay(weight_decay, maximize):
     """torch's first lines of every rule, decided once when the rule is built:
     negate for ``maximize``, then L2 decay ``g + wd * p`` (skipped where wd is

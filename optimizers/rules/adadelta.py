@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, l2_decay
+from .._rule import Rule, l2_decay, mul_addcmul
 
 DEFAULTS = dict(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, maximize=False)
 SUMMARY = ("Scales each step by the ratio of recent step sizes to recent gradient sizes, "
@@ -48,20 +48,14 @@ def make(lr, rho, eps, weight_decay, maximize) -> Rule:
 
     def update(grads, state, params, lr, momentum_override=None):
         g = prepare(grads, params)
-        square_avg = state.square_avg * rho
-        sq = fresh * g
-        sq *= g
-        square_avg += sq
+        square_avg = mul_addcmul(state.square_avg, rho, fresh, g)
         std = square_avg + eps
         np.sqrt(std, out=std)
         delta = state.acc_delta + eps
         np.sqrt(delta, out=delta)
         delta /= std
         delta *= g
-        acc_delta = state.acc_delta * rho
-        sq = fresh * delta
-        sq *= delta
-        acc_delta += sq
+        acc_delta = mul_addcmul(state.acc_delta, rho, fresh, delta)
         step_ = lr * delta
         return np.subtract(params, step_, out=step_), AdadeltaState(state.step + 1, square_avg, acc_delta)
 

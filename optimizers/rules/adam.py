@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, decoupled_or_l2, lerp, select
+from .._rule import Rule, decoupled_or_l2, lerp, mul_addcmul, select
 
 DEFAULTS = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                 maximize=False, decoupled_weight_decay=False)
@@ -61,10 +61,7 @@ def make(lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, decoupled_weigh
         g, params = prepare(grads, params, lr)
         step = state.step + 1
         exp_avg = lerp(state.exp_avg, g, 1 - b1)
-        exp_avg_sq = state.exp_avg_sq * beta2
-        sq = fresh * g
-        sq *= g
-        exp_avg_sq += sq
+        exp_avg_sq = mul_addcmul(state.exp_avg_sq, beta2, fresh, g)
         step_size = lr / (1 - b1 ** step)
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
         max_sq = state.max_exp_avg_sq

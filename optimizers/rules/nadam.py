@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, decoupled_or_l2, lerp
+from .._rule import Rule, decoupled_or_l2, lerp, mul_addcmul
 from .adam import validate_betas
 
 DEFAULTS = dict(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=4e-3,
@@ -59,10 +59,7 @@ def make(lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_d
         mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
         mu_product = state.mu_product * mu
         exp_avg = lerp(state.exp_avg, g, 1 - b1)
-        exp_avg_sq = state.exp_avg_sq * beta2
-        sq = fresh * g
-        sq *= g
-        exp_avg_sq += sq
+        exp_avg_sq = mul_addcmul(state.exp_avg_sq, beta2, fresh, g)
         denom = exp_avg_sq / bias_correction2
         np.sqrt(denom, out=denom)
         denom += eps

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, decoupled_or_l2, is_scalar, lerp
+from .._rule import Rule, decoupled_or_l2, is_scalar, lerp, mul_addcmul
 from .adam import validate_betas as validate
 
 DEFAULTS = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, decoupled_weight_decay=False,
@@ -51,10 +51,7 @@ def make(lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay, maximize) 
         step = state.step + 1
         g, params = prepare(grads, params, lr)
         exp_avg = lerp(state.exp_avg, g, 1 - b1)
-        exp_avg_sq = state.exp_avg_sq * beta2
-        sq = fresh * g
-        sq *= g
-        exp_avg_sq += sq
+        exp_avg_sq = mul_addcmul(state.exp_avg_sq, beta2, fresh, g)
         bias_correction1 = 1 - b1 ** step
         bias_correction2 = 1 - beta2 ** step
         step_ = exp_avg / bias_correction1

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, is_scalar, l2_decay, lerp, select
+from .._rule import Rule, is_scalar, l2_decay, lerp, mul_addcmul, select
 
 DEFAULTS = dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False, maximize=False)
 SUMMARY = ("Divides each coordinate's step by a running average of its recent squared gradients, "
@@ -52,10 +52,7 @@ def make(lr, alpha, eps, weight_decay, momentum, centered, maximize) -> Rule:
     def update(grads, state, params, lr, momentum_override=None):
         mu = momentum if momentum_override is None else momentum_override
         g = prepare(grads, params)
-        square_avg = state.square_avg * alpha
-        sq = fresh * g
-        sq *= g
-        square_avg += sq
+        square_avg = mul_addcmul(state.square_avg, alpha, fresh, g)
         grad_avg = state.grad_avg
         if centered is not False:
             grad_avg = lerp(grad_avg, g, fresh)
