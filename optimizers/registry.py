@@ -139,15 +139,15 @@ def _check_value(value, ok, message):
 def _normalise(name: str, key: str, value):
     """Type-check one raw value; split betas; return a dict of internal names."""
     if key == "betas":
-        if isinstance(value, (str, bytes)) or np.ndim(value) != 1 or len(value) != 2:
-            try:
-                seq = list(value)
-            except TypeError:
-                seq = None
-            if seq is None or len(seq) != 2:
-                raise ValueError(f"betas must be a pair (beta1, beta2), got {value!r}")
-            value = seq
-        return {"beta1": _number(name, "betas[0]", value[0]), "beta2": _number(name, "betas[1]", value[1])}
+        if isinstance(value, (str, bytes)):
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {value!r}")
+        try:
+            pair = list(value)
+        except TypeError:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {value!r}") from None
+        if len(pair) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {value!r}")
+        return {"beta1": _number(name, "betas[0]", pair[0]), "beta2": _number(name, "betas[1]", pair[1])}
     if key in _BOOL:
         if isinstance(value, (bool, np.bool_)):
             return {key: bool(value)}

@@ -53,7 +53,13 @@ def _starts(landscape, start) -> np.ndarray:
 
 def _check_hyper_shapes(opt: Optimizer, n: int):
     for key, value in opt.hyper.items():
-        if np.ndim(value) and np.broadcast_shapes(np.shape(value), (n, 2)) != (n, 2):
+        if not np.ndim(value):
+            continue
+        try:
+            fits = np.broadcast_shapes(np.shape(value), (n, 2)) == (n, 2)
+        except ValueError:
+            fits = False
+        if not fits:
             raise ValueError(f"{opt.name}: {key} has shape {np.shape(value)}, "
                              f"which does not broadcast against {n} runs × 2 coordinates")
 

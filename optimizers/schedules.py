@@ -47,7 +47,8 @@ class Schedule:
     needs_loss: bool = False
 
     def rates(self, base_lr, steps: int) -> Array:
-        """The rates of ``steps`` steps for a run that never plateaus: (steps, *shape of base_lr)."""
+        """The rates of ``steps`` steps: (steps, *shape of base_lr). The loss fed to
+        ``advance`` stays at 0, so ``plateau`` sees no improvement after its first step."""
         state = self.start(np.asarray(base_lr, dtype=np.float64), steps)
         out = []
         for _ in range(steps):
@@ -293,7 +294,8 @@ def plateau(mode: str = "min", factor: float = 0.1, patience: int = 10, threshol
         lr = state.lr
         if np.any(reduce):
             new_lr = np.maximum(lr * factor, min_lr_arr)
-            lr = np.where(reduce[..., None] & (lr - new_lr > eps), new_lr, lr)
+            per_run = reduce[..., None] if np.ndim(lr) == np.ndim(reduce) + 1 else reduce
+            lr = np.where(per_run & (lr - new_lr > eps), new_lr, lr)
             cool = np.where(reduce, cooldown, cool)
             bad = np.where(reduce, 0, bad)
         return state._replace(epoch=state.epoch + 1, lr=lr, extra=(best, bad, cool))
