@@ -23,3 +23,11 @@ def test_dockerfile_runs_gunicorn_as_non_root_on_8050():
     user_lines = [line for line in DOCKERFILE.splitlines() if line.startswith("USER ")]
     assert user_lines and user_lines[-1] != "USER root"
     assert "HEALTHCHECK" in DOCKERFILE and "/healthz" in DOCKERFILE
+
+
+def test_healthz_answers_quickly_without_computation():
+    from app import server
+
+    response = server.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "ok"

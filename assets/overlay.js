@@ -1,0 +1,99 @@
+/*
+ * The moving parts of the 2-D views: each run's path-so-far and current marker (and the loss
+ * curve's current-step line) drawn in an SVG laid over the Plotly graph.
+ *
+ * Why not Plotly traces: any Plotly update re-runs its defaults pipeline over every trace
+ * (about 15 ms a frame here), while setting a few SVG attributes costs well under 1 ms. Plotly
+ * still draws everything static (surface, minima, start, the faint whole paths), and its axes
+ * convert data to pixels, so zooming and resizing keep the overlay in register.
+ */
+(function () {
+    "use strict";
+
+    var NS = "http://www.w3.org/2000/svg";
+
+    function make(tag, attrs, parent) {
+        var el = document.createElementNS(NS, tag);
+        Object.keys(attrs).forEach(function (a) { el.setAttribute(a, attrs[a]); });
+        if (parent) { parent.appendChild(el); }
+        return el;
+    }
+
+    // The overlay of a view: an <svg> in the (empty) div "<view>-overlay" over the graph.
+    function svgFor(view) {
+        var holder = document.getElementById(view + "-overlay");
+        if (!holder) { return null; }
+        if (!holder.__gsSvg) {
+            var svg = make("svg", {"class": "overlay-svg", "aria-hidden": "true"}, holder);
+            // Paths are clipped to the plot area; markers get room to sit on its edge.
+            var defs = make("defs", {}, svg);
+            svg.__clipRect = make("rect", {}, make("clipPath", {id: view + "-overlay-clip"}, defs));
+            svg.__clipWide = make("rect", {}, make("clipPath", {id: view + "-overlay-clip-wide"}, defs));
+            svg.__cursor = make("line", {"class": "overlay-cursor"}, svg);
+            svg.__paths = make("g", {"clip-path": "url(#" + view + "-overlay-clip)"}, svg);
+            svg.__markers = make("g", {"clip-path": "url(#" + view + "-overlay-clip-wide)"}, svg);
+            holder.__gsSvg = svg;
+        }
+        return holder.__gsSvg;
+    }
+
+    function ensureChildren(group, tag, n) {
+        while (group.childNodes.length < n) { make(tag, {"data-run": group.childNodes.length}, group); }
+        while (group.childNodes.length > n) { group.removeChild(group.lastChild); }
+        return group.childNodes;
+    }
+
+    function fixed(v) {
+        return Number.isFinite(v) ? v.toFixed(1) : "-9999";
+    }
+
+    /*
+     * Draws the runs on a view. runs: [{colour, xs, ys, mx, my}] in data coordinates (xs, ys
+     * the path so far, mx, my the marker); cursorX: data x of a vertical line, or null.
+     */
+    function draw(view, gd, runs, cursorX) {
+        var svg = svgFor(view), fl = gd && gd._fullLayout;
+        if (!svg || !fl || !fl.xaxis || !fl.yaxis || !fl._size) { return false; }
+        var xa = fl.xaxis, ya = fl.yaxis, size = fl._size;
+        svg.setAttribute("width", fl.width);
+        svg.setAttribute("height", fl.height);
+        svg.setAttribute("viewBox", "0 0 " + fl.width + " " + fl.height);
+        [[svg.__clipRect, 0], [svg.__clipWide, 10]].forEach(function (c) {
+            c[0].setAttribute("x", size.l - c[1]);
+            c[0].setAttribute("y", size.t - c[1]);
+            c[0].setAttribute("width", size.w + 2 * c[1]);
+            c[0].setAttribute("height", size.h + 2 * c[1]);
+        });
+        var X = function (v) { return xa._offset + xa.c2p(v); };
+        var Y = function (v) { return ya._offset + ya.c2p(v); };
+        var paths = ensureChildren(svg.__paths, "path", runs.length);
+        var markers = ensureChildren(svg.__markers, "circle", runs.length);
+        runs.forEach(function (run, i) {
+            var d = [], xs = run.xs, ys = run.ys;
+            for (var j = 0; j < xs.length; j++) {
+                d.push((j ? "L" : "M") + fixed(X(xs[j])) + "," + fixed(Y(ys[j])));
+            }
+            paths[i].setAttribute("d", d.join(""));
+            paths[i].setAttribute("stroke", run.colour);
+            markers[i].setAttribute("cx", fixed(X(run.mx)));
+            markers[i].setAttribute("cy", fixed(Y(run.my)));
+            markers[i].setAttribute("fill", run.colour);
+            markers[i].setAttribute("data-x", run.mx);
+            markers[i].setAttribute("data-y", run.my);
+        });
+        if (cursorX === null || cursorX === undefined) {
+            svg.__cursor.setAttribute("visibility", "hidden");
+        } else {
+            var cx = fixed(X(cursorX));
+            svg.__cursor.setAttribute("visibility", "visible");
+            svg.__cursor.setAttribute("x1", cx);
+            svg.__cursor.setAttribute("x2", cx);
+            svg.__cursor.setAttribute("y1", size.t);
+            svg.__cursor.setAttribute("y2", size.t + size.h);
+            svg.__cursor.setAttribute("data-step", cursorX);
+        }
+        return true;
+    }
+
+    window.gradscapeOverlay = {draw: draw};
+}());

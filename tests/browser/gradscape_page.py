@@ -1,0 +1,91 @@
+"""What the browser tests read off the page: run traces, the overlay, the step, the scene."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from dash.testing.wait import until
+
+VIEWS = ("contour", "surface", "loss-curve")
+FLAT_VIEWS = ("contour", "loss-curve")
+
+# A graph's run traces by role (typed arrays as lists), its scene key, and whether any number
+# in any of its traces is NaN or infinite.
+_READ_GRAPH = """
+const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+if (!gd || !gd.data) { return null; }
+const list = (a) => (a === undefined || a === null) ? null : Array.from(a);
+const out = {key: gd.layout.meta && gd.layout.meta.key, ghost: [], path: [], markers: null, bad: false};
+for (const t of gd.data) {
+    for (const attr of ['x', 'y', 'z']) {
+        const v = t[attr];
+        if (v && typeof v.length === 'number' && typeof v !== 'string') {
+            for (let i = 0; i < v.length; i++) {
+                if (typeof v[i] === 'number' && !Number.isFinite(v[i])) { out.bad = true; }
+            }
+        }
+    }
+    const m = t.meta, data = {x: list(t.x), y: list(t.y), z: list(t.z)};
+    if (m && (m.role === 'ghost' || m.role === 'path')) { out[m.role][m.run] = data; }
+    if (m && m.role === 'markers') { out.markers = data; }
+}
+return out;
+"""
+
+# The SVG overlay of a 2-D view: per run its path's point count and its marker's data position.
+_READ_OVERLAY = """
+const svg = document.querySelector('#' + arguments[0] + '-overlay svg');
+if (!svg) { return null; }
+const paths = Array.from(svg.querySelectorAll('path'))
+    .map(p => (p.getAttribute('d') || '').split(/[ML]/).length - 1);
+const markers = Array.from(svg.querySelectorAll('circle'))
+    .map(c => [parseFloat(c.getAttribute('data-x')), parseFloat(c.getAttribute('data-y'))]);
+const cursor = svg.querySelector('line');
+const bad = Array.from(svg.querySelectorAll('path, circle')).some(e => /NaN|Infinity/.test(e.outerHTML));
+return {paths, markers, cursor: cursor && parseFloat(cursor.getAttribute('data-step')), bad};
+"""
+
+
+def read_graph(duo, view: str) -> dict:
+    return duo.driver.execute_script(_READ_GRAPH, view)
+
+
+def read_overlay(duo, view: str) -> dict:
+    return duo.driver.execute_script(_READ_OVERLAY, view)
+
+
+def store_key(duo) -> str:
+    return duo.driver.execute_script("return window.gradscape && window.gradscape.key")
+
+
+def current_step(duo) -> int:
+    text = duo.find_element("#frame-label").text  # "step 37 / 300"
+    return int(text.split()[1])
+
+
+def query(duo) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlparse(duo.driver.current_url).query).items()}
+
+
+def drawn(duo, n_runs: int, view: str) -> bool:
+    """The view shows the store's scene: n_runs whole paths, and their moving parts."""
+    g, key = read_graph(duo, view), store_key(duo)
+    if not (g and key and g["key"] == key and len(g["ghost"]) == n_runs and all(p and p["y"] for p in g["ghost"])):
+        return False
+    if view in FLAT_VIEWS:
+        o = read_overlay(duo, view)
+        return bool(o and len(o["paths"]) == n_runs and len(o["markers"]) == n_runs)
+    return bool(g["markers"] and len(g["markers"]["x"] or []) == n_runs)
+
+
+def wait_drawn(duo, n_runs: int, views=VIEWS, timeout: float = 15) -> None:
+    until(lambda: all(drawn(duo, n_runs, v) for v in views), timeout=timeout,
+          msg=f"{n_runs} paths were not drawn in {views}")
+
+
+def markers(duo) -> dict:
+    """Where every run's marker is, in every view."""
+    out = {view: read_overlay(duo, view)["markers"] for view in FLAT_VIEWS}
+    m = read_graph(duo, "surface")["markers"]
+    out["surface"] = list(zip(m["x"], m["y"], m["z"]))
+    return out

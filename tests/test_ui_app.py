@@ -1,0 +1,104 @@
+"""The app without a browser: ids, registry-built controls, the callbacks over HTTP, app.py."""
+
+import json
+
+import pytest
+
+import app as app_module
+import landscapes
+import optimizers
+from ui import create_app, ids
+from ui import scene as S
+
+DESIGN_IDS = ["landscape", "optimizers", "lr", "momentum", "start-x", "start-y", "steps", "schedule", "play",
+              "step-back", "step-forward", "frame", "speed", "contour", "surface", "loss-curve", "results",
+              "message"]
+
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from walk(child)
+
+
+@pytest.fixture(scope="module")
+def dash_app():
+    return create_app()
+
+
+@pytest.fixture(scope="module")
+def components(dash_app):
+    return {c.id: c for c in walk(dash_app.layout) if isinstance(getattr(c, "id", None), str)}
+
+
+def test_every_design_id_is_on_the_page_once(dash_app, components):
+    all_ids = [c.id for c in walk(dash_app.layout) if isinstance(getattr(c, "id", None), str)]
+    assert len(all_ids) == len(set(all_ids))
+    assert set(DESIGN_IDS) <= set(all_ids)
+
+
+def test_controls_come_from_the_registries(components):
+    assert [o["value"] for o in components[ids.LANDSCAPE].options] == landscapes.names()
+    assert [o["value"] for o in components[ids.OPTIMIZERS].options] == optimizers.names()
+    assert [o["value"] for o in components[ids.SCHEDULE].options] == optimizers.schedule_names()
+    assert components[ids.OPTIMIZERS].value == S.default_scene()["optimizers"]
+
+
+def test_sliders_cover_the_issue_ranges(components):
+    lr, momentum, steps = components[ids.LR], components[ids.MOMENTUM], components[ids.STEPS]
+    assert (lr.min, lr.max) == (-5, 1)  # log10 of 1e-5 .. 10
+    assert (momentum.min, momentum.max) == (0.0, 0.999)
+    assert (steps.min, steps.max) == (10, 2000)
+    x = components[ids.START_X]
+    assert (x.min, x.max) == landscapes.get("rosenbrock").bounds[0]
+
+
+def _post(client, dash_app, output_id, inputs, state=()):
+    key = next(k for k in dash_app.callback_map if f"..{output_id}." in k or k.startswith(f"{output_id}."))
+    spec = dash_app.callback_map[key]
+    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
+    body = {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
+            "inputs": [{"id": i["id"], "property": i["property"], "value": inputs[i["id"]]} for i in spec["inputs"]],
+            "state": [{"id": s["id"], "property": s["property"], "value": dict(state)[s["id"]]} for s in spec["state"]],
+            "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]}
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.data[:300]
+    return response
+
+
+def test_a_link_sets_the_controls_and_carries_its_warnings(dash_app):
+    client = dash_app.server.test_client()
+    response = _post(client, dash_app, ids.SCENE, {ids.URL: "?landscape=beale&lr=banana&opt=adam"})
+    out = response.get_json()["response"]
+    assert out[ids.LANDSCAPE]["value"] == "beale" and out[ids.OPTIMIZERS]["value"] == ["adam"]
+    assert out[ids.SCENE]["data"]["warnings"] == ["lr: 'banana' is not a finite number; using 0.001"]
+
+
+def test_recompute_sends_the_grid_only_for_a_new_landscape(dash_app):
+    client = dash_app.server.test_client()
+    stored = {"scene": S.default_scene(), "warnings": []}
+    first = _post(client, dash_app, ids.TRAJECTORIES, {ids.SCENE: stored},
+                  {ids.DRAWN: {}, ids.LOG_Y: ["log"]})
+    again = _post(client, dash_app, ids.TRAJECTORIES, {ids.SCENE: stored},
+                  {ids.DRAWN: {"landscape": "rosenbrock", "runs": 3}, ids.LOG_Y: ["log"]})
+    assert len(first.data) < 150_000 and len(again.data) < len(first.data) / 2
+    full, patch = first.get_json()["response"], again.get_json()["response"]
+    assert full[ids.CONTOUR]["figure"]["data"][0]["type"] == "contour"
+    assert patch[ids.CONTOUR]["figure"]["__dash_patch_update"] == "__dash_patch_update"
+    assert '"type": "contour"' not in json.dumps(patch[ids.CONTOUR]["figure"])  # the grid stayed home
+    assert patch[ids.DRAWN]["data"] == {"landscape": "rosenbrock", "runs": 3}
+    assert full[ids.FRAME]["value"] == 300
+
+
+def test_app_py_flags_and_port(monkeypatch):
+    calls = []
+    monkeypatch.setattr(app_module.app, "run", lambda **kw: calls.append(kw))
+    app_module.main([])
+    monkeypatch.setenv("PORT", "9100")
+    app_module.main([])
+    app_module.main(["--host", "0.0.0.0", "--port", "8123", "--debug"])
+    assert [(c["host"], c["port"], c["debug"]) for c in calls] == [
+        ("127.0.0.1", 8050, False), ("127.0.0.1", 9100, False), ("0.0.0.0", 8123, True)]
+    assert app_module.server is app_module.app.server

@@ -1,0 +1,220 @@
+"""The URL codec: round trips, and malformed links that must never raise."""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import landscapes
+import optimizers
+from ui import scene as S
+from ui import scene_fields as F
+
+DEFAULT_QUERY = ("landscape=rosenbrock&opt=sgd,momentum,adam&lr=0.001&momentum=0.9&x0=-1.5&y0=2&steps=300"
+                 "&schedule=constant&adam.lr=0.05")
+
+
+def test_no_link_opens_the_default_scene():
+    assert S.parse("") == (S.default_scene(), [])
+    assert S.parse(None) == (S.default_scene(), [])
+    assert S.encode(S.default_scene()) == DEFAULT_QUERY
+
+
+def test_the_design_example_reads_exactly():
+    scene, warnings = S.parse("?landscape=rosenbrock&opt=sgd,momentum,adam&lr=0.001&momentum=0.9"
+                              "&x0=-1.5&y0=2&steps=300&schedule=cosine&T_max=250&noise=0.5&seed=7"
+                              "&adam.eps=1e-6&adam.beta2=0.99&rmsprop.centered=1")
+    assert warnings == ["rmsprop.centered: 'rmsprop' is not among the chosen optimizers; ignored"]
+    assert scene == {"landscape": "rosenbrock", "optimizers": ["sgd", "momentum", "adam"], "lr": 0.001,
+                     "momentum": 0.9, "x0": -1.5, "y0": 2.0, "steps": 300, "schedule": "cosine",
+                     "schedule_param": 250, "noise": 0.5, "seed": 7,
+                     "overrides": {"adam": {"beta2": 0.99, "eps": 1e-6}}}
+
+
+def test_a_partial_link_takes_field_defaults_without_the_first_open_overrides():
+    scene, warnings = S.parse("lr=0.01")
+    assert warnings == [] and scene == dict(S.default_scene(), lr=0.01, overrides={})
+
+
+def test_encoding_is_readable_and_ordered():
+    scene = dict(S.default_scene(), schedule="step", schedule_param=100, noise=0.25, seed=3,
+                 overrides={"adam": {"lr": 0.05, "beta1": 0.8}, "sgd": {"weight_decay": 0.01}})
+    assert S.encode(scene) == (
+        "landscape=rosenbrock&opt=sgd,momentum,adam&lr=0.001&momentum=0.9&x0=-1.5&y0=2&steps=300"
+        "&schedule=step&step_size=100&noise=0.25&seed=3&sgd.weight_decay=0.01&adam.lr=0.05&adam.beta1=0.8")
+
+
+def test_a_schedule_without_its_parameter_gets_the_default_for_the_run():
+    scene, warnings = S.parse("steps=600&schedule=cosine")
+    assert (scene["schedule_param"], warnings) == (600, [])
+
+
+# --- round trips ---------------------------------------------------------------------------------
+
+def _canonical_in(lo, hi):
+    return st.floats(lo, hi, allow_nan=False).map(F.canonical)
+
+
+@st.composite
+def scenes(draw):
+    name = draw(st.sampled_from(landscapes.names()))
+    (xmin, xmax), (ymin, ymax) = landscapes.get(name).bounds
+    chosen = draw(st.lists(st.sampled_from(optimizers.names()), unique=True, max_size=F.MAX_OPTIMIZERS))
+    steps = draw(st.integers(*F.STEPS_RANGE))
+    schedule = draw(st.sampled_from([n for n in optimizers.schedule_names() if n in F.SCHEDULE_PARAMS]))
+    spec = F.schedule_param(schedule)
+    param = None if spec is None else draw(
+        st.integers(*spec.bounds) if spec.kind is int else _canonical_in(*spec.bounds))
+    overrides = {}
+    for opt in chosen:
+        defaults = optimizers.info(opt).defaults
+        own = {}
+        for key in draw(st.lists(st.sampled_from(F.override_keys(defaults)), unique=True)):
+            o = F.OVERRIDES[key]
+            value = draw(st.booleans() if o.kind == "bool" else _canonical_in(*o.bounds))
+            if o.pinned or not F.same_value(value, F.torch_default(key, defaults)):
+                own[key] = value
+        if own:
+            overrides[opt] = {k: own[k] for k in F.OVERRIDES if k in own}
+    return {"landscape": name, "optimizers": chosen,
+            "lr": draw(st.floats(-5, 1).map(lambda e: F.canonical(10.0 ** e))),
+            "momentum": draw(_canonical_in(*F.MOMENTUM_RANGE)),
+            "x0": draw(_canonical_in(xmin, xmax)), "y0": draw(_canonical_in(ymin, ymax)),
+            "steps": steps, "schedule": schedule, "schedule_param": param,
+            "noise": draw(_canonical_in(*F.NOISE_RANGE)), "seed": draw(st.integers(*F.SEED_RANGE)),
+            "overrides": overrides}
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenes())
+def test_every_scene_survives_its_link(scene):
+    query = S.encode(scene)
+    assert len(query) <= F.MAX_QUERY_LENGTH
+    assert S.parse(query) == (scene, [])
+    assert S.parse("?" + query) == (scene, [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_parses_to_a_scene_that_then_round_trips(text):
+    scene, warnings = S.parse(text)
+    assert all(isinstance(w, str) and w for w in warnings)
+    assert S.parse(S.encode(scene)) == (scene, [])
+
+
+_KEYS = ["landscape", "opt", "lr", "momentum", "x0", "y0", "steps", "schedule", "T_max", "gamma", "noise",
+         "seed", "adam.eps", "adam.beta1", "sgd.lr", "rmsprop.centered", "zzz", ""]
+_VALUES = ["", "nan", "NaN", "inf", "-inf", "1e999", "-1e999", "1e308", "0", "-1", "0.5", "2", "abc", "1,2",
+           "adam", "sgd,,adam", "%00", "¹", "0x10", "1_000", " 3 ", "x" * 150]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_KEYS), st.sampled_from(_VALUES)), max_size=12))
+def test_hostile_pairs_never_raise_and_always_give_a_valid_scene(pairs):
+    query = "&".join(f"{k}={v}" for k, v in pairs)
+    scene, _ = S.parse(query)
+    assert scene["landscape"] in landscapes.names()
+    assert set(scene["optimizers"]) <= set(optimizers.names()) and len(scene["optimizers"]) <= 8
+    assert F.LR_RANGE[0] <= scene["lr"] <= F.LR_RANGE[1]
+    assert all(math.isfinite(scene[k]) for k in ("lr", "momentum", "x0", "y0", "noise"))
+    assert S.parse(S.encode(scene)) == (scene, [])
+
+
+# --- malformed links: each falls back and names its field ------------------------------------------
+
+@pytest.mark.parametrize("query, field, expected", [
+    ("lr=banana", "lr", 0.001),
+    ("lr=nan", "lr", 0.001),
+    ("lr=inf", "lr", 0.001),
+    ("lr=1e999", "lr", 0.001),
+    ("lr=50", "lr", 0.001),
+    ("lr=0", "lr", 0.001),
+    ("momentum=-0.1", "momentum", 0.9),
+    ("momentum=1", "momentum", 0.9),
+    ("steps=5", "steps", 300),
+    ("steps=99999999999999999999", "steps", 300),
+    ("steps=12.5", "steps", 300),
+    ("x0=7", "x0", -1.5),
+    ("y0=-1e308", "y0", 2.0),
+    ("noise=-1", "noise", 0.0),
+    ("seed=-3", "seed", 0),
+    ("landscape=atlantis", "landscape", "rosenbrock"),
+    ("schedule=sometimes", "schedule", "constant"),
+], ids=lambda v: str(v)[:30])
+def test_a_bad_value_falls_back_to_its_default_and_is_named(query, field, expected):
+    scene, warnings = S.parse(query)
+    key = {"x0": "x0", "y0": "y0"}.get(field, field)
+    assert scene[key] == expected
+    assert len(warnings) == 1 and warnings[0].startswith(f"{field}: ")
+
+
+def test_duplicates_keep_the_first_value_and_say_so():
+    scene, warnings = S.parse("lr=0.01&lr=0.02&lr=0.01")
+    assert scene["lr"] == 0.01
+    assert warnings == ["lr: given more than once; using the first, '0.01'"]
+
+
+def test_unknown_keys_and_optimizers_are_named_and_left_out():
+    scene, warnings = S.parse("opt=adam,teleport,adam,sgd&utm_source=mail")
+    assert scene["optimizers"] == ["adam", "sgd"]
+    assert warnings == ["opt: unknown optimizer 'teleport' left out", "opt: adam listed twice; kept once",
+                        "'utm_source': unknown parameter; ignored"]
+
+
+def test_at_most_eight_optimizers():
+    scene, warnings = S.parse("opt=" + ",".join(optimizers.names()))
+    assert scene["optimizers"] == optimizers.names()[:8]
+    assert all(w.startswith("opt: at most 8 optimizers") for w in warnings) and len(warnings) == 4
+
+
+def test_an_empty_selection_is_a_valid_scene():
+    scene, warnings = S.parse("opt=")
+    assert (scene["optimizers"], warnings) == ([], [])
+
+
+def test_overlong_links_and_values_are_refused_whole():
+    scene, warnings = S.parse("lr=0.01&junk=" + "x" * 5000)
+    assert scene == S.default_scene()  # the first-open scene: the link said nothing usable
+    assert warnings == ["link: longer than 4000 characters; opened the default scene"]
+    scene, warnings = S.parse("lr=" + "1" * 150)
+    assert scene["lr"] == 0.001 and warnings[0].startswith("lr: '1111")
+
+
+def test_too_many_parameters():
+    scene, warnings = S.parse("&".join(f"k{i}=1" for i in range(300)))
+    assert scene == S.default_scene() and warnings == ["link: too many parameters; opened the default scene"]
+
+
+@pytest.mark.parametrize("query, warning", [
+    ("opt=adam&adam.eps=-1", "adam.eps: '-1' is not a number in 1e-12..1; using the default"),
+    ("opt=adam&adam.amsgrad=maybe", "adam.amsgrad: 'maybe' is not on/off; using the default"),
+    ("opt=sgd&sgd.betas=0.9", "sgd.betas: sgd has no hyperparameter 'betas' to set here; ignored"),
+    ("opt=sgd&adam.lr=0.1", "adam.lr: 'adam' is not among the chosen optimizers; ignored"),
+    ("schedule=cosine&gamma=0.5", "gamma: not a parameter of the cosine schedule; ignored"),
+])
+def test_bad_overrides_are_named(query, warning):
+    scene, warnings = S.parse(query)
+    assert warnings == [warning]
+    assert scene["overrides"] == {}
+
+
+def test_overrides_equal_to_torch_defaults_are_dropped_but_pinned_ones_kept():
+    scene, warnings = S.parse("opt=adam,rmsprop&adam.eps=1e-8&adam.beta2=0.999&adam.lr=0.001&adam.beta1=0.9"
+                              "&rmsprop.centered=0&rmsprop.alpha=0.9")
+    assert warnings == []
+    assert scene["overrides"] == {"adam": {"lr": 0.001, "beta1": 0.9}, "rmsprop": {"alpha": 0.9}}
+
+
+def test_the_start_defaults_to_the_surfaces_own():
+    scene, _ = S.parse("landscape=himmelblau")
+    assert (scene["x0"], scene["y0"]) == landscapes.get("himmelblau").start
+
+
+def test_normalize_takes_loose_control_values():
+    raw = dict(S.default_scene(), lr=0.0010000000000000002, x0=-1.4999999999, steps=300.0, seed=None,
+               noise=None, overrides={"adam": {"eps": "1e-6", "beta1": None}})
+    scene, warnings = S.normalize(raw)
+    assert scene["lr"] == 0.001 and scene["x0"] == -1.5 and scene["steps"] == 300
+    assert scene["overrides"] == {"adam": {"eps": 1e-6}}
+    assert all(w.split(":")[0] in ("adam.beta1", "noise", "seed") for w in warnings)

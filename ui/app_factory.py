@@ -1,0 +1,24 @@
+"""``create_app()``: the Dash app, built fresh (tests start one per test; gunicorn imports one)."""
+
+from __future__ import annotations
+
+import os
+
+import dash
+
+from . import callbacks, clientside
+from .layout import make_layout
+
+ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
+
+
+def create_app(**dash_kwargs) -> dash.Dash:
+    """A new Gradscape app. No server-side state: a scene lives in the URL and the browser."""
+    app = dash.Dash(__name__, title="Gradscape", assets_folder=ASSETS, update_title=None,
+                    suppress_callback_exceptions=True, **dash_kwargs)
+    app.layout = make_layout()
+    callbacks.register(app)
+    clientside.register(app)
+    # The container HEALTHCHECK and load balancers poll this: no computation, no Dash.
+    app.server.add_url_rule("/healthz", "healthz", lambda: ("ok", 200, {"Content-Type": "text/plain"}))
+    return app

@@ -1,0 +1,73 @@
+"""Element ids: the one place they are spelled.
+
+Tests, the README and shared links rely on these, so they are stable, kebab-case, and listed in
+DESIGN.md. JavaScript under ``assets/`` uses the same strings; keep the two in step.
+"""
+
+# Scene controls (DESIGN.md).
+LANDSCAPE = "landscape"
+LANDSCAPE_INFO = "landscape-info"
+OPTIMIZERS = "optimizers"
+LR = "lr"
+LR_VALUE = "lr-value"
+MOMENTUM = "momentum"
+START_X = "start-x"
+START_Y = "start-y"
+STEPS = "steps"
+SCHEDULE = "schedule"
+SCHEDULE_PARAM = "schedule-param"
+SCHEDULE_PARAM_LABEL = "schedule-param-label"
+SCHEDULE_PARAM_ROW = "schedule-param-row"
+NOISE = "noise"
+SEED = "seed"
+ADVANCED = "advanced"
+ADVANCED_SECTION = "advanced-section"
+
+# Each slider's value, shown in its label ("<slider id>-value"; the lr one shows 10**value).
+SLIDER_VALUES = {k: f"{k}-value" for k in (MOMENTUM, STEPS, START_X, START_Y, SCHEDULE_PARAM, NOISE)}
+
+# Playback (DESIGN.md): all of them drive the one step index held by FRAME.
+PLAY = "play"
+STEP_BACK = "step-back"
+STEP_FORWARD = "step-forward"
+FRAME = "frame"
+FRAME_LABEL = "frame-label"
+SPEED = "speed"
+
+# Views (DESIGN.md).
+CONTOUR = "contour"
+SURFACE = "surface"
+LOSS_CURVE = "loss-curve"
+LOG_Y = "log-y"
+COLOUR_KEY = "colour-key"     # the contour map's colour key (HTML, cheaper than a Plotly colour bar)
+RUN_LEGEND = "run-legend"     # which colour is which optimizer, over the contour map
+CONTOUR_OVERLAY = "contour-overlay"        # assets/overlay.js draws the moving paths and markers here
+LOSS_CURVE_OVERLAY = "loss-curve-overlay"  # (the JS derives these ids as "<graph id>-overlay")
+RESULTS = "results"
+MESSAGE = "message"
+
+# Sharing.
+URL = "url"
+COPY_LINK = "copy-link"
+COPY_STATUS = "copy-status"
+
+# Stores: the scene (the truth), its query string, the trajectories for playback, and what the
+# graphs already hold (so the contour grid is resent only when the landscape changes).
+SCENE = "scene"
+QUERY = "scene-query"
+TRAJECTORIES = "trajectories"
+DRAWN = "drawn"
+URL_WRITTEN = "url-written"   # dummy output of the clientside history.replaceState
+SPEED_SET = "speed-set"       # dummy output of the clientside speed setter
+
+# Pattern-matching types of the per-optimizer override controls: {"type": OPT_LR, "index": "adam"}.
+OPT_LR = "opt-lr"
+OPT_MOMENTUM = "opt-momentum"
+OPT_BETA1 = "opt-beta1"
+OPT_BETA2 = "opt-beta2"
+OPT_EPS = "opt-eps"
+OPT_RHO = "opt-rho"
+OPT_ALPHA = "opt-alpha"
+OPT_WEIGHT_DECAY = "opt-weight-decay"
+OPT_CENTERED = "opt-centered"
+OPT_AMSGRAD = "opt-amsgrad"

@@ -1,0 +1,239 @@
+"""The scene and its link: the one pure codec, scene dict <-> query string.
+
+A scene is everything that decides the trajectories, as a JSON-ready dict (it lives in a
+``dcc.Store`` and in the page URL)::
+
+    {"landscape": "rosenbrock", "optimizers": ["sgd", "momentum", "adam"],
+     "lr": 0.001, "momentum": 0.9, "x0": -1.5, "y0": 2.0, "steps": 300,
+     "schedule": "cosine", "schedule_param": 300, "noise": 0.0, "seed": 0,
+     "overrides": {"adam": {"lr": 0.05, "beta2": 0.99}}}
+
+and its link reads::
+
+    ?landscape=rosenbrock&opt=sgd,momentum,adam&lr=0.001&momentum=0.9&x0=-1.5&y0=2&steps=300
+     &schedule=cosine&T_max=300&adam.lr=0.05&adam.beta2=0.99
+
+The schedule's parameter goes under its torch name (``step_size``, ``gamma``, ``T_max``,
+``total_iters``, ``pct_start``, ``patience``); ``noise`` and ``seed`` appear when not 0; each
+override is ``<optimizer>.<hyperparameter>``. ``parse`` never raises: whatever is unknown,
+out of range or malformed falls back to its default, and a warning naming the field says so.
+``normalize`` (= parse after encode) is how controls' raw values become a scene.
+"""
+
+from __future__ import annotations
+
+from typing import List, Tuple
+from urllib.parse import parse_qsl, quote
+
+import landscapes
+import optimizers
+
+from . import scene_fields as F
+
+PREFERRED_LANDSCAPE = "rosenbrock"
+PREFERRED_OPTIMIZERS = ("sgd", "momentum", "adam")  # the first-open lesson: momentum helps in a ravine
+DEFAULT_LR = 0.001
+DEFAULT_MOMENTUM = 0.9
+DEFAULT_STEPS = 300
+DEFAULT_OVERRIDES = {"adam": {"lr": 0.05}}
+
+
+def _show(text: str, limit: int = 24) -> str:
+    """A user's value, quoted and cut short, for a warning."""
+    text = str(text)
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def default_landscape() -> str:
+    names = landscapes.names()
+    return PREFERRED_LANDSCAPE if PREFERRED_LANDSCAPE in names else names[0]
+
+
+def default_start(landscape: str) -> Tuple[float, float]:
+    x, y = landscapes.get(landscape).start
+    return F.canonical(x), F.canonical(y)
+
+
+def default_scene() -> dict:
+    """The scene a page opens on without a link: SGD, momentum and Adam in Rosenbrock's ravine."""
+    name = default_landscape()
+    known = optimizers.names()
+    opts = [o for o in PREFERRED_OPTIMIZERS if o in known] or known[:3]
+    x0, y0 = default_start(name)
+    # Adam's lr is roughly its step length, so at SGD's rate it would barely move: its own rate
+    # makes three distinct behaviours, and shows the per-optimizer panel in use.
+    overrides = {n: dict(v) for n, v in DEFAULT_OVERRIDES.items() if n in opts}
+    return {"landscape": name, "optimizers": opts, "lr": DEFAULT_LR, "momentum": DEFAULT_MOMENTUM,
+            "x0": x0, "y0": y0, "steps": DEFAULT_STEPS, "schedule": "constant", "schedule_param": None,
+            "noise": 0.0, "seed": 0, "overrides": overrides}
+
+
+# --- encode ----------------------------------------------------------------------------------
+
+def _text(value) -> str:
+    """Link text for one value; odd values (from controls) pass through for parse to judge."""
+    if isinstance(value, (bool, int, float)):
+        try:
+            return F.format_number(value)
+        except (OverflowError, ValueError):
+            return str(value)
+    if isinstance(value, (list, tuple)):
+        return ",".join(_text(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def encode(scene: dict) -> str:
+    """The query string (no leading '?') for a scene, in a fixed, readable order."""
+    pairs = [("landscape", scene.get("landscape")), ("opt", list(scene.get("optimizers") or [])),
+             ("lr", scene.get("lr")), ("momentum", scene.get("momentum")),
+             ("x0", scene.get("x0")), ("y0", scene.get("y0")), ("steps", scene.get("steps")),
+             ("schedule", scene.get("schedule") or "constant")]
+    param = F.schedule_param(scene.get("schedule"))
+    if param is not None and scene.get("schedule_param") is not None:
+        pairs.append((param.key, scene["schedule_param"]))
+    for key in ("noise", "seed"):
+        if scene.get(key):
+            pairs.append((key, scene[key]))
+    overrides = scene.get("overrides") or {}
+    for name in scene.get("optimizers") or []:
+        for key, value in (overrides.get(name) or {}).items():
+            pairs.append((f"{name}.{key}", value))
+    return "&".join(f"{quote(str(k), safe='._')}={quote(_text(v), safe=',.-_')}" for k, v in pairs)
+
+
+# --- parse -----------------------------------------------------------------------------------
+
+def _read_pairs(query, warnings) -> dict:
+    """key -> first value; duplicates, overlong links and junk are warned about, never raised."""
+    query = query if isinstance(query, str) else ""
+    query = query[1:] if query.startswith("?") else query
+    if len(query) > F.MAX_QUERY_LENGTH:
+        warnings.append(f"link: longer than {F.MAX_QUERY_LENGTH} characters; opened the default scene")
+        return {}
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=200)
+    except ValueError:
+        warnings.append("link: too many parameters; opened the default scene")
+        return {}
+    values, repeated = {}, set()
+    for key, value in pairs:
+        if key not in values:
+            values[key] = value
+        elif value != values[key] and key not in repeated:
+            repeated.add(key)
+            warnings.append(f"{key}: given more than once; using the first, {_show(values[key])}")
+    return values
+
+
+def _number(values, key, reader, bounds, default, warnings, unit=""):
+    """One numeric field: the link's value if it reads and lies in bounds, else the default."""
+    if key not in values:
+        return default
+    text = values.pop(key)
+    value = reader(text)
+    if value is None:
+        kind = "whole" if reader is F.parse_int else "finite"
+        warnings.append(f"{key}: {_show(text)} is not a {kind} number; using {F.format_number(default)}{unit}")
+        return default
+    if not F.in_range(value, bounds):
+        warnings.append(f"{key}: {_show(text)} is outside "
+                        f"{F.format_number(bounds[0])}..{F.format_number(bounds[1])}; "
+                        f"using {F.format_number(default)}{unit}")
+        return default
+    return value
+
+
+def _landscape(values, warnings) -> str:
+    name = values.pop("landscape", None)
+    if name is None or name in landscapes.names():
+        return name or default_landscape()
+    warnings.append(f"landscape: unknown surface {_show(name)}; using {default_landscape()}")
+    return default_landscape()
+
+
+def _optimizers(values, warnings) -> list:
+    if "opt" not in values:
+        return list(default_scene()["optimizers"])
+    known, chosen = optimizers.names(), []
+    for name in (n.strip() for n in values.pop("opt").split(",")):
+        if not name:
+            continue
+        if name not in known:
+            warnings.append(f"opt: unknown optimizer {_show(name)} left out")
+        elif name in chosen:
+            warnings.append(f"opt: {name} listed twice; kept once")
+        elif len(chosen) == F.MAX_OPTIMIZERS:
+            warnings.append(f"opt: at most {F.MAX_OPTIMIZERS} optimizers; {name} left out")
+        else:
+            chosen.append(name)
+    return chosen
+
+
+def _schedule(values, steps, warnings) -> Tuple[str, object]:
+    name = values.pop("schedule", "constant")
+    if name not in optimizers.schedule_names() or name not in F.SCHEDULE_PARAMS:
+        warnings.append(f"schedule: unknown schedule {_show(name)}; using constant")
+        name = "constant"
+    param = F.schedule_param(name)
+    value = None
+    if param is not None:
+        reader = F.parse_int if param.kind is int else F.parse_float
+        value = _number(values, param.key, reader, param.bounds, param.default(steps), warnings)
+    for key in sorted(F.schedule_param_keys() & set(values)):
+        values.pop(key)
+        warnings.append(f"{key}: not a parameter of the {name} schedule; ignored")
+    return name, value
+
+
+def _overrides(values, chosen, warnings) -> dict:
+    overrides = {}
+    for key in [k for k in values if "." in k]:
+        text = values.pop(key)
+        name, _, hyper = key.partition(".")
+        if name not in chosen:
+            warnings.append(f"{key}: {_show(name)} is not among the chosen optimizers; ignored")
+            continue
+        defaults = optimizers.info(name).defaults
+        if hyper not in F.override_keys(defaults):
+            warnings.append(f"{key}: {name} has no hyperparameter {_show(hyper)} to set here; ignored")
+            continue
+        value = F.parse_override(hyper, text)
+        spec = F.OVERRIDES[hyper]
+        if value is None:
+            expected = "on/off" if spec.kind == "bool" else \
+                f"a number in {F.format_number(spec.bounds[0])}..{F.format_number(spec.bounds[1])}"
+            warnings.append(f"{key}: {_show(text)} is not {expected}; using the default")
+            continue
+        if spec.pinned or not F.same_value(value, F.torch_default(hyper, defaults)):
+            overrides.setdefault(name, {})[hyper] = value
+    # A fixed key order keeps equal scenes equal as JSON too.
+    return {name: {k: overrides[name][k] for k in F.OVERRIDES if k in overrides[name]}
+            for name in chosen if name in overrides}
+
+
+def parse(query) -> Tuple[dict, List[str]]:
+    """(scene, warnings) from a query string. Never raises; every warning names its field."""
+    warnings: List[str] = []
+    values = _read_pairs(query, warnings)
+    if not values:
+        return default_scene(), warnings  # first open: the teaching scene, overrides included
+    scene = {"landscape": _landscape(values, warnings), "optimizers": _optimizers(values, warnings)}
+    scene["lr"] = _number(values, "lr", F.parse_float, F.LR_RANGE, DEFAULT_LR, warnings)
+    scene["momentum"] = _number(values, "momentum", F.parse_float, F.MOMENTUM_RANGE, DEFAULT_MOMENTUM, warnings)
+    (xmin, xmax), (ymin, ymax) = landscapes.get(scene["landscape"]).bounds
+    x0, y0 = default_start(scene["landscape"])
+    scene["x0"] = _number(values, "x0", F.parse_float, (xmin, xmax), x0, warnings, " (the surface's start)")
+    scene["y0"] = _number(values, "y0", F.parse_float, (ymin, ymax), y0, warnings, " (the surface's start)")
+    scene["steps"] = _number(values, "steps", F.parse_int, F.STEPS_RANGE, DEFAULT_STEPS, warnings)
+    scene["schedule"], scene["schedule_param"] = _schedule(values, scene["steps"], warnings)
+    scene["noise"] = _number(values, "noise", F.parse_float, F.NOISE_RANGE, 0.0, warnings)
+    scene["seed"] = _number(values, "seed", F.parse_int, F.SEED_RANGE, 0, warnings)
+    scene["overrides"] = _overrides(values, scene["optimizers"], warnings)
+    for key in values:
+        warnings.append(f"{_show(key)}: unknown parameter; ignored")
+    return scene, warnings
+
+
+def normalize(raw: dict) -> Tuple[dict, List[str]]:
+    """A scene from loose values (e.g. controls'): the same checks and fallbacks as a link."""
+    return parse(encode(raw))

@@ -1,0 +1,198 @@
+"""What each scene field may hold: ranges, schedule parameters, per-optimizer overrides.
+
+The codec (``ui/scene.py``) and the controls (``ui/controls.py``) both read these tables, so a
+slider can never offer a value that a link would refuse.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Callable, Optional, Union
+
+Number = Union[int, float]
+
+# Scene-wide ranges (issue 3).
+LR_RANGE = (1e-5, 10.0)
+MOMENTUM_RANGE = (0.0, 0.999)
+STEPS_RANGE = (10, 2000)
+NOISE_RANGE = (0.0, 10.0)
+SEED_RANGE = (0, 2**31 - 1)
+MAX_OPTIMIZERS = 8
+MAX_QUERY_LENGTH = 4000  # a link longer than this is not ours (8 runs with every override fit in ~1500)
+MAX_VALUE_LENGTH = 100
+
+SIGNIFICANT = 4  # floats are kept to 4 significant digits, so a link reads well and round-trips exactly
+
+
+def canonical(value: float) -> float:
+    """The float a link can carry: 4 significant digits, no negative zero."""
+    value = float(f"{float(value):.{SIGNIFICANT}g}")
+    return 0.0 if value == 0 else value
+
+
+def format_number(value: Number) -> str:
+    """Shortest text for a canonical number: 0.001, 1e-05, -1.5, 300."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    return f"{canonical(value):.{SIGNIFICANT}g}"
+
+
+def parse_float(text: str) -> Optional[float]:
+    """A finite float from text, or None (NaN, inf, garbage and overlong text all give None)."""
+    if not isinstance(text, str) or len(text) > MAX_VALUE_LENGTH:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return canonical(value) if math.isfinite(value) else None
+
+
+def parse_int(text: str) -> Optional[int]:
+    """An int from text such as '300' or '3e2' (a whole number), or None. Exact: never rounded."""
+    if not isinstance(text, str) or len(text) > MAX_VALUE_LENGTH:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(value) or value != int(value) or abs(value) > 2**53:
+        return None
+    return int(value)
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def parse_bool(text: str) -> Optional[bool]:
+    low = text.strip().lower() if isinstance(text, str) else ""
+    return True if low in _TRUE else False if low in _FALSE else None
+
+
+def in_range(value: Number, bounds) -> bool:
+    return bounds[0] <= value <= bounds[1]
+
+
+# --- Schedules: each has one main parameter, named as in torch.optim.lr_scheduler -------------
+
+@dataclasses.dataclass(frozen=True)
+class ScheduleParam:
+    """The one parameter a schedule exposes on the page and in the link."""
+
+    key: str               # torch's argument name, also the query-string key
+    label: str             # what the slider says
+    kind: type             # int or float
+    bounds: tuple
+    default: Callable[[int], Number]  # steps -> default value
+    step: Number           # slider resolution
+
+
+SCHEDULE_PARAMS = {
+    "constant": None,
+    "step": ScheduleParam("step_size", "step_size: lr × 0.1 every … steps", int, (1, 2000),
+                          lambda steps: max(1, steps // 3), 1),
+    "multistep": ScheduleParam("gamma", "gamma: lr factor at 50% and 75% of the run", float, (0.01, 1.0),
+                               lambda steps: 0.1, 0.01),
+    "exponential": ScheduleParam("gamma", "gamma: lr factor per step", float, (0.9, 1.0),
+                                 lambda steps: 0.99, 0.001),
+    "cosine": ScheduleParam("T_max", "T_max: steps in one cosine half-period", int, (1, 2000),
+                            lambda steps: steps, 1),
+    "linear": ScheduleParam("total_iters", "total_iters: warm-up steps from lr/3 to lr", int, (1, 2000),
+                            lambda steps: max(5, steps // 10), 1),
+    "onecycle": ScheduleParam("pct_start", "pct_start: share of the run spent rising to lr", float,
+                              (0.05, 0.95), lambda steps: 0.3, 0.05),
+    "plateau": ScheduleParam("patience", "patience: steps without progress before lr × 0.1", int, (0, 500),
+                             lambda steps: 10, 1),
+}
+
+SCHEDULE_TITLES = {
+    "constant": "Constant", "step": "Step decay", "multistep": "Multi-step decay",
+    "exponential": "Exponential decay", "cosine": "Cosine annealing", "linear": "Linear warm-up",
+    "onecycle": "One-cycle", "plateau": "Reduce on plateau",
+}
+
+
+def schedule_param(name: str) -> Optional[ScheduleParam]:
+    return SCHEDULE_PARAMS.get(name)
+
+
+def schedule_param_keys() -> set:
+    return {p.key for p in SCHEDULE_PARAMS.values() if p is not None}
+
+
+# --- Per-optimizer overrides ---------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Override:
+    """One hyperparameter a per-optimizer panel may change.
+
+    ``torch_key`` is the entry in ``optimizers.info(name).defaults`` that makes the override
+    available; β₁ and β₂ are separate here (``adam.beta2=0.99`` in a link) and become torch's
+    ``betas=(β₁, β₂)`` when the optimizer is built. ``pinned`` overrides replace a scene-wide
+    slider (lr, momentum, β₁), so they are kept even when equal to torch's default.
+    """
+
+    key: str
+    label: str
+    kind: str            # "float" or "bool"
+    bounds: tuple = (0.0, 1.0)
+    torch_key: Optional[str] = None
+    pinned: bool = False
+
+
+OVERRIDES = {
+    o.key: o
+    for o in [
+        Override("lr", "lr", "float", LR_RANGE, "lr", pinned=True),
+        Override("momentum", "momentum μ", "float", MOMENTUM_RANGE, "momentum", pinned=True),
+        Override("beta1", "β₁", "float", (0.0, 0.9999), "betas", pinned=True),
+        Override("beta2", "β₂", "float", (0.0, 0.9999), "betas"),
+        Override("eps", "eps", "float", (1e-12, 1.0), "eps"),
+        Override("rho", "rho", "float", (0.0, 1.0), "rho"),
+        Override("alpha", "alpha", "float", (0.0, 1.0), "alpha"),
+        Override("weight_decay", "weight decay", "float", (0.0, 10.0), "weight_decay"),
+        Override("centered", "centered", "bool", torch_key="centered"),
+        Override("amsgrad", "amsgrad", "bool", torch_key="amsgrad"),
+    ]
+}
+
+
+def override_keys(defaults) -> list:
+    """The override keys an optimizer with these torch defaults offers, in panel order."""
+    return [k for k, o in OVERRIDES.items() if o.torch_key in defaults]
+
+
+def torch_default(key: str, defaults):
+    """Torch's default for an override key (β₁/β₂ come out of ``betas``)."""
+    if key == "beta1":
+        return defaults["betas"][0]
+    if key == "beta2":
+        return defaults["betas"][1]
+    return defaults[OVERRIDES[key].torch_key]
+
+
+def parse_override(key: str, text: str):
+    """An override value from link text, or None if malformed or out of range."""
+    spec = OVERRIDES[key]
+    if spec.kind == "bool":
+        return parse_bool(text)
+    value = parse_float(text)
+    return value if value is not None and in_range(value, spec.bounds) else None
+
+
+def same_value(a, b) -> bool:
+    """Whether an override equals a default (floats compare canonically)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    try:
+        return canonical(a) == canonical(b)
+    except (TypeError, ValueError):
+        return False
