@@ -94,20 +94,16 @@ def l2_decay(weight_decay, maximize):
 
 def decoupled_or_l2(weight_decay, decoupled, maximize):
     """Weight decay for the Adam family, decided once: decoupled (AdamW,
-    ``p (1 - lr wd)``) or L2 (``g + wd p``), per element when ``decoupled`` is
-    an array. Returns ``prepare(grads, params, lr) -> (grads, params)``."""
-    negate, decay = maximize is not False, any_nonzero(weight_decay)
+    ``p (1 - lr wd)``) or L2 (``g + wd p``, through ``l2_decay``), per element
+    when ``decoupled`` is an array. Returns ``prepare(grads, params, lr) -> (grads, params)``."""
+    l2 = l2_decay(select(decoupled, 0.0, weight_decay), maximize)
+    shrink = select(decoupled, weight_decay, 0.0)
+    shrinks = any_nonzero(shrink)
 
     def prepare(grads, params, lr):
-        if negate:
-            grads = select(maximize, -grads, grads)
-        if not decay:
-            return grads, params
-        if decoupled is True:
-            return grads, params * (1 - lr * weight_decay)
-        if decoupled is False:
-            return grads + weight_decay * params, params
-        return (np.where(decoupled, grads, grads + weight_decay * params),
-                np.where(decoupled, params * (1 - lr * weight_decay), params))
+        grads = l2(grads, params)  # the gradient's decay uses the point before it shrinks
+        if shrinks:
+            params = params * (1 - lr * shrink)
+        return grads, params
 
     return prepare

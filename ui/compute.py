@@ -79,6 +79,10 @@ def schedule_kwargs(scene: dict) -> Optional[dict]:
     return kwargs
 
 
+def _constant_rate_note(scene, err) -> str:
+    return f"Schedule {scene['schedule']}: {err}. Using a constant learning rate."
+
+
 def _build_schedule(scene, notes):
     kwargs = schedule_kwargs(scene)
     if kwargs is None:
@@ -86,7 +90,7 @@ def _build_schedule(scene, notes):
     try:
         return optimizers.schedule(scene["schedule"], **kwargs)
     except (ValueError, TypeError) as err:
-        notes.append(f"Schedule {scene['schedule']}: {err}. Using a constant learning rate.")
+        notes.append(_constant_rate_note(scene, err))
         return None
 
 
@@ -98,7 +102,7 @@ def _fallback_schedule(scene, err, notes):
             return schedule
         except (ValueError, TypeError):
             pass
-    notes.append(f"Schedule {scene['schedule']}: {err}. Using a constant learning rate.")
+    notes.append(_constant_rate_note(scene, err))
     return None
 
 
@@ -119,7 +123,7 @@ def _trajectories(landscape, opts, scene, schedule, notes):
     try:
         return _run(landscape, opts, scene, fallback)
     except ValueError as err:
-        notes.append(f"Schedule {scene['schedule']}: {err}. Using a constant learning rate.")
+        notes.append(_constant_rate_note(scene, err))
         return _run(landscape, opts, scene, None)
 
 

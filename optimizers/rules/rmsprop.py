@@ -62,19 +62,19 @@ def make(lr, alpha, eps, weight_decay, momentum, centered, maximize) -> Rule:
             avg = np.sqrt(square_avg)
         avg += eps
         buf = state.momentum_buffer
-        if is_scalar(mu):
-            if mu > 0:
-                buf = buf * mu
-                buf += g / avg
-                step_ = lr * buf
-                return np.subtract(params, step_, out=step_), RMSpropState(state.step + 1, square_avg, grad_avg, buf)
+        if is_scalar(mu) and mu > 0:
+            buf = buf * mu
+            buf += g / avg
+            step_ = lr * buf
+            new = np.subtract(params, step_, out=step_)
+        elif is_scalar(mu):
             new = -lr * g
             new /= avg
             new += params
-            return new, RMSpropState(state.step + 1, square_avg, grad_avg, buf)
-        on = mu > 0
-        buf = np.where(on, buf * mu + g / avg, buf)
-        new = np.where(on, params - lr * buf, params + (-lr * g) / avg)
+        else:
+            on = mu > 0
+            buf = np.where(on, buf * mu + g / avg, buf)
+            new = np.where(on, params - lr * buf, params + (-lr * g) / avg)
         return new, RMSpropState(state.step + 1, square_avg, grad_avg, buf)
 
     return Rule(init, update)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._rule import Rule, any_nonzero, is_scalar, l2_decay, select
+from .._rule import Rule, is_scalar, l2_decay, select
 
 DEFAULTS = dict(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False)
 SUMMARY = ("Steps against the gradient; with momentum it keeps a running sum of past gradients, "
