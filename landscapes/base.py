@@ -40,6 +40,14 @@ class Landscape:
         calling ``loss`` and ``grad``.
       log_scale: whether views should colour the surface by log(loss - min)
         (surfaces whose values span many decades, e.g. Rosenbrock).
+      n_samples: for a dataset landscape, how many samples its loss averages
+        over (0 for an analytic surface). ``loss``/``grad`` are then the
+        full-batch mean, and ``optimizers.run(..., batch_size=k)`` draws real
+        mini-batches through ``batch_value_and_grad``.
+      batch_value_and_grad: ``(P, idx) -> (loss, grad)`` for a dataset
+        landscape: P (n, 2) points, idx (n, b) integer sample indices, one
+        row per run; returns each run's mean loss (n,) and mean gradient
+        (n, 2) over its own b samples.
     """
 
     name: str
@@ -52,6 +60,8 @@ class Landscape:
     description: str = ""
     value_and_grad: Optional[Callable[[Array], Tuple[Array, Array]]] = None
     log_scale: bool = False
+    n_samples: int = 0
+    batch_value_and_grad: Optional[Callable[[Array, Array], Tuple[Array, Array]]] = None
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
@@ -65,6 +75,10 @@ class Landscape:
             raise ValueError(f"bounds must be ((xmin, xmax), (ymin, ymax)), got {self.bounds!r}") from None
         if not all(np.isfinite(bounds).ravel()) or not (bounds[0][0] < bounds[0][1] and bounds[1][0] < bounds[1][1]):
             raise ValueError(f"bounds must be finite with min < max, got {self.bounds!r}")
+        if isinstance(self.n_samples, bool) or not isinstance(self.n_samples, (int, np.integer)) or self.n_samples < 0:
+            raise ValueError(f"n_samples must be a non-negative integer, got {self.n_samples!r}")
+        if self.n_samples and not callable(self.batch_value_and_grad):
+            raise ValueError("a dataset landscape (n_samples > 0) needs batch_value_and_grad(P, idx)")
         minima = np.asarray(self.minima, dtype=np.float64).reshape(-1, 2)
         minima.setflags(write=False)
         if self.start is None:
