@@ -6,18 +6,28 @@
     >>> float(landscapes.get("rosenbrock").loss([1.0, 1.0]))
     0.0
 
-Nothing here imports Dash or Plotly: this is also the notebook API.
+``from_expression("x**2 - y**2 + 0.1*sin(3*x)")`` makes a surface from a formula, with an
+exact gradient and without running the text. Nothing here imports Dash or Plotly: this is
+also the notebook API.
 """
 
 from __future__ import annotations
 
-from .analytic import REGISTRY
+from . import analytic, datasets
 from .base import Landscape, fused
 
-# --- from_expression: the safe expression parser (not written yet) is exported here. ---
-# from .expression import from_expression
+# Analytic surfaces in teaching order, then the dataset landscapes (real mini-batches).
+REGISTRY = {**analytic.REGISTRY, **datasets.REGISTRY}
 
-__all__ = ["Landscape", "fused", "get", "names"]  # add "from_expression" with the import above
+__all__ = ["Landscape", "from_expression", "fused", "get", "names"]
+
+
+def __getattr__(name):
+    # from_expression needs sympy (~0.3 s to import): loaded on first use, not with the package.
+    if name == "from_expression":
+        from .expression import from_expression
+        return from_expression
+    raise AttributeError(f"module 'landscapes' has no attribute {name!r}")
 
 
 def names() -> list[str]:

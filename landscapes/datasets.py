@@ -1,0 +1,143 @@
+"""Dataset landscapes: the loss is a mean over a seeded synthetic dataset, so mini-batches are real.
+
+Each is one function ``batch(P, idx) -> (loss, grad)``: P (n, 2) points, idx (n, b) sample
+indices, one row per run; it returns each run's mean loss and mean gradient over its own b
+samples, with the gradient derived by hand. ``dataset(...)`` turns it into a Landscape whose
+full-batch ``loss``/``grad``/``value_and_grad`` go through the very same function with every
+index in order, so a mini-batch run with ``batch_size = n_samples`` reproduces gradient descent
+bit for bit.
+
+The data are drawn once, at import, from fixed seeds: every machine sees the same points.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Tuple
+
+import numpy as np
+
+from .base import Landscape, _as_points
+
+N_SAMPLES = 256
+CHUNK = 2048  # full-batch rows per pass: bounds the (rows, N) temporaries (the contour grid has 8100 points)
+
+Array = np.ndarray
+Batch = Callable[[Array, Array], Tuple[Array, Array]]
+
+
+def dataset(name: str, batch: Batch, n_samples: int, **fields) -> Landscape:
+    """A Landscape from ``batch(P, idx) -> (loss (n,), grad (n, 2))``, each run's mean over its samples.
+
+    ``value_and_grad(P)`` for P of any shape (..., 2) is ``batch`` with ``idx`` every sample in
+    order, row block by row block: the same arithmetic, so the same bits.
+    """
+    everything = np.arange(n_samples)
+
+    def batch_value_and_grad(P, idx):
+        P = np.asarray(P, dtype=np.float64)
+        idx = np.asarray(idx)
+        if P.ndim != 2 or P.shape[1] != 2:
+            raise ValueError(f"points must have shape (n, 2), got {P.shape}")
+        if idx.ndim != 2 or idx.shape[0] != P.shape[0] or idx.shape[1] == 0 or idx.dtype.kind not in "iu":
+            raise ValueError(f"idx must be integer sample indices of shape ({P.shape[0]}, b) with b >= 1, "
+                             f"got {idx.dtype} {idx.shape}")
+        if idx.min() < 0 or idx.max() >= n_samples:
+            raise ValueError(f"sample indices must lie in [0, {n_samples}), got {idx.min()}..{idx.max()}")
+        with np.errstate(all="ignore"):  # a diverging run: inf/nan quietly, the run loop reports it
+            return batch(P, idx)
+
+    def value_and_grad(P):
+        P = _as_points(P)
+        flat = P.reshape(-1, 2)
+        loss, grad = np.empty(len(flat)), np.empty((len(flat), 2))
+        with np.errstate(all="ignore"):
+            for s in range(0, len(flat), CHUNK):
+                rows = flat[s:s + CHUNK]
+                loss[s:s + CHUNK], grad[s:s + CHUNK] = batch(rows, np.broadcast_to(everything, (len(rows), n_samples)))
+        return loss.reshape(P.shape[:-1])[()], grad.reshape(P.shape)
+
+    return Landscape(name=name, loss=lambda P: value_and_grad(P)[0], grad=lambda P: value_and_grad(P)[1],
+                     value_and_grad=value_and_grad, n_samples=n_samples,
+                     batch_value_and_grad=batch_value_and_grad, **fields)
+
+
+# --- linear regression: y ≈ w x + b, mean squared error ----------------------------------------
+
+def _linear_data(n=N_SAMPLES, seed=5):
+    """Inputs centred at 1, not 0: w and b trade off, so the bowl is a tilted ellipse (κ ≈ 13)."""
+    rng = np.random.default_rng(seed)
+    x = 1.0 + 0.6 * rng.standard_normal(n)
+    return x, 2.0 * x - 1.0 + 0.5 * rng.standard_normal(n)
+
+
+LINEAR_X, LINEAR_Y = _linear_data()
+
+
+def _linear(P, idx):
+    """L = mean (w xᵢ + b − yᵢ)²,  ∂L/∂w = 2 mean rᵢ xᵢ,  ∂L/∂b = 2 mean rᵢ,  rᵢ = w xᵢ + b − yᵢ."""
+    x, y = LINEAR_X[idx], LINEAR_Y[idx]
+    r = P[:, :1] * x + P[:, 1:] - y
+    grad = np.empty((len(P), 2))
+    grad[:, 0] = 2.0 * np.mean(r * x, axis=1)
+    grad[:, 1] = 2.0 * np.mean(r, axis=1)
+    return np.mean(r * r, axis=1), grad
+
+
+def least_squares(x=LINEAR_X, y=LINEAR_Y) -> np.ndarray:
+    """The exact minimiser (w, b) of the mean squared error: the normal equations, by lstsq."""
+    return np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), y, rcond=None)[0]
+
+
+# --- logistic regression: p(class +1 | x) = σ(w·x), no bias, cross-entropy ------------------------
+
+def _logistic_data(n=N_SAMPLES, seed=6):
+    """Two overlapping Gaussian blobs (labels ±1) whose second feature is narrower: the optimum is
+    finite (the classes overlap) and the valley is longer in w2 than in w1."""
+    rng = np.random.default_rng(seed)
+    s = np.where(rng.random(n) < 0.5, 1.0, -1.0)
+    X = s[:, None] * np.array([1.0, 0.4]) + rng.standard_normal((n, 2)) * np.array([1.0, 0.5])
+    return X[:, 0].copy(), X[:, 1].copy(), s
+
+
+LOGISTIC_X1, LOGISTIC_X2, LOGISTIC_S = _logistic_data()
+
+
+def _logistic(P, idx):
+    """L = mean log(1 + e^mᵢ), mᵢ = −sᵢ (w₁ x₁ᵢ + w₂ x₂ᵢ);  ∂L/∂wⱼ = mean σ(mᵢ) (−sᵢ) xⱼᵢ.
+
+    log(1 + e^m) is ``logaddexp(0, m)`` and σ(m) = exp(m − log(1 + e^m)): no overflow either way.
+    """
+    a, c, s = LOGISTIC_X1[idx], LOGISTIC_X2[idx], LOGISTIC_S[idx]
+    m = -s * (P[:, :1] * a + P[:, 1:] * c)
+    softplus = np.logaddexp(0.0, m)
+    q = -s * np.exp(m - softplus)
+    grad = np.empty((len(P), 2))
+    grad[:, 0] = np.mean(q * a, axis=1)
+    grad[:, 1] = np.mean(q * c, axis=1)
+    return np.mean(softplus, axis=1), grad
+
+
+def logistic_optimum(iterations: int = 50) -> np.ndarray:
+    """The maximum-likelihood weights by Newton's method on the full batch: H = mean σ(1−σ) x xᵀ."""
+    X = np.column_stack([LOGISTIC_X1, LOGISTIC_X2])
+    w = np.zeros(2)
+    for _ in range(iterations):
+        m = -LOGISTIC_S * (X @ w)
+        sigma = np.exp(m - np.logaddexp(0.0, m))
+        g = np.mean((-LOGISTIC_S * sigma)[:, None] * X, axis=0)
+        H = (X * (sigma * (1.0 - sigma))[:, None]).T @ X / len(X)
+        step = np.linalg.solve(H, g)
+        w = w - step
+        if np.max(np.abs(step)) < 1e-15:
+            break
+    return w
+
+
+REGISTRY = {landscape.name: landscape for landscape in (
+    dataset("linear_regression", _linear, N_SAMPLES, title="Linear regression (MSE, 256 points)",
+            bounds=((-2, 6), (-5, 3)), minima=[least_squares()], start=(-1.5, 2.0), log_scale=True,
+            description="Fitting a line to 256 noisy points: a tilted bowl in (w, b); small batches jitter around the fit."),
+    dataset("logistic_regression", _logistic, N_SAMPLES, title="Logistic regression (256 points)",
+            bounds=((-3, 5), (-2, 6)), minima=[logistic_optimum()], start=(-2.5, -1.5),
+            description="A linear classifier on two overlapping blobs: a convex valley, flat far out; noisy with small batches."),
+)}
