@@ -148,3 +148,23 @@ def test_far_out_values_are_finite_or_quietly_not():
 def test_bad_batches_raise(P, idx, match):
     with pytest.raises(ValueError, match=match):
         ALL[0].batch_value_and_grad(P, idx)
+
+
+@pytest.mark.parametrize("L", ALL, ids=NAMES)
+def test_with_the_run_loop_full_size_batches_are_gd_and_seeds_repeat(L):
+    import optimizers
+
+    opts = [optimizers.get("sgd", lr=0.05), optimizers.get("adam", lr=0.05)]
+    starts = np.array([L.start, (0.5, 0.5)])
+    gd = optimizers.run(L, opts, start=starts, steps=40)
+    full = optimizers.run(L, opts, start=starts, steps=40, batch_size=L.n_samples, seed=3)
+    for a, b in zip(gd, full):
+        np.testing.assert_array_equal(a.params, b.params)
+        np.testing.assert_array_equal(a.loss[:-1], b.batch_loss)
+    small = optimizers.run(L, opts, start=starts, steps=40, batch_size=8, seed=3)
+    again = optimizers.run(L, opts, start=starts, steps=40, batch_size=8, seed=3)
+    other = optimizers.run(L, opts, start=starts, steps=40, batch_size=8, seed=4)
+    for a, b, c, g in zip(small, again, other, gd):
+        np.testing.assert_array_equal(a.params, b.params)
+        assert not np.array_equal(a.params, c.params) and not np.array_equal(a.params, g.params)
+        assert not np.array_equal(a.batch_loss, a.loss[:-1])
