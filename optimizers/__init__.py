@@ -7,11 +7,12 @@
 Nothing here imports dash or plotly: this is the notebook API as well as the app's engine.
 """
 
+from .maps import BasinMap, StabilityMap, basin_map, stability_map
 from .registry import Optimizer, OptimizerInfo, get, info, names
 from .runner import run
 from .schedules import Schedule, ScheduleState, schedule
 from .schedules import names as schedule_names
 from .trajectory import Trajectory
 
-__all__ = ["Optimizer", "OptimizerInfo", "Schedule", "ScheduleState", "Trajectory", "get", "info", "names",
-           "run", "schedule", "schedule_names"]
+__all__ = ["BasinMap", "Optimizer", "OptimizerInfo", "Schedule", "ScheduleState", "StabilityMap", "Trajectory",
+           "basin_map", "get", "info", "names", "run", "schedule", "schedule_names", "stability_map"]
