@@ -47,6 +47,7 @@
         state.index = null;
         state.runs = (store.runs || []).map(function (r) {
             return {x: decode(r.x), y: decode(r.y), loss: decode(r.loss), z: decode(r.z), colour: r.colour,
+                    batchLoss: r.batch_loss ? decode(r.batch_loss) : null,
                     inside: r.inside, lossY: null, lossMapFor: null};
         });
     }
@@ -77,11 +78,13 @@
     }
 
     // The loss curve plots loss, or loss - f* floored for a log axis: figures.loss_values in Python.
+    // With map.source "batch" it plots the mini-batch loss each step's gradient came from.
     function lossY(run, map) {
         if (run.lossMapFor !== map) {
-            var y = new Float64Array(run.loss.length);
+            var src = map.source === "batch" && run.batchLoss ? run.batchLoss : run.loss;
+            var y = new Float64Array(src.length);
             for (var i = 0; i < y.length; i++) {
-                y[i] = map.log ? Math.max(run.loss[i] - map.offset, map.floor) : run.loss[i];
+                y[i] = map.log ? Math.max(src[i] - map.offset, map.floor) : src[i];
             }
             run.lossY = y;
             run.lossMapFor = map;
@@ -104,7 +107,8 @@
             return {x: run.x.subarray(0, run.inside), y: run.y.subarray(0, run.inside), z: run.z,
                     last: run.inside - 1};
         }
-        return {x: stepIndex(), y: lossY(run, gd.layout.meta.lossMap), last: run.loss.length - 1};
+        var y = lossY(run, gd.layout.meta.lossMap);
+        return {x: stepIndex(), y: y, last: y.length - 1};
     }
 
     function head(arr, n) {

@@ -68,7 +68,7 @@ def recompute_request(app, drawn: dict) -> dict:
     spec = app.callback_map[out_key]
     outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in out_key.strip(".").split("...")]
     scene = {"scene": S.default_scene(), "warnings": []}
-    state_values = {ids.DRAWN: drawn, ids.LOG_Y: ["log"]}
+    state_values = {ids.DRAWN: drawn, ids.LOG_Y: ["log"], ids.LOSS_KIND: []}
     return {"output": out_key, "outputs": outputs,
             "inputs": [{"id": ids.SCENE, "property": "data", "value": scene}],
             "state": [{"id": s["id"], "property": s["property"], "value": state_values[s["id"]]}
@@ -82,7 +82,8 @@ def measure_recompute(repeats: int) -> dict:
     client.get("/")  # first request: Dash sets itself up
     out = {}
     for label, drawn in (("first open (grid sent)", {}),
-                         ("scene change (grid kept)", {"landscape": "rosenbrock", "runs": 3})):
+                         ("scene change (grid kept)", {"landscape": "rosenbrock", "runs": 3,
+                                                       "contour_traces": 11, "surface_traces": 9})):
         body = recompute_request(app, drawn)
         times, size = [], 0
         for _ in range(repeats + 3):

@@ -99,6 +99,11 @@ def allowed_functions() -> List[str]:
     return list(FUNCTIONS)
 
 
+def _quote(text: str, limit: int = 40) -> str:
+    """A piece of the user's text for a message, cut short."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 # --- the text -> a checked tree ---------------------------------------------------------------
 
 class _Text:
@@ -147,7 +152,10 @@ def _parse(text: _Text) -> ast.expr:
     try:
         return ast.parse(text.source, mode="eval").body
     except SyntaxError as err:
-        where = f" at column {text.column((err.offset or 1) - 1, False)}" if err.offset else ""
+        if err.offset and err.offset <= len(text.source):
+            where = f" at column {text.column(err.offset - 1, False)}"
+        else:
+            where = " at the end"  # Python reports an unfinished formula at offset 0
         raise ValueError(f"not a formula{where}: {err.msg}") from None
     except (ValueError, MemoryError, RecursionError) as err:  # null bytes; absurd nesting
         raise ValueError(f"not a formula: {err}") from None
@@ -192,12 +200,12 @@ class _Builder:
 
     def _constant(self, node, expr: sympy.Expr, number: float) -> _Value:
         if not math.isfinite(number) or abs(number) > MAX_CONSTANT:
-            raise ValueError(f"{ast.unparse(node)} is not a finite real number within ±1e300 {self.text.at(node)}")
+            raise ValueError(f"{_quote(ast.unparse(node))} is not a finite real number within ±1e300 {self.text.at(node)}")
         for atom in expr.atoms(sympy.Rational):
             if max(abs(atom.p).bit_length(), abs(atom.q).bit_length()) > MAX_CONSTANT_BITS:
-                raise ValueError(f"{ast.unparse(node)} needs too many digits {self.text.at(node)}")
+                raise ValueError(f"{_quote(ast.unparse(node))} needs too many digits {self.text.at(node)}")
         if expr.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-            raise ValueError(f"{ast.unparse(node)} is not a finite real number {self.text.at(node)}")
+            raise ValueError(f"{_quote(ast.unparse(node))} is not a finite real number {self.text.at(node)}")
         return _Value(expr, number)
 
     def _combine(self, node, build, numeric, args: List[_Value]) -> _Value:
@@ -207,12 +215,12 @@ class _Builder:
             with np.errstate(all="ignore"):
                 number = float(numeric(*[np.float64(a.number) for a in args]))
             if not math.isfinite(number) or abs(number) > MAX_CONSTANT:
-                raise ValueError(f"{ast.unparse(node)} is not a finite real number within ±1e300 "
+                raise ValueError(f"{_quote(ast.unparse(node))} is not a finite real number within ±1e300 "
                                  f"{self.text.at(node)}")
             return self._constant(node, build(*[a.expr for a in args]), number)
         expr = build(*[a.expr for a in args])
         if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I):
-            raise ValueError(f"{ast.unparse(node)} divides by zero or is undefined {self.text.at(node)}")
+            raise ValueError(f"{_quote(ast.unparse(node))} divides by zero or is undefined {self.text.at(node)}")
         return _Value(self._name(expr))
 
     # -- the nodes -----------------------------------------------------------------------------
@@ -244,7 +252,7 @@ class _Builder:
                 self._refuse(node, "complex numbers are")
             if isinstance(value, (str, bytes)):
                 self._refuse(node, "text is")
-            self._refuse(node, f"'{ast.unparse(node)}' is")
+            self._refuse(node, f"'{_quote(ast.unparse(node))}' is")
         if not math.isfinite(value) or abs(value) > MAX_LITERAL:
             raise ValueError(f"number too large {self.text.at(node)}: at most {MAX_LITERAL:g}")
         # Exact: 0.1 is 1/10, so sympy never rounds, and the printed program computes 0.1 itself.
@@ -259,7 +267,7 @@ class _Builder:
             return _Value(NAMES[name], _NAME_VALUES[name])
         if name in FUNCTIONS:
             raise ValueError(f"'{name}' is a function {self.text.at(node)}: write {name}(...)")
-        raise ValueError(f"unknown name '{name}' {self.text.at(node)}: use x and y (and the constants pi and e)")
+        raise ValueError(f"unknown name '{_quote(name, 24)}' {self.text.at(node)}: use x and y (and the constants pi and e)")
 
     def _binop(self, node, depth) -> _Value:
         """A chain such as a + b - c + d (or a * b / c) is one level of nesting, however long: it is
@@ -291,7 +299,7 @@ class _Builder:
         if name not in FUNCTIONS:
             if name in ("x", "y", "pi", "e"):
                 raise ValueError(f"'{name}' is not a function {self.text.at(func)}: write {name}*(...)")
-            raise ValueError(f"'{name}' is not an allowed function {self.text.at(func)}; "
+            raise ValueError(f"'{_quote(name, 24)}' is not an allowed function {self.text.at(func)}; "
                              f"allowed: {', '.join(FUNCTIONS)}")
         if node.keywords:
             raise ValueError(f"keyword arguments are not allowed {self.text.at(node)}: write {name}(...)")

@@ -89,6 +89,8 @@ HOSTILE = [
     ("sin(x, y)", r"sin takes 1 argument, got 2 at column 1"),
     ("atan2(y)", r"atan2 takes 2 arguments, got 1"),
     ("x ^^ 2", r"not a formula at column 4: invalid syntax"),
+    ("x^2 + y^", r"not a formula at the end: invalid syntax"),
+    ("sin(x", r"not a formula at column 4: '\(' was never closed"),
     ("x²", r"not a formula at column 2: invalid character"),
     ("x\x00", r"not a formula"),
     ("x +\n+ z", r"unknown name 'z' at column 7"),

@@ -40,7 +40,7 @@ def test_every_design_id_is_on_the_page_once(dash_app, components):
 
 
 def test_controls_come_from_the_registries(components):
-    assert [o["value"] for o in components[ids.LANDSCAPE].options] == landscapes.names()
+    assert [o["value"] for o in components[ids.LANDSCAPE].options] == landscapes.names() + ["custom"]
     assert [o["value"] for o in components[ids.OPTIMIZERS].options] == optimizers.names()
     assert [o["value"] for o in components[ids.SCHEDULE].options] == optimizers.schedule_names()
     assert components[ids.OPTIMIZERS].value == S.default_scene()["optimizers"]
@@ -80,15 +80,17 @@ def test_recompute_sends_the_grid_only_for_a_new_landscape(dash_app):
     client = dash_app.server.test_client()
     stored = {"scene": S.default_scene(), "warnings": []}
     first = _post(client, dash_app, ids.TRAJECTORIES, {ids.SCENE: stored},
-                  {ids.DRAWN: {}, ids.LOG_Y: ["log"]})
+                  {ids.DRAWN: {}, ids.LOG_Y: ["log"], ids.LOSS_KIND: []})
+    drawn = first.get_json()["response"][ids.DRAWN]["data"]
     again = _post(client, dash_app, ids.TRAJECTORIES, {ids.SCENE: stored},
-                  {ids.DRAWN: {"landscape": "rosenbrock", "runs": 3}, ids.LOG_Y: ["log"]})
+                  {ids.DRAWN: drawn, ids.LOG_Y: ["log"], ids.LOSS_KIND: []})
     assert len(first.data) < 150_000 and len(again.data) < len(first.data) / 2
     full, patch = first.get_json()["response"], again.get_json()["response"]
     assert full[ids.CONTOUR]["figure"]["data"][0]["type"] == "contour"
     assert patch[ids.CONTOUR]["figure"]["__dash_patch_update"] == "__dash_patch_update"
     assert '"type": "contour"' not in json.dumps(patch[ids.CONTOUR]["figure"])  # the grid stayed home
-    assert patch[ids.DRAWN]["data"] == {"landscape": "rosenbrock", "runs": 3}
+    assert patch[ids.DRAWN]["data"] == drawn == {"landscape": "rosenbrock", "runs": 3, "contour_traces": 11,
+                                                 "surface_traces": 9, "signature": drawn["signature"]}
     assert full[ids.FRAME]["value"] == 300
 
 

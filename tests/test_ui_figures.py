@@ -77,11 +77,12 @@ def test_contour_traces_minima_start_and_one_path_per_run(default_runs):
     L, runs = default_runs
     fig = figures.contour_figure(L, runs, (-1.5, 2.0))
     data = fig["data"]
-    assert [t["type"] for t in data[:3]] == ["contour", "scatter", "scatter"]
-    assert len(data) == 3 + 2 * len(runs) + 1
+    assert [t["type"] for t in data[:4]] == ["contour", "heatmap", "scatter", "scatter"]
+    assert data[1]["visible"] is False and data[1]["meta"] == {"layer": "basin"}  # the basin map's slot
+    assert len(data) == 4 + 2 * len(runs) + 1
     assert data[0]["z"].shape == (grid.CONTOUR_RESOLUTION, grid.CONTOUR_RESOLUTION)
-    np.testing.assert_array_equal(np.c_[data[1]["x"], data[1]["y"]], L.minima)
-    assert (data[2]["x"], data[2]["y"]) == ([-1.5], [2.0])
+    np.testing.assert_array_equal(np.c_[data[2]["x"], data[2]["y"]], L.minima)
+    assert (data[3]["x"], data[3]["y"]) == ([-1.5], [2.0])
     for i, run in enumerate(runs):
         ghost, path = by_role(fig, "ghost")[i], by_role(fig, "path")[i]
         np.testing.assert_array_equal(ghost["x"], run.params[:, 0])
@@ -201,5 +202,5 @@ def test_every_landscape_gives_valid_finite_figures_even_when_runs_diverge(name)
 def test_no_runs_still_draws_the_landscape():
     L = landscapes.get("rosenbrock")
     figs = all_figures(L, [], L.start)
-    assert len(figs["contour"]["data"]) == 4 and len(figs["surface"]["data"]) == 3
+    assert len(figs["contour"]["data"]) == 5 and len(figs["surface"]["data"]) == 3
     go.Figure(figs["loss"])

@@ -10,6 +10,7 @@ import landscapes
 import optimizers
 from ui import scene as S
 from ui import scene_fields as F
+from ui import surfaces
 
 DEFAULT_QUERY = ("landscape=rosenbrock&opt=sgd,momentum,adam&lr=0.001&momentum=0.9&x0=-1.5&y0=2&steps=300"
                  "&schedule=constant&adam.lr=0.05")
@@ -29,7 +30,7 @@ def test_the_design_example_reads_exactly():
     assert scene == {"landscape": "rosenbrock", "optimizers": ["sgd", "momentum", "adam"], "lr": 0.001,
                      "momentum": 0.9, "x0": -1.5, "y0": 2.0, "steps": 300, "schedule": "cosine",
                      "schedule_param": 250, "noise": 0.5, "seed": 7,
-                     "overrides": {"adam": {"beta2": 0.99, "eps": 1e-6}}}
+                     "overrides": {"adam": {"beta2": 0.99, "eps": 1e-6}}, "expr": None, "repeat": 1, "batch": None}
 
 
 def test_a_partial_link_takes_field_defaults_without_the_first_open_overrides():
@@ -58,8 +59,10 @@ def _canonical_in(lo, hi):
 
 @st.composite
 def scenes(draw):
-    name = draw(st.sampled_from(landscapes.names()))
-    (xmin, xmax), (ymin, ymax) = landscapes.get(name).bounds
+    name = draw(st.sampled_from(landscapes.names() + [surfaces.CUSTOM]))
+    expr = draw(st.sampled_from(surfaces.EXAMPLES + [surfaces.DEFAULT_EXPRESSION])) if name == surfaces.CUSTOM else None
+    L = surfaces.of({"landscape": name, "expr": expr})
+    (xmin, xmax), (ymin, ymax) = L.bounds
     chosen = draw(st.lists(st.sampled_from(optimizers.names()), unique=True, max_size=F.MAX_OPTIMIZERS))
     steps = draw(st.integers(*F.STEPS_RANGE))
     schedule = draw(st.sampled_from([n for n in optimizers.schedule_names() if n in F.SCHEDULE_PARAMS]))
@@ -83,7 +86,8 @@ def scenes(draw):
             "x0": draw(_canonical_in(xmin, xmax)), "y0": draw(_canonical_in(ymin, ymax)),
             "steps": steps, "schedule": schedule, "schedule_param": param,
             "noise": draw(_canonical_in(*F.NOISE_RANGE)), "seed": draw(st.integers(*F.SEED_RANGE)),
-            "overrides": overrides}
+            "overrides": overrides, "expr": expr, "repeat": draw(st.integers(*F.REPEAT_RANGE)),
+            "batch": draw(st.none() | st.integers(1, L.n_samples - 1)) if L.n_samples else None}
 
 
 @settings(max_examples=300, deadline=None)
@@ -104,9 +108,11 @@ def test_any_text_parses_to_a_scene_that_then_round_trips(text):
 
 
 _KEYS = ["landscape", "opt", "lr", "momentum", "x0", "y0", "steps", "schedule", "T_max", "gamma", "noise",
-         "seed", "adam.eps", "adam.beta1", "sgd.lr", "rmsprop.centered", "zzz", ""]
+         "seed", "adam.eps", "adam.beta1", "sgd.lr", "rmsprop.centered", "zzz", "", "expr", "repeat", "batch",
+         "landscape", "expr"]
 _VALUES = ["", "nan", "NaN", "inf", "-inf", "1e999", "-1e999", "1e308", "0", "-1", "0.5", "2", "abc", "1,2",
-           "adam", "sgd,,adam", "%00", "¹", "0x10", "1_000", " 3 ", "x" * 150]
+           "adam", "sgd,,adam", "%00", "¹", "0x10", "1_000", " 3 ", "x" * 150, "custom", "linear_regression",
+           "x*y", "x%5E2%2By", "__import__('os')", "9**9**9", "x.real", "log(-1-x**2)", "16"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -114,7 +120,9 @@ _VALUES = ["", "nan", "NaN", "inf", "-inf", "1e999", "-1e999", "1e308", "0", "-1
 def test_hostile_pairs_never_raise_and_always_give_a_valid_scene(pairs):
     query = "&".join(f"{k}={v}" for k, v in pairs)
     scene, _ = S.parse(query)
-    assert scene["landscape"] in landscapes.names()
+    assert scene["landscape"] in landscapes.names() + [surfaces.CUSTOM]
+    assert (scene["expr"] is None) == (scene["landscape"] != surfaces.CUSTOM)
+    assert surfaces.expression_error(scene["expr"] or "x") is None
     assert set(scene["optimizers"]) <= set(optimizers.names()) and len(scene["optimizers"]) <= 8
     assert F.LR_RANGE[0] <= scene["lr"] <= F.LR_RANGE[1]
     assert all(math.isfinite(scene[k]) for k in ("lr", "momentum", "x0", "y0", "noise"))
@@ -218,3 +226,88 @@ def test_normalize_takes_loose_control_values():
     assert scene["lr"] == 0.001 and scene["x0"] == -1.5 and scene["steps"] == 300
     assert scene["overrides"] == {"adam": {"eps": 1e-6}}
     assert all(w.split(":")[0] in ("adam.beta1", "noise", "seed") for w in warnings)
+
+
+# --- issue 5: the custom formula, repeat and batch ------------------------------------------------
+
+def test_a_custom_surface_link_reads_and_round_trips():
+    query = "landscape=custom&expr=x%5E2%20-%20y%5E2%20%2B%200.1*sin(3*x)&opt=adam&repeat=3&noise=0.5"
+    scene, warnings = S.parse(query)
+    assert warnings == []
+    assert scene["landscape"] == "custom" and scene["expr"] == "x^2 - y^2 + 0.1*sin(3*x)"
+    assert scene["repeat"] == 3 and (scene["x0"], scene["y0"]) == (-1.5, -1.5)
+    assert S.encode(scene) == ("landscape=custom&expr=x%5E2%20-%20y%5E2%20%2B%200.1*sin(3*x)&opt=adam&lr=0.001"
+                               "&momentum=0.9&x0=-1.5&y0=-1.5&steps=300&schedule=constant&noise=0.5&repeat=3")
+    assert S.parse(S.encode(scene)) == (scene, [])
+    assert surfaces.name_of(scene) == "custom:x^2 - y^2 + 0.1*sin(3*x)"
+
+
+def test_a_custom_link_without_a_formula_shows_the_default_one():
+    scene, warnings = S.parse("landscape=custom")
+    assert (scene["expr"], warnings) == (surfaces.DEFAULT_EXPRESSION, [])
+
+
+HOSTILE_LINKS = [
+    ("__import__('os').system('touch /tmp/gradscape-link-sentinel')", "attribute access"),
+    ("open('/etc/passwd')", "'open' is not an allowed function"),
+    ("eval('1')", "'eval' is not an allowed function"),
+    ("lambda: 0", "'lambda' is not allowed"),
+    ("9**9**9", "exponent 3.8742e+08 is too large"),
+    ("x.__class__", "attribute access"),
+    ("[c for c in ()]", "'for' is not allowed"),
+    ("z", "unknown name 'z'"),
+    ("", "empty expression"),
+    ("sin(" * 60 + "x" + ")" * 60, "nested too deeply"),
+    ("x" * 600, "expression too long (600 > 500 characters)"),
+    ("log(-x^2-1)", "not finite anywhere in the view"),
+]
+
+
+@pytest.mark.parametrize("expr, says", HOSTILE_LINKS, ids=[e[:20] for e, _ in HOSTILE_LINKS])
+def test_a_hostile_formula_in_a_link_falls_back_and_says_why(expr, says):
+    import os
+    from urllib.parse import quote
+
+    scene, warnings = S.parse("landscape=custom&opt=adam&expr=" + quote(expr))
+    assert scene["landscape"] == "custom" and scene["expr"] == surfaces.DEFAULT_EXPRESSION
+    assert len(warnings) == 1 and warnings[0].startswith("expr: ") and says in warnings[0]
+    assert warnings[0].endswith(f"; showing {surfaces.DEFAULT_EXPRESSION}")
+    assert len(warnings[0]) < 400  # cut short, however long the formula
+    assert not os.path.exists("/tmp/gradscape-link-sentinel")
+    assert S.parse(S.encode(scene)) == (scene, [])
+
+
+def test_controls_keep_the_last_good_formula():
+    raw = dict(S.default_scene(), landscape="custom", expr="x^2 + y^")
+    scene, warnings = S.normalize(raw, expr_fallback="x^2 + y^2")
+    assert scene["expr"] == "x^2 + y^2"
+    assert warnings == ["expr: not a formula at the end: invalid syntax; showing x^2 + y^2"]
+
+
+def test_a_formula_without_custom_is_ignored():
+    scene, warnings = S.parse("landscape=bowl&expr=x")
+    assert scene["expr"] is None and warnings == ["expr: a formula is used only with landscape=custom; ignored"]
+
+
+@pytest.mark.parametrize("query, batch, warning", [
+    ("landscape=linear_regression&batch=16", 16, None),
+    ("landscape=logistic_regression&batch=1", 1, None),
+    ("landscape=linear_regression&batch=256", None, None),  # the whole dataset is the full batch
+    ("landscape=linear_regression&batch=257", None, "batch: '257' is not a whole number in 1..256; using the full batch"),
+    ("landscape=linear_regression&batch=0", None, "batch: '0' is not a whole number in 1..256; using the full batch"),
+    ("landscape=linear_regression&batch=half", None, "batch: 'half' is not a whole number in 1..256; using the full batch"),
+    ("landscape=bowl&batch=16", None, "batch: only dataset surfaces have mini-batches; ignored"),
+])
+def test_batch_size_only_for_datasets_and_within_the_data(query, batch, warning):
+    scene, warnings = S.parse(query)
+    assert scene["batch"] == batch
+    assert warnings == ([] if warning is None else [warning])
+    assert ("batch=" in S.encode(scene)) == (batch is not None)
+
+
+@pytest.mark.parametrize("text, repeat, warned", [("4", 4, False), ("10", 10, False), ("11", 1, True),
+                                                  ("0", 1, True), ("2.5", 1, True)])
+def test_repeat_is_capped(text, repeat, warned):
+    scene, warnings = S.parse("repeat=" + text)
+    assert scene["repeat"] == repeat and bool(warnings) == warned
+    assert ("repeat=" in S.encode(scene)) == (repeat > 1)

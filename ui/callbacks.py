@@ -12,19 +12,20 @@ from dash import ALL, Input, Output, Patch, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from . import controls as C
-from . import ids, payload
+from . import explore_figures, ids, maps_compute, payload, surfaces
 from . import scene as S
-from .figures import colour_key, loss_figure
+from .figures import colour_key
 from .layout import advanced_panels, colour_key_bar, results_table, run_legend
 from .render import CONTOUR_BASE, SURFACE_BASE, render_scene, runs_from_store
 
 OVERRIDE_INPUTS = [Input({"type": t, "index": ALL}, "value") for t in C.OVERRIDE_KEYS]
 
 
-def _replace_runs(figure: dict, base: int, old_runs: int) -> Patch:
-    """A patch that swaps the run traces and keeps the rest (the contour grid stays in the browser)."""
+def _replace_runs(figure: dict, base: int, old_total: int) -> Patch:
+    """A patch that swaps the traces from ``base`` on (each run's, the markers, the repeated seeds')
+    and keeps the rest (the contour grid stays in the browser); the old figure had ``old_total``."""
     patch = Patch()
-    for _ in range(2 * old_runs + 1):  # ghost and path per run, then the markers trace
+    for _ in range(old_total - base):
         del patch["data"][base]
     patch["data"].extend(figure["data"][base:])
     patch["layout"]["meta"] = figure["layout"]["meta"]
@@ -32,14 +33,19 @@ def _replace_runs(figure: dict, base: int, old_runs: int) -> Patch:
     return patch
 
 
-def _maps_to_send(r, drawn: dict):
-    """(contour, surface, colour key) to send: whole for a new landscape, else patches without the grid."""
+def _maps_to_send(r, drawn: dict, basin_kept: bool):
+    """(contour, surface, colour key) to send: whole for a new landscape, else patches without the grid.
+    The basin layer (data[1]) stays only while the scene differs from its own by the start alone."""
     contour, surface = (payload.compact_figure(payload.hollow_runs(f)) for f in (r.contour, r.surface))
     if drawn.get("landscape") != r.landscape:
-        return contour, surface, colour_key_bar(colour_key(landscapes.get(r.landscape)))
-    patch = _replace_runs(contour, CONTOUR_BASE, drawn.get("runs", 0))
-    patch["data"][2] = contour["data"][2]  # the start marker
-    return patch, _replace_runs(surface, SURFACE_BASE, drawn.get("runs", 0)), no_update
+        return contour, surface, colour_key_bar(colour_key(surfaces.get(r.landscape)))
+    runs = drawn.get("runs", 0)
+    patch = _replace_runs(contour, CONTOUR_BASE, drawn.get("contour_traces", CONTOUR_BASE + 2 * runs + 1))
+    patch["data"][CONTOUR_BASE - 1] = contour["data"][CONTOUR_BASE - 1]  # the start marker
+    if not basin_kept:
+        explore_figures.basin_patch(patch, None)
+    old_surface = drawn.get("surface_traces", SURFACE_BASE + 2 * runs + 1)
+    return patch, _replace_runs(surface, SURFACE_BASE, old_surface), no_update
 
 
 def _message(lines):
@@ -51,13 +57,15 @@ def register(app) -> None:
         Output(ids.SCENE, "data"), Output(ids.LANDSCAPE, "value"), Output(ids.OPTIMIZERS, "value"),
         Output(ids.LR, "value"), Output(ids.MOMENTUM, "value"), Output(ids.STEPS, "value"),
         Output(ids.SCHEDULE, "value"), Output(ids.NOISE, "value"), Output(ids.SEED, "value"),
+        Output(ids.EXPR, "value"), Output(ids.REPEAT, "value"), Output(ids.BATCH, "value"),
         Input(ids.URL, "search"))
     def open_link(search):
         """A link's scene onto the controls; its warnings ride along in the store."""
         scene, warnings = S.parse(search or "")
         return ({"scene": scene, "warnings": warnings, "source": "link"}, scene["landscape"], scene["optimizers"],
                 C.lr_to_slider(scene["lr"]), scene["momentum"], scene["steps"], scene["schedule"],
-                scene["noise"], scene["seed"])
+                scene["noise"], scene["seed"], scene["expr"] or surfaces.DEFAULT_EXPRESSION, scene["repeat"],
+                scene["batch"] or 0)
 
     @app.callback(
         [Output(ids.START_X, p) for p in ("min", "max", "step", "marks", "value")]
@@ -66,14 +74,15 @@ def register(app) -> None:
         Input(ids.LANDSCAPE, "value"), State(ids.SCENE, "data"))
     def landscape_changed(name, stored):
         """New bounds for the start sliders; the start is the link's if it came with this surface."""
-        if name not in landscapes.names():
+        if name not in landscapes.names() and name != surfaces.CUSTOM:
             raise PreventUpdate
         scene = (stored or {}).get("scene") or {}
-        x0, y0 = (scene["x0"], scene["y0"]) if scene.get("landscape") == name else S.default_start(name)
-        props = C.start_slider_props(name)
+        surface = surfaces.name_of({"landscape": name, "expr": scene.get("expr")})
+        x0, y0 = (scene["x0"], scene["y0"]) if scene.get("landscape") == name else S.default_start(surface)
+        props = C.start_slider_props(surface)
         return ([props["x"][k] for k in ("min", "max", "step", "marks")] + [x0]
                 + [props["y"][k] for k in ("min", "max", "step", "marks")] + [y0]
-                + [landscapes.get(name).description])
+                + [surfaces.get(surface).description])
 
     @app.callback(
         Output(ids.START_X, "value", allow_duplicate=True), Output(ids.START_Y, "value", allow_duplicate=True),
@@ -110,19 +119,22 @@ def register(app) -> None:
         Input(ids.LANDSCAPE, "value"), Input(ids.OPTIMIZERS, "value"), Input(ids.LR, "value"),
         Input(ids.MOMENTUM, "value"), Input(ids.START_X, "value"), Input(ids.START_Y, "value"),
         Input(ids.STEPS, "value"), Input(ids.SCHEDULE, "value"), Input(ids.SCHEDULE_PARAM, "value"),
-        Input(ids.NOISE, "value"), Input(ids.SEED, "value"), *OVERRIDE_INPUTS, State(ids.SCENE, "data"),
+        Input(ids.NOISE, "value"), Input(ids.SEED, "value"), *OVERRIDE_INPUTS, Input(ids.EXPR, "value"),
+        Input(ids.REPEAT, "value"), Input(ids.BATCH, "value"), State(ids.SCENE, "data"),
         prevent_initial_call=True)
     def controls_changed(landscape, chosen, lr, momentum, x0, y0, steps, schedule, param, noise, seed, *rest):
-        """The controls' values, checked by the same codec as a link, become the scene."""
-        stored = rest[-1] or {}
+        """The controls' values, checked by the same codec as a link, become the scene. A formula
+        that cannot be drawn leaves the last good one on the map, and the message says why."""
+        expr, repeat, batch, stored = rest[-4], rest[-3], rest[-2], rest[-1] or {}
         entries = [e for group in ctx.inputs_list[11:11 + len(OVERRIDE_INPUTS)] for e in group]
         previous = (stored.get("scene") or {}).get("overrides") or {}
         overrides = {n: v for n, v in previous.items() if n not in C.panel_names(entries)}
         overrides.update(C.overrides_from_inputs(entries))  # panels not drawn yet keep their overrides
         raw = {"landscape": landscape, "optimizers": chosen, "lr": C.slider_to_lr(lr), "momentum": momentum,
                "x0": x0, "y0": y0, "steps": steps, "schedule": schedule, "schedule_param": param,
-               "noise": noise, "seed": seed, "overrides": overrides}
-        scene, warnings = S.normalize(raw)
+               "noise": noise, "seed": seed, "overrides": overrides, "expr": expr, "repeat": repeat,
+               "batch": batch or None}
+        scene, warnings = S.normalize(raw, expr_fallback=(stored.get("scene") or {}).get("expr"))
         new = {"scene": scene, "warnings": warnings, "source": "controls"}
         # A link's warnings stay up until the scene changes; a control's last until it is fixed.
         unchanged = scene == stored.get("scene") and (stored.get("source") == "link" and not warnings
@@ -134,26 +146,32 @@ def register(app) -> None:
         Output(ids.LOSS_CURVE, "figure"), Output(ids.RESULTS, "children"), Output(ids.MESSAGE, "children"),
         Output(ids.FRAME, "max"), Output(ids.FRAME, "marks"), Output(ids.FRAME, "value"), Output(ids.DRAWN, "data"),
         Output(ids.RUN_LEGEND, "children"), Output(ids.COLOUR_KEY, "children"),
-        Input(ids.SCENE, "data"), State(ids.DRAWN, "data"), State(ids.LOG_Y, "value"), prevent_initial_call=True)
-    def recompute(stored, drawn, log_y):
+        Input(ids.SCENE, "data"), State(ids.DRAWN, "data"), State(ids.LOG_Y, "value"), State(ids.LOSS_KIND, "value"),
+        prevent_initial_call=True)
+    def recompute(stored, drawn, log_y, loss_kind):
         """Run the engine once for the scene; send the trajectories and the figures' new parts."""
         if not stored or not stored.get("scene"):
             raise PreventUpdate
-        r = render_scene(stored["scene"], stored.get("warnings", []), "log" in (log_y or []))
-        contour, surface, key = _maps_to_send(r, drawn or {})
+        drawn = drawn or {}
+        r = render_scene(stored["scene"], stored.get("warnings", []), "log" in (log_y or []),
+                         "batch" if "batch" in (loss_kind or []) else "full")
+        signature = maps_compute.signature(stored["scene"])
+        contour, surface, key = _maps_to_send(r, drawn, drawn.get("signature") == signature)
         loss = payload.compact_figure(payload.hollow_runs(r.loss))
+        now = {"landscape": r.landscape, "runs": r.n_runs, "contour_traces": len(r.contour["data"]),
+               "surface_traces": len(r.surface["data"]), "signature": signature}
         return (r.store, contour, surface, loss, results_table(r.rows), _message(r.messages), r.steps,
-                C.frame_marks(r.steps), r.steps, {"landscape": r.landscape, "runs": r.n_runs},
-                run_legend(r.legend), key)
+                C.frame_marks(r.steps), r.steps, now, run_legend(r.legend), key)
 
     @app.callback(
         Output(ids.LOSS_CURVE, "figure", allow_duplicate=True),
-        Input(ids.LOG_Y, "value"), State(ids.TRAJECTORIES, "data"), State(ids.SCENE, "data"),
-        prevent_initial_call=True)
-    def log_y_toggled(log_y, store, stored):
-        """Redraw the loss curve on the other axis from the stored runs: no engine call."""
+        Input(ids.LOG_Y, "value"), Input(ids.LOSS_KIND, "value"), State(ids.TRAJECTORIES, "data"),
+        State(ids.SCENE, "data"), prevent_initial_call=True)
+    def loss_view_toggled(log_y, loss_kind, store, stored):
+        """Redraw the loss curve (other axis, or mini-batch/full loss) from the stored runs: no engine call."""
         if not store or not stored:
             raise PreventUpdate
-        L = landscapes.get(stored["scene"]["landscape"])
-        fig = loss_figure(L, runs_from_store(store), log_y="log" in (log_y or []), key=store["key"])
+        L = surfaces.of(stored["scene"])
+        fig = explore_figures.loss_view(L, runs_from_store(store), log_y="log" in (log_y or []), key=store["key"],
+                                        kind="batch" if "batch" in (loss_kind or []) else "full")
         return payload.compact_figure(payload.hollow_runs(fig))

@@ -15,6 +15,7 @@ import landscapes
 import optimizers
 
 from . import scene_fields as F
+from . import surfaces
 from .palette import run_colours
 
 TOLERANCE = 1e-4  # "steps to tolerance": the first step whose gradient norm is below this
@@ -33,6 +34,10 @@ class Run:
     diverged_at: int = -1
     converged_at: int = -1
     error: Optional[str] = None
+    batch_loss: Optional[np.ndarray] = None  # (steps,) the mini-batch loss each step's gradient came from
+    spread: Optional[np.ndarray] = None      # (k-1, steps+1, 2): the same run with the next k-1 seeds
+    spread_loss: Optional[np.ndarray] = None  # (k-1, steps+1), and (k-1, steps) mini-batch loss below
+    spread_batch_loss: Optional[np.ndarray] = None
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -106,30 +111,43 @@ def _fallback_schedule(scene, err, notes):
     return None
 
 
-def _run(landscape, opts, scene, schedule):
+def _run(landscape, opts, scene, schedule, seed=None):
     return optimizers.run(landscape, opts, start=(scene["x0"], scene["y0"]), steps=scene["steps"],
-                          schedule=schedule, noise=scene["noise"], seed=scene["seed"], tol=TOLERANCE)
+                          schedule=schedule, noise=scene["noise"], seed=scene["seed"] if seed is None else seed,
+                          tol=TOLERANCE, batch_size=scene.get("batch"))
 
 
 def _trajectories(landscape, opts, scene, schedule, notes):
-    """The engine's runs. A combination it refuses degrades rather than fails: the one it can
-    refuse is one-cycle cycling the momentum of an optimizer without one (torch's rule)."""
+    """(the engine's runs, the schedule they used). A combination it refuses degrades rather than
+    fails: the one it can refuse is one-cycle cycling the momentum of an optimizer without one."""
     try:
-        return _run(landscape, opts, scene, schedule)
+        return _run(landscape, opts, scene, schedule), schedule
     except ValueError as err:
         fallback = _fallback_schedule(scene, err, notes)
     if fallback is None:
-        return _run(landscape, opts, scene, None)
+        return _run(landscape, opts, scene, None), None
     try:
-        return _run(landscape, opts, scene, fallback)
+        return _run(landscape, opts, scene, fallback), fallback
     except ValueError as err:
         notes.append(_constant_rate_note(scene, err))
-        return _run(landscape, opts, scene, None)
+        return _run(landscape, opts, scene, None), None
+
+
+def _repeats(landscape, opts, scene, schedule, notes) -> list:
+    """The same runs with seeds seed+1 ... seed+k-1 (one fused call each): the spread of SGD."""
+    k = scene.get("repeat") or 1
+    if k <= 1:
+        return []
+    if not scene["noise"] and not scene.get("batch"):
+        notes.append(f"Repeat × {k}: without gradient noise or mini-batches every seed gives the same path; "
+                     "raise the noise (or pick a batch size on a dataset surface) to see the spread.")
+        return []
+    return [_run(landscape, opts, scene, schedule, seed=scene["seed"] + i) for i in range(1, k)]
 
 
 def run_scene(scene: dict) -> SceneRun:
     """Every selected optimizer on the scene's landscape, in one fused engine call."""
-    landscape = landscapes.get(scene["landscape"])
+    landscape = surfaces.of(scene)
     notes: List[str] = []
     colours = run_colours(len(scene["optimizers"]))
     runs, built = [], []
@@ -143,9 +161,17 @@ def run_scene(scene: dict) -> SceneRun:
             runs.append(Run(name, info.title, colour, hyper, error=str(err)))
     schedule = _build_schedule(scene, notes)
     if built:
-        trajs = _trajectories(landscape, [opt for _, opt in built], scene, schedule, notes)
-        for (i, _), traj in zip(built, trajs):
+        opts = [opt for _, opt in built]
+        trajs, used = _trajectories(landscape, opts, scene, schedule, notes)
+        extra = _repeats(landscape, opts, scene, used, notes)
+        for j, ((i, _), traj) in enumerate(zip(built, trajs)):
+            more = [e[j] for e in extra]
             runs[i] = dataclasses.replace(
                 runs[i], params=traj.params[:, 0, :], loss=traj.loss[:, 0],
-                diverged_at=int(traj.diverged_at[0]), converged_at=int(traj.converged_at[0]))
+                diverged_at=int(traj.diverged_at[0]), converged_at=int(traj.converged_at[0]),
+                batch_loss=None if traj.batch_loss is None else traj.batch_loss[:, 0],
+                spread=np.array([t.params[:, 0, :] for t in more]) if more else None,
+                spread_loss=np.array([t.loss[:, 0] for t in more]) if more else None,
+                spread_batch_loss=np.array([t.batch_loss[:, 0] for t in more]) if more and scene.get("batch")
+                else None)
     return SceneRun(scene, landscape, runs, notes)

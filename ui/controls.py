@@ -14,6 +14,7 @@ from dash import dcc, html
 
 from . import ids
 from . import scene_fields as F
+from . import surfaces
 from .palette import run_colours
 
 SPEEDS = [5, 10, 20, 40, 80, 160, 320]  # playback, in optimizer steps per second
@@ -38,7 +39,10 @@ def landscape_options() -> list:
         label = html.Div([html.Div(L.title, className="option-title"),
                           html.Div(L.description, className="option-description")], className="landscape-option")
         options.append({"label": label, "value": n, "title": L.description})
-    return options
+    custom = html.Div([html.Div("Custom…", className="option-title"),
+                       html.Div("Type your own f(x, y): exact gradient, never run as code.",
+                                className="option-description")], className="landscape-option")
+    return options + [{"label": custom, "value": surfaces.CUSTOM, "title": "Type your own formula in x and y"}]
 
 
 def optimizer_options(chosen=()) -> list:
@@ -95,7 +99,7 @@ def plain_slider(id_, bounds, step, value, marks) -> dcc.Slider:
 
 def start_slider_props(landscape_name: str) -> dict:
     """min, max, step and marks of a start slider for each axis of a landscape's view."""
-    L = landscapes.get(landscape_name)
+    L = surfaces.get(landscape_name)
     props = []
     for lo, hi in L.bounds:
         step = 10.0 ** math.floor(math.log10((hi - lo) / 200))

@@ -52,7 +52,7 @@ def colour_key(landscape, resolution: int = CONTOUR_RESOLUTION) -> dict:
     would lay out again on every update of the map (about a quarter of each update's time).
     """
     grid = surface_grid(landscape.name, resolution)
-    lo, hi = float(grid.height.min()), float(grid.height.max())
+    lo, hi = float(np.nanmin(grid.height)), float(np.nanmax(grid.height))
     span = (hi - lo) or 1.0
     stops = ", ".join(f"{c} {100 * f:.0f}%" for f, c in P.SURFACE_SCALE)
     if grid.height_map.log:
@@ -70,7 +70,7 @@ def colour_key(landscape, resolution: int = CONTOUR_RESOLUTION) -> dict:
 
 def contour_trace(grid) -> dict:
     return {"type": "contour", "x": grid.xs, "y": grid.ys, "z": grid.height, "colorscale": P.SURFACE_SCALE,
-            "zmin": float(grid.height.min()), "zmax": float(grid.height.max()),
+            "zmin": float(np.nanmin(grid.height)), "zmax": float(np.nanmax(grid.height)), "meta": {"gaps": True},
             "ncontours": 22, "contours": {"coloring": "fill"},
             "line": {"width": 0.6, "color": P.CONTOUR_LINE}, "showscale": False,
             "hovertemplate": "x %{x:.2f}, y %{y:.2f}<br>click to start here<extra></extra>",
@@ -126,7 +126,10 @@ def contour_figure(landscape, runs: Sequence[Run], start, frame: Optional[int] =
     """The landscape's contour map with its known minima, the start and every run's path."""
     grid = surface_grid(landscape.name, resolution)
     (xmin, xmax), (ymin, ymax) = landscape.bounds
-    data = [contour_trace(grid), minima_trace(landscape), start_trace(start)]
+    # data[1] is the basin map's slot (ui/explore_figures.py), empty until one is drawn.
+    basin_slot = {"type": "heatmap", "visible": False, "x": [], "y": [], "z": [], "showscale": False,
+                  "hoverinfo": "skip", "name": "basin map", "meta": {"layer": "basin"}}
+    data = [contour_trace(grid), basin_slot, minima_trace(landscape), start_trace(start)]
     for i, run in enumerate(runs):
         data += path_traces(run, i, frame)
     data.append(markers_trace(runs, frame))
@@ -181,12 +184,12 @@ def surface_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, 
     """The landscape as a 3-D surface (log height when it spans decades), with the paths on it."""
     grid = surface_grid(landscape.name, resolution)
     (xmin, xmax), (ymin, ymax) = landscape.bounds
-    lo, hi = float(grid.height.min()), float(grid.height.max())
+    lo, hi = float(np.nanmin(grid.height)), float(np.nanmax(grid.height))
     # Level lines on the surface match the contour map's, so the two views read as one.
     levels = {"show": True, "usecolormap": False, "color": P.CONTOUR_LINE, "width": 1,
               "start": lo, "end": hi, "size": (hi - lo) / 16 or 1.0, "highlight": False}
     data = [{"type": "surface", "x": grid.xs, "y": grid.ys, "z": grid.height, "colorscale": P.SURFACE_SCALE,
-             "cmin": lo, "cmax": hi, "showscale": False, "hoverinfo": "skip", "name": "surface",
+             "cmin": lo, "cmax": hi, "showscale": False, "hoverinfo": "skip", "name": "surface", "meta": {"gaps": True},
              "contours": {"z": levels, "x": {"highlight": False}, "y": {"highlight": False}},
              "lighting": {"ambient": 0.9, "diffuse": 0.35, "specular": 0.05}}]
     m = landscape.minima

@@ -13,7 +13,7 @@ import functools
 
 import numpy as np
 
-import landscapes
+from . import surfaces
 
 CONTOUR_RESOLUTION = 90
 SURFACE_RESOLUTION = 45
@@ -47,6 +47,8 @@ class Grid:
     height: np.ndarray  # (ny, nx), height_map(loss)
     height_map: HeightMap
     f_min: float        # the lowest loss known: grid or known minima
+    nonfinite: float = 0.0  # share of the grid where the loss is not finite: NaN in loss/height, not drawn
+    clip: tuple = None      # (lo, hi) loss range the heights were clipped to, where outliers would flatten the map
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:
@@ -56,22 +58,38 @@ def _read_only(a: np.ndarray) -> np.ndarray:
 
 @functools.lru_cache(maxsize=64)
 def surface_grid(name: str, resolution: int) -> Grid:
-    """The loss of landscape ``name`` on a resolution × resolution grid over its bounds."""
-    L = landscapes.get(name)
+    """The loss of landscape ``name`` on a resolution × resolution grid over its bounds.
+
+    Where the loss is not finite (a custom formula's log of a negative number) it stays NaN, so
+    the views leave a gap; values so far out that they would flatten the colour scale (1/x near
+    0) are clipped to a robust range. ``nonfinite`` and ``clip`` say so, for the message.
+    """
+    L = surfaces.get(name)
     (xmin, xmax), (ymin, ymax) = L.bounds
     xs, ys = np.linspace(xmin, xmax, resolution), np.linspace(ymin, ymax, resolution)
     X, Y = np.meshgrid(xs, ys)
     with np.errstate(all="ignore"):
         loss = np.asarray(L.loss(np.stack((X, Y), axis=-1)), dtype=np.float64)
         minima_loss = np.asarray(L.loss(L.minima), dtype=np.float64) if len(L.minima) else np.zeros(0)
-    loss = np.nan_to_num(loss, nan=0.0, posinf=1e30, neginf=-1e30)
-    f_min = float(min(loss.min(), minima_loss.min() if minima_loss.size else np.inf))
+    finite = np.isfinite(loss)
+    loss = np.where(finite, loss, np.nan)
+    values = loss[finite]
+    clip = None
+    if values.size:
+        q_lo, q_hi = np.percentile(values, [1, 99])
+        reach = 10.0 * (q_hi - q_lo)
+        if values.min() < q_lo - reach or values.max() > q_hi + reach:
+            clip = (float(q_lo - reach), float(q_hi + reach)) if reach > 0 else (float(q_lo), float(q_hi))
+            loss = np.clip(loss, *clip)
+    f_min = float(min(np.nanmin(loss) if values.size else 0.0,
+                      minima_loss.min() if np.isfinite(minima_loss).any() else np.inf))
     if L.log_scale:
-        delta = max(float(loss.max()) - f_min, 1e-12) * 10.0 ** -DECADES
+        delta = max(float(np.nanmax(loss)) - f_min, 1e-12) * 10.0 ** -DECADES
         height_map = HeightMap(True, f_min, delta)
     else:
         height_map = HeightMap(False, 0.0, 0.0)
-    return Grid(_read_only(xs), _read_only(ys), _read_only(loss), _read_only(height_map(loss)), height_map, f_min)
+    return Grid(_read_only(xs), _read_only(ys), _read_only(loss), _read_only(height_map(loss)), height_map, f_min,
+                nonfinite=float(1.0 - finite.mean()), clip=clip)
 
 
 def inside_count(points: np.ndarray, bounds) -> int:
@@ -98,5 +116,6 @@ def lifted_heights(grid: Grid, points: np.ndarray, loss: np.ndarray) -> np.ndarr
             + H[i + 1, j] * ty * (1 - tx) + H[i + 1, j + 1] * ty * tx)
     with np.errstate(all="ignore"):
         own = grid.height_map(np.clip(loss, -1e30, 1e30))
-    lift = 0.01 * float(H.max() - H.min() or 1.0)
-    return np.maximum(np.nan_to_num(own, nan=-1e30), mesh) + lift
+    lift = 0.01 * float(np.nanmax(H) - np.nanmin(H) or 1.0)
+    # fmax: where the mesh has a gap (a NaN) the point's own height stands; NaN only where both are.
+    return np.nan_to_num(np.fmax(own, mesh), nan=float(np.nanmin(H))) + lift

@@ -71,3 +71,24 @@ OPT_ALPHA = "opt-alpha"
 OPT_WEIGHT_DECAY = "opt-weight-decay"
 OPT_CENTERED = "opt-centered"
 OPT_AMSGRAD = "opt-amsgrad"
+
+# Issue 5: your own formula, stochastic gradients, basin and stability maps.
+EXPR = "expr"                  # the formula of the "Custom…" surface
+EXPR_ROW = "expr-row"
+REPEAT = "repeat"              # seeds per optimizer, the extra ones drawn faintly
+BATCH = "batch-size"           # mini-batch size (dataset surfaces)
+BATCH_ROW = "batch-size-row"
+LOSS_KIND = "loss-kind"        # the loss curve: mini-batch or full-batch loss
+LOSS_KIND_WRAP = "loss-kind-wrap"
+MAP_OPTIMIZER = "map-optimizer"
+BASIN_GRID = "basin-grid"
+BASIN_BUTTON = "basin-button"
+BASIN_MODE = "basin-mode"      # colour by minimum reached / by steps to converge
+BASIN_LEGEND = "basin-legend"
+BASIN = "basin"                # store: the basin map shown, for redraws in the other mode
+STABILITY_BUTTON = "stability-button"
+STABILITY = "stability-map"
+STABILITY_PANEL = "stability-panel"
+MAPS_CLEAR = "maps-clear"
+MAP_STATUS = "map-status"
+SLIDER_VALUES[REPEAT] = f"{REPEAT}-value"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from . import controls as C
+from . import explore_layout as X
 from . import ids
 from . import scene_fields as F
 from .palette import run_colours
@@ -54,6 +55,7 @@ def scene_controls(scene: dict) -> html.Div:
         C.labelled("Landscape", dcc.Dropdown(id=ids.LANDSCAPE, options=C.landscape_options(),
                                              value=scene["landscape"], clearable=False, searchable=False),
                    hint=html.Span(id=ids.LANDSCAPE_INFO)),
+        X.expr_row(scene),
         C.labelled(f"Optimizers (up to {F.MAX_OPTIMIZERS})",
                    dcc.Checklist(id=ids.OPTIMIZERS, options=C.optimizer_options(scene["optimizers"]),
                                  value=scene["optimizers"], className="optimizer-list")),
@@ -75,10 +77,11 @@ def scene_controls(scene: dict) -> html.Div:
                                 clearable=False, searchable=False)),
         schedule_param_row(C.schedule_param_props(scene["schedule"], scene["steps"], scene["schedule_param"])),
         html.Details([
-            html.Summary("Gradient noise and seed"),
+            html.Summary("Stochastic gradients: noise, mini-batches, seeds"),
             C.labelled(value_label("Noise σ", ids.NOISE),
                        C.plain_slider(ids.NOISE, F.NOISE_RANGE, 0.01, scene["noise"], {0: "0", 5: "5", 10: "10"}),
                        hint="Gaussian noise added to every gradient: stochastic gradient descent."),
+            *X.stochastic_controls(scene),
             C.labelled("Seed", dcc.Input(id=ids.SEED, type="number", min=F.SEED_RANGE[0], max=F.SEED_RANGE[1],
                                          step=1, value=scene["seed"], debounce=True, className="seed-input")),
         ], className="section"),
@@ -87,6 +90,7 @@ def scene_controls(scene: dict) -> html.Div:
             html.Div("Empty boxes use the sliders above or torch's defaults.", className="control-hint"),
             html.Div(advanced_panels(scene), id=ids.ADVANCED),
         ], className="section", id=ids.ADVANCED_SECTION, open=False),
+        X.maps_section(scene),
     ], className="controls")
 
 
@@ -120,16 +124,19 @@ def views(scene: dict) -> html.Div:
         html.Div([
             html.Div([graph(ids.CONTOUR, "graph-contour"), html.Div(id=ids.CONTOUR_OVERLAY, className="overlay"),
                       html.Div(id=ids.RUN_LEGEND, className="run-legend"),
-                      html.Div(id=ids.COLOUR_KEY, className="colour-key")], className="panel panel-contour"),
+                      html.Div(id=ids.COLOUR_KEY, className="colour-key"),
+                      html.Div(id=ids.BASIN_LEGEND, className="basin-legend")], className="panel panel-contour"),
             html.Div(graph(ids.SURFACE, "graph-surface"), className="panel panel-surface"),
             html.Div([
-                dcc.Checklist(id=ids.LOG_Y, options=[{"label": "log y", "value": "log"}], value=["log"],
-                              className="log-y", inline=True),
+                html.Div([X.loss_kind_toggle(),
+                          dcc.Checklist(id=ids.LOG_Y, options=[{"label": "log y", "value": "log"}], value=["log"],
+                                        inline=True)], className="log-y"),
                 graph(ids.LOSS_CURVE, "graph-loss"),
                 html.Div(id=ids.LOSS_CURVE_OVERLAY, className="overlay"),
             ], className="panel panel-loss"),
         ], className="views-grid"),
         html.Div(results_table([]), id=ids.RESULTS, className="results"),
+        X.stability_panel(),
     ], className="views")
 
 
@@ -169,6 +176,7 @@ def make_layout() -> html.Div:
         dcc.Store(id=ids.DRAWN, data={}),
         dcc.Store(id=ids.URL_WRITTEN),
         dcc.Store(id=ids.SPEED_SET),
+        dcc.Store(id=ids.BASIN),
         header(),
         html.Main([html.Aside(scene_controls(scene), className="sidebar"), views(scene)], className="main"),
         html.Footer("Space plays and pauses · ← → step · drag the step slider to scrub · "

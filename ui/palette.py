@@ -37,3 +37,14 @@ GRID = "#d9dee4"
 def run_colours(n: int) -> List[str]:
     """Colours for n runs; a scene holds at most 8, so they never repeat."""
     return [OKABE_ITO[i % len(OKABE_ITO)] for i in range(n)]
+
+
+# Basin maps: pale tones (Paul Tol's colour-blind-safe "light" scheme) under the saturated paths,
+# one per known minimum; grey for runs still moving, lilac for settling elsewhere, dark for diverged.
+BASIN_MINIMA = ["#77AADD", "#EE8866", "#EEDD88", "#44BB99", "#FFAABB", "#99DDFF", "#BBCC33", "#AAAA00"]
+BASIN_ELSEWHERE = "#C9A6D9"
+BASIN_NOT_CONVERGED = "#DDDDDD"
+BASIN_DIVERGED = "#4A4A4A"
+BASIN_STEPS_SCALE = [[0.0, "#FDE8C9"], [0.5, "#EE8866"], [1.0, "#7A3B69"]]   # few steps pale, many dark
+STABILITY_SCALE = [[0.0, "#1B6B93"], [0.35, "#77AADD"], [0.7, "#EEDD88"], [1.0, "#FFF6E0"]]  # low loss dark blue
+STABILITY_DIVERGED = "#B2182B"

@@ -14,15 +14,17 @@ import json
 import numpy as np
 
 from .compute import SceneRun
+from .explore_figures import thin_index
 from .grid import SURFACE_RESOLUTION, inside_count, lifted_heights, surface_grid
 
 LIMIT = 1e30
 
 
-def pack(values, dtype: str = "f4") -> dict:
-    """A numpy array as Plotly's typed-array spec (2-D arrays keep their shape)."""
+def pack(values, dtype: str = "f4", keep_nan: bool = False) -> dict:
+    """A numpy array as Plotly's typed-array spec (2-D arrays keep their shape). NaN becomes 0
+    unless ``keep_nan``: then it stays NaN, which Plotly draws as a gap."""
     a = np.asarray(values, dtype=np.float64)
-    a = np.clip(np.nan_to_num(a, nan=0.0, posinf=LIMIT, neginf=-LIMIT), -LIMIT, LIMIT)
+    a = np.clip(np.nan_to_num(a, nan=np.nan if keep_nan else 0.0, posinf=LIMIT, neginf=-LIMIT), -LIMIT, LIMIT)
     a = np.ascontiguousarray(a, dtype=np.float32 if dtype == "f4" else np.float64)
     spec = {"dtype": dtype, "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
     if a.ndim > 1:
@@ -41,14 +43,18 @@ def unpack(spec) -> np.ndarray:
     return a
 
 
-def compact_figure(fig):
-    """The same figure with every float array packed (ints and short lists are left alone)."""
+def compact_figure(fig, keep_nan: bool = False):
+    """The same figure with every float array packed (ints and short lists are left alone). A
+    trace with ``meta = {"gaps": True}`` keeps its NaN: gaps it means to draw."""
     if isinstance(fig, dict):
-        return {k: compact_figure(v) for k, v in fig.items()}
+        keep_nan = keep_nan or (isinstance(fig.get("meta"), dict) and fig["meta"].get("gaps") is True)
+        return {k: compact_figure(v, keep_nan) for k, v in fig.items()}
     if isinstance(fig, (list, tuple)):
-        return [compact_figure(v) for v in fig]
+        return [compact_figure(v, keep_nan) for v in fig]
     if isinstance(fig, np.ndarray):
-        return pack(fig) if fig.dtype.kind == "f" and fig.size > 4 else fig.tolist()
+        if fig.dtype.kind == "f" and fig.size > 4:
+            return pack(fig, keep_nan=keep_nan)
+        return [None if v != v else v for v in fig.tolist()] if keep_nan and fig.dtype.kind == "f" else fig.tolist()
     if isinstance(fig, np.generic):
         return fig.item()
     return fig
@@ -70,8 +76,21 @@ def trajectories_payload(result: SceneRun, key: str) -> dict:
         runs.append({"name": run.name, "title": run.title, "colour": run.colour,
                      "x": pack(run.params[:, 0]), "y": pack(run.params[:, 1]), "loss": pack(run.loss),
                      "z": pack(lifted_heights(grid, run.params[:inside], run.loss[:inside])),
-                     "inside": inside, "diverged_at": run.diverged_at})
+                     "inside": inside, "diverged_at": run.diverged_at, **_extras(run)})
     return {"key": key, "landscape": L.name, "steps": int(result.scene["steps"]), "runs": runs}
+
+
+def _extras(run) -> dict:
+    """The mini-batch loss (the loss curve can show it) and the repeated seeds' loss curves (for
+    redraws of the loss curve), when the scene has them."""
+    out = {}
+    if run.batch_loss is not None:
+        out["batch_loss"] = pack(run.batch_loss)
+    for key in ("spread_loss", "spread_batch_loss"):
+        value = getattr(run, key)
+        if value is not None:  # thinned as the loss curve draws them: a few hundred points each
+            out[key] = pack(value[:, thin_index(value.shape[1])])
+    return out
 
 
 def runs_from_payload(payload: dict):

@@ -11,10 +11,11 @@ from typing import List
 
 import numpy as np
 
-from . import figures, payload, results
+from . import explore_figures, figures, payload, results
 from .compute import Run, SceneRun, run_scene
+from .grid import CONTOUR_RESOLUTION, surface_grid
 
-CONTOUR_BASE = 3  # contour, minima, start: the traces before the runs' in the contour figure
+CONTOUR_BASE = 4  # contour, basin slot, minima, start: the traces before the runs' in the contour figure
 SURFACE_BASE = 2  # surface, minima
 
 
@@ -33,17 +34,18 @@ class Rendered:
     n_runs: int
 
 
-def render_scene(scene: dict, warnings=(), log_y: bool = True) -> Rendered:
+def render_scene(scene: dict, warnings=(), log_y: bool = True, loss_kind: str = "full") -> Rendered:
     result: SceneRun = run_scene(scene)
     key = payload.scene_key(scene)
     runs, L = result.ok_runs, result.landscape
     start = (scene["x0"], scene["y0"])
+    notes = explore_figures.surface_notes(surface_grid(L.name, CONTOUR_RESOLUTION))
     return Rendered(
         key=key, store=payload.trajectories_payload(result, key),
-        contour=figures.contour_figure(L, runs, start, key=key),
+        contour=explore_figures.with_spread(figures.contour_figure(L, runs, start, key=key), runs),
         surface=figures.surface_figure(L, runs, key=key),
-        loss=figures.loss_figure(L, runs, log_y=log_y, key=key),
-        rows=results.result_rows(result), messages=results.messages(result, warnings),
+        loss=explore_figures.loss_view(L, runs, log_y=log_y, key=key, kind=loss_kind),
+        rows=results.result_rows(result), messages=results.messages(result, list(warnings) + notes),
         legend=[{"optimizer": run.title, "colour": run.colour} for run in runs],
         steps=int(scene["steps"]), landscape=L.name, n_runs=len(runs))
 
@@ -52,6 +54,7 @@ def runs_from_store(store: dict) -> List[Run]:
     """Runs rebuilt from the trajectory store (float32), for redraws that need no engine call."""
     runs = []
     for r, (x, y, loss) in zip(store.get("runs", []), payload.runs_from_payload(store)):
+        extra = {k: payload.unpack(r[k]) for k in ("batch_loss", "spread_loss", "spread_batch_loss") if k in r}
         runs.append(Run(r["name"], r["title"], r["colour"], {}, params=np.stack((x, y), axis=1), loss=loss,
-                        diverged_at=r.get("diverged_at", -1)))
+                        diverged_at=r.get("diverged_at", -1), **extra))
     return runs

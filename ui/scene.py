@@ -6,7 +6,8 @@ A scene is everything that decides the trajectories, as a JSON-ready dict (it li
     {"landscape": "rosenbrock", "optimizers": ["sgd", "momentum", "adam"],
      "lr": 0.001, "momentum": 0.9, "x0": -1.5, "y0": 2.0, "steps": 300,
      "schedule": "cosine", "schedule_param": 300, "noise": 0.0, "seed": 0,
-     "overrides": {"adam": {"lr": 0.05, "beta2": 0.99}}}
+     "overrides": {"adam": {"lr": 0.05, "beta2": 0.99}},
+     "expr": None, "repeat": 1, "batch": None}
 
 and its link reads::
 
@@ -15,7 +16,9 @@ and its link reads::
 
 The schedule's parameter goes under its torch name (``step_size``, ``gamma``, ``T_max``,
 ``total_iters``, ``pct_start``, ``patience``); ``noise`` and ``seed`` appear when not 0; each
-override is ``<optimizer>.<hyperparameter>``. ``parse`` never raises: whatever is unknown,
+override is ``<optimizer>.<hyperparameter>``. A custom surface is ``landscape=custom&expr=<formula>``
+(the formula is parsed, never run: ``ui/surfaces.py``); ``repeat`` (seeds per optimizer) appears
+above 1 and ``batch`` (mini-batch size, dataset surfaces only) when set. ``parse`` never raises: whatever is unknown,
 out of range or malformed falls back to its default, and a warning naming the field says so.
 ``normalize`` (= parse after encode) is how controls' raw values become a scene.
 """
@@ -29,6 +32,7 @@ import landscapes
 import optimizers
 
 from . import scene_fields as F
+from . import surfaces
 
 PREFERRED_LANDSCAPE = "rosenbrock"
 PREFERRED_OPTIMIZERS = ("sgd", "momentum", "adam")  # the first-open lesson: momentum helps in a ravine
@@ -50,7 +54,7 @@ def default_landscape() -> str:
 
 
 def default_start(landscape: str) -> Tuple[float, float]:
-    x, y = landscapes.get(landscape).start
+    x, y = surfaces.get(landscape).start
     return F.canonical(x), F.canonical(y)
 
 
@@ -65,7 +69,7 @@ def default_scene() -> dict:
     overrides = {n: dict(v) for n, v in DEFAULT_OVERRIDES.items() if n in opts}
     return {"landscape": name, "optimizers": opts, "lr": DEFAULT_LR, "momentum": DEFAULT_MOMENTUM,
             "x0": x0, "y0": y0, "steps": DEFAULT_STEPS, "schedule": "constant", "schedule_param": None,
-            "noise": 0.0, "seed": 0, "overrides": overrides}
+            "noise": 0.0, "seed": 0, "overrides": overrides, "expr": None, "repeat": 1, "batch": None}
 
 
 # --- encode ----------------------------------------------------------------------------------
@@ -84,21 +88,26 @@ def _text(value) -> str:
 
 def encode(scene: dict) -> str:
     """The query string (no leading '?') for a scene, in a fixed, readable order."""
-    pairs = [("landscape", scene.get("landscape")), ("opt", list(scene.get("optimizers") or [])),
+    pairs = [("landscape", scene.get("landscape"))]
+    if scene.get("landscape") == surfaces.CUSTOM:
+        pairs.append(("expr", scene.get("expr") or surfaces.DEFAULT_EXPRESSION))
+    pairs += [("opt", list(scene.get("optimizers") or [])),
              ("lr", scene.get("lr")), ("momentum", scene.get("momentum")),
              ("x0", scene.get("x0")), ("y0", scene.get("y0")), ("steps", scene.get("steps")),
              ("schedule", scene.get("schedule") or "constant")]
     param = F.schedule_param(scene.get("schedule"))
     if param is not None and scene.get("schedule_param") is not None:
         pairs.append((param.key, scene["schedule_param"]))
-    for key in ("noise", "seed"):
+    for key in ("noise", "seed", "batch"):
         if scene.get(key):
             pairs.append((key, scene[key]))
+    if scene.get("repeat") not in (None, 1):
+        pairs.append(("repeat", scene["repeat"]))
     overrides = scene.get("overrides") or {}
     for name in scene.get("optimizers") or []:
         for key, value in (overrides.get(name) or {}).items():
             pairs.append((f"{name}.{key}", value))
-    return "&".join(f"{quote(str(k), safe='._')}={quote(_text(v), safe=',.-_')}" for k, v in pairs)
+    return "&".join(f"{quote(str(k), safe='._')}={quote(_text(v), safe=',.-_*()')}" for k, v in pairs)
 
 
 # --- parse -----------------------------------------------------------------------------------
@@ -145,10 +154,43 @@ def _number(values, key, reader, bounds, default, warnings, unit=""):
 
 def _landscape(values, warnings) -> str:
     name = values.pop("landscape", None)
-    if name is None or name in landscapes.names():
+    if name is None or name in landscapes.names() or name == surfaces.CUSTOM:
         return name or default_landscape()
     warnings.append(f"landscape: unknown surface {_show(name)}; using {default_landscape()}")
     return default_landscape()
+
+
+def _expression(values, landscape, warnings, fallback=None):
+    """A custom surface's formula; one that cannot be drawn falls back (to the last good one, for
+    the controls) and the warning says why, in the parser's words."""
+    text = values.pop("expr", None)
+    if landscape != surfaces.CUSTOM:
+        if text is not None:
+            warnings.append("expr: a formula is used only with landscape=custom; ignored")
+        return None
+    fallback = fallback or surfaces.DEFAULT_EXPRESSION
+    if text is None:
+        return fallback
+    error = surfaces.expression_error(text)
+    if error is None:
+        return text
+    warnings.append(f"expr: {error}; showing {fallback}")
+    return fallback
+
+
+def _batch(values, landscape, warnings):
+    """A mini-batch size for a dataset surface: 1..its sample count, else the full batch."""
+    if "batch" not in values:
+        return None
+    text, size = values.pop("batch"), surfaces.get(landscape).n_samples
+    if not size:
+        warnings.append("batch: only dataset surfaces have mini-batches; ignored")
+        return None
+    value = F.parse_int(text)
+    if value is None or not 1 <= value <= size:
+        warnings.append(f"batch: {_show(text)} is not a whole number in 1..{size}; using the full batch")
+        return None
+    return None if value == size else value
 
 
 def _optimizers(values, warnings) -> list:
@@ -211,17 +253,21 @@ def _overrides(values, chosen, warnings) -> dict:
             for name in chosen if name in overrides}
 
 
-def parse(query) -> Tuple[dict, List[str]]:
-    """(scene, warnings) from a query string. Never raises; every warning names its field."""
+def parse(query, expr_fallback=None) -> Tuple[dict, List[str]]:
+    """(scene, warnings) from a query string. Never raises; every warning names its field.
+    ``expr_fallback``: the formula a bad one falls back to (default ``surfaces.DEFAULT_EXPRESSION``)."""
     warnings: List[str] = []
     values = _read_pairs(query, warnings)
     if not values:
         return default_scene(), warnings  # first open: the teaching scene, overrides included
-    scene = {"landscape": _landscape(values, warnings), "optimizers": _optimizers(values, warnings)}
+    scene = {"landscape": _landscape(values, warnings)}
+    scene["expr"] = _expression(values, scene["landscape"], warnings, expr_fallback)
+    scene["optimizers"] = _optimizers(values, warnings)
+    surface = surfaces.name_of(scene)
     scene["lr"] = _number(values, "lr", F.parse_float, F.LR_RANGE, DEFAULT_LR, warnings)
     scene["momentum"] = _number(values, "momentum", F.parse_float, F.MOMENTUM_RANGE, DEFAULT_MOMENTUM, warnings)
-    (xmin, xmax), (ymin, ymax) = landscapes.get(scene["landscape"]).bounds
-    x0, y0 = default_start(scene["landscape"])
+    (xmin, xmax), (ymin, ymax) = surfaces.get(surface).bounds
+    x0, y0 = default_start(surface)
     scene["x0"] = _number(values, "x0", F.parse_float, (xmin, xmax), x0, warnings, " (the surface's start)")
     scene["y0"] = _number(values, "y0", F.parse_float, (ymin, ymax), y0, warnings, " (the surface's start)")
     scene["steps"] = _number(values, "steps", F.parse_int, F.STEPS_RANGE, DEFAULT_STEPS, warnings)
@@ -229,11 +275,13 @@ def parse(query) -> Tuple[dict, List[str]]:
     scene["noise"] = _number(values, "noise", F.parse_float, F.NOISE_RANGE, 0.0, warnings)
     scene["seed"] = _number(values, "seed", F.parse_int, F.SEED_RANGE, 0, warnings)
     scene["overrides"] = _overrides(values, scene["optimizers"], warnings)
+    scene["repeat"] = _number(values, "repeat", F.parse_int, F.REPEAT_RANGE, 1, warnings)
+    scene["batch"] = _batch(values, surface, warnings)
     for key in values:
         warnings.append(f"{_show(key)}: unknown parameter; ignored")
     return scene, warnings
 
 
-def normalize(raw: dict) -> Tuple[dict, List[str]]:
+def normalize(raw: dict, expr_fallback=None) -> Tuple[dict, List[str]]:
     """A scene from loose values (e.g. controls'): the same checks and fallbacks as a link."""
-    return parse(encode(raw))
+    return parse(encode(raw), expr_fallback)

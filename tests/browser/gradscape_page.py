@@ -17,7 +17,8 @@ if (!gd || !gd.data) { return null; }
 const list = (a) => (a === undefined || a === null) ? null : Array.from(a);
 const out = {key: gd.layout.meta && gd.layout.meta.key, ghost: [], path: [], markers: null, bad: false};
 for (const t of gd.data) {
-    for (const attr of ['x', 'y', 'z']) {
+    const gaps = t.meta && t.meta.gaps;  // NaN there is a gap the trace means to draw
+    for (const attr of (gaps ? [] : ['x', 'y', 'z'])) {
         const v = t[attr];
         if (v && typeof v.length === 'number' && typeof v !== 'string') {
             for (let i = 0; i < v.length; i++) {

@@ -1,0 +1,61 @@
+"""Which surface a scene shows: a registry landscape, or the user's own formula ("Custom…").
+
+A custom surface is named ``"custom:" + formula`` everywhere in the app (the contour grid's
+cache, the figures' uirevision, the "is this the landscape already drawn?" check), so the name
+alone rebuilds it on any worker: no server-side state. ``landscapes.from_expression`` parses the
+formula without running it; the result is cached per formula, as the grid is per name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import Optional
+
+import landscapes
+
+CUSTOM = "custom"          # the dropdown's value, and the link's landscape=custom
+PREFIX = "custom:"         # a custom surface's name: PREFIX + formula
+DEFAULT_EXPRESSION = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"  # an egg crate in a bowl: several basins
+EXAMPLES = ["x^2 - y^2 + 0.1*sin(3*x)", "(1 - x)^2 + 100*(y - x^2)^2", "x^4 - 2*x^2 + y^2 + 0.3*x",
+            "log(1 + x^2 + 10*y^2)", "abs(x) + 3*abs(y)"]
+
+
+@functools.lru_cache(maxsize=64)
+def _custom(formula: str) -> landscapes.Landscape:
+    return dataclasses.replace(landscapes.from_expression(formula), name=PREFIX + formula)
+
+
+def get(name: str) -> landscapes.Landscape:
+    """The landscape called ``name``: a registry name, or ``"custom:" + formula``.
+    ValueError (with the parser's message) for a bad formula or an unknown name."""
+    if isinstance(name, str) and name.startswith(PREFIX):
+        return _custom(name[len(PREFIX):])
+    return landscapes.get(name)
+
+
+def name_of(scene: dict) -> str:
+    """The name of the surface a (normalized) scene shows."""
+    if scene.get("landscape") == CUSTOM:
+        return PREFIX + (scene.get("expr") or DEFAULT_EXPRESSION)
+    return scene["landscape"]
+
+
+def of(scene: dict) -> landscapes.Landscape:
+    return get(name_of(scene))
+
+
+def expression_error(formula) -> Optional[str]:
+    """Why a formula cannot be drawn, or None if it can."""
+    try:
+        _custom(formula)
+    except ValueError as err:
+        return str(err)
+    return None
+
+
+def is_dataset(name: str) -> bool:
+    try:
+        return get(name).n_samples > 0
+    except ValueError:
+        return False
