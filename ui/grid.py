@@ -76,8 +76,8 @@ def surface_grid(name: str, resolution: int) -> Grid:
     values = loss[finite]
     clip = None
     if values.size:
-        q_lo, q_hi = np.percentile(values, [1, 99])
-        reach = 10.0 * (q_hi - q_lo)
+        q_lo, q_hi = np.percentile(values, [5, 95])
+        reach = 20.0 * (q_hi - q_lo)
         if values.min() < q_lo - reach or values.max() > q_hi + reach:
             clip = (float(q_lo - reach), float(q_hi + reach)) if reach > 0 else (float(q_lo), float(q_hi))
             loss = np.clip(loss, *clip)
