@@ -316,3 +316,12 @@ def test_clicking_a_stability_cell_sets_the_sliders_and_clears_that_optimizers_o
     assert out[ids.LR]["value"] == -1.65 and out[ids.MOMENTUM]["value"] == 0.74
     cleared = {(json.loads(k)["type"], json.loads(k)["index"]): v["value"] for k, v in out.items() if k.startswith("{")}
     assert cleared == {(ids.OPT_LR, "adam"): None, (ids.OPT_BETA1, "adam"): None}  # sgd keeps its own lr
+
+
+def test_map_buttons_are_disabled_while_a_map_runs(app):
+    specs = [s for s in app._callback_list if s.get("running")]
+    outputs = sorted(o for s in specs for o in s["output"].strip(".").split("..."))
+    assert any(o.startswith("basin.data") for o in outputs) and any(o.startswith("stability-map.figure") for o in outputs)
+    for s in specs:
+        assert s["running"]["running"] == {"basin-button.disabled": True, "stability-button.disabled": True}
+        assert s["running"]["runningOff"] == {"basin-button.disabled": False, "stability-button.disabled": False}

@@ -59,9 +59,23 @@ def register(app) -> None:
         batch = ((stored or {}).get("scene") or {}).get("batch")
         return name != surfaces.CUSTOM, not size, X.batch_options(size, batch) if size else []
 
-    @app.callback(Output(ids.LOSS_KIND_WRAP, "hidden"), Input(ids.SCENE, "data"))
-    def loss_kind_shown(stored):
-        return not ((stored or {}).get("scene") or {}).get("batch")
+    @app.callback(Output(ids.LOSS_KIND_WRAP, "hidden"), Output(ids.LANDSCAPE_INFO, "children", allow_duplicate=True),
+                  Input(ids.SCENE, "data"), prevent_initial_call=True)
+    def scene_shown(stored):
+        """The mini-batch loss toggle when the scene has batches; the surface's line (a formula's
+        changes with it)."""
+        scene = _scene(stored)
+        return not scene.get("batch"), surfaces.of(scene).description
+
+    @app.callback(
+        Output(ids.START_X, "value", allow_duplicate=True), Output(ids.START_Y, "value", allow_duplicate=True),
+        Input(ids.SCENE, "data"), State(ids.START_X, "value"), State(ids.START_Y, "value"), prevent_initial_call=True)
+    def start_shown(stored, x0, y0):
+        """The start sliders follow the scene when it moved the start (a formula not finite there)."""
+        scene = _scene(stored)
+        if scene.get("landscape") != surfaces.CUSTOM or (x0, y0) == (scene["x0"], scene["y0"]):
+            raise PreventUpdate
+        return scene["x0"], scene["y0"]
 
     @app.callback(
         Output(ids.MAP_OPTIMIZER, "options"), Output(ids.MAP_OPTIMIZER, "value"),

@@ -270,6 +270,10 @@ def parse(query, expr_fallback=None) -> Tuple[dict, List[str]]:
     x0, y0 = default_start(surface)
     scene["x0"] = _number(values, "x0", F.parse_float, (xmin, xmax), x0, warnings, " (the surface's start)")
     scene["y0"] = _number(values, "y0", F.parse_float, (ymin, ymax), y0, warnings, " (the surface's start)")
+    if (scene["x0"], scene["y0"]) != (x0, y0) and not surfaces.finite_at(surface, scene["x0"], scene["y0"]):
+        warnings.append(f"x0, y0: f is not finite at ({F.format_number(scene['x0'])}, "
+                        f"{F.format_number(scene['y0'])}); using the surface's start")
+        scene["x0"], scene["y0"] = x0, y0
     scene["steps"] = _number(values, "steps", F.parse_int, F.STEPS_RANGE, DEFAULT_STEPS, warnings)
     scene["schedule"], scene["schedule_param"] = _schedule(values, scene["steps"], warnings)
     scene["noise"] = _number(values, "noise", F.parse_float, F.NOISE_RANGE, 0.0, warnings)

@@ -54,6 +54,15 @@ def expression_error(formula) -> Optional[str]:
     return None
 
 
+def finite_at(name: str, x: float, y: float) -> bool:
+    """Whether the surface and its gradient are finite at (x, y): a run cannot start elsewhere."""
+    import numpy as np
+
+    with np.errstate(all="ignore"):
+        v, g = get(name).value_and_grad(np.array([x, y], dtype=float))
+    return bool(np.isfinite(v) and np.all(np.isfinite(g)))
+
+
 def is_dataset(name: str) -> bool:
     try:
         return get(name).n_samples > 0

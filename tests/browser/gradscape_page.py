@@ -90,3 +90,42 @@ def markers(duo) -> dict:
     m = read_graph(duo, "surface")["markers"]
     out["surface"] = list(zip(m["x"], m["y"], m["z"]))
     return out
+
+
+# --- issue 5: the formula box, the maps ----------------------------------------------------------
+
+# Each trace of a graph: type, visibility, meta, and for the contour's level lines their colouring.
+_READ_TRACES = """
+const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+if (!gd || !gd.data) { return null; }
+return gd.data.map((t, i) => ({type: t.type, visible: gd._fullData[i] ? gd._fullData[i].visible : t.visible,
+                               meta: t.meta || null, coloring: t.contours ? t.contours.coloring : null,
+                               source: i === 0 && gd.layout.meta && gd.layout.meta.lossMap
+                                   ? gd.layout.meta.lossMap.source : null}));
+"""
+
+
+def read_traces(duo, view: str) -> list:
+    return duo.driver.execute_script(_READ_TRACES, view)
+
+
+def set_value(duo, component_id: str, value) -> None:
+    """What picking from a dropdown does: the component's value, through Dash."""
+    duo.driver.execute_script("window.dash_clientside.set_props(arguments[0], {value: arguments[1]});",
+                              component_id, value)
+
+
+def open_section_of(duo, selector: str) -> None:
+    """Open the <details> section that holds an element (the sidebar's folded sections)."""
+    duo.driver.execute_script("document.querySelector(arguments[0]).closest('details').open = true;", selector)
+
+
+def type_into(duo, selector: str, text: str) -> None:
+    """Replace a text box's contents and press Enter (the boxes are debounced)."""
+    from selenium.webdriver.common.keys import Keys
+
+    box = duo.find_element(selector)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.DELETE)
+    box.send_keys(text)
+    box.send_keys(Keys.ENTER)
