@@ -1,6 +1,7 @@
 """Make docs/screenshot.png: the app's first-open scene in headless Chromium at 1280×720.
 
 Usage: python docs/make_screenshot.py [--out docs/screenshot.png] [--link "?landscape=..."]
+       python docs/make_screenshot.py --maps     # docs/basin-map.png and docs/stability-map.png instead
 """
 
 from __future__ import annotations
@@ -32,7 +33,27 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshot.png"))
     parser.add_argument("--link", default="", help="a scene's query string (default: the first-open scene)")
     parser.add_argument("--frame", type=int, default=None, help="show this step instead of the last")
+    parser.add_argument("--maps", action="store_true",
+                        help="the basin-map and stability-map screenshots instead (docs/basin-map.png, docs/stability-map.png)")
     args = parser.parse_args(argv)
+    if not args.maps:
+        shoot(args.link, args.out, args.frame)
+    else:
+        shoot(BASIN_LINK, os.path.join(ROOT, "docs", "basin-map.png"), None, map_button="basin-button")
+        shoot(STABILITY_LINK, os.path.join(ROOT, "docs", "stability-map.png"), None, map_button="stability-button")
+    return 0
+
+
+# The maps' lessons: Adam's four basins on Himmelblau; momentum widens the stable lr range of a ravine.
+BASIN_LINK = "?landscape=himmelblau&opt=adam,rmsprop&lr=0.05&x0=-0.3&y0=-0.9&steps=300"
+STABILITY_LINK = "?landscape=ill_conditioned&opt=momentum&lr=0.01&momentum=0.9&steps=200"
+MAP_DONE_JS = """
+const status = document.getElementById('map-status');
+return status && /^(Basin|Stability) map:/.test(status.innerText) && !document.getElementById(arguments[0]).disabled;
+"""
+
+
+def shoot(link, out, frame, map_button=None) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -40,19 +61,26 @@ def main(argv=None) -> int:
         # The page's viewport, not the window, is what a projector shows.
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": 1280, "height": 720, "deviceScaleFactor": 1, "mobile": False})
-        driver.get(url + "/" + args.link)
+        driver.get(url + "/" + link)
         WebDriverWait(driver, 30).until(lambda d: d.execute_script(DRAWN_JS))
-        if args.frame is not None:
-            driver.execute_script("window.dash_clientside.set_props('frame', {value: arguments[0]});", args.frame)
+        if frame is not None:
+            driver.execute_script("window.dash_clientside.set_props('frame', {value: arguments[0]});", frame)
             WebDriverWait(driver, 10).until(lambda d: d.execute_script(
                 "return document.getElementById('frame-label').innerText.startsWith('step ' + arguments[0] + ' ')",
-                args.frame))
+                frame))
+        if map_button is not None:
+            # Open the maps section (so the buttons show), make the map, and bring it into view.
+            driver.execute_script("const b = document.getElementById(arguments[0]); b.closest('details').open = true;"
+                                  "b.scrollIntoView(); b.click();", map_button)
+            WebDriverWait(driver, 60).until(lambda d: d.execute_script(MAP_DONE_JS, map_button))
+            if map_button == "stability-button":
+                driver.execute_script("document.getElementById('stability-panel').scrollIntoView();")
+            driver.execute_async_script("const done = arguments[0]; setTimeout(done, 500);")
         # Let the 3-D view (WebGL) finish its frame before the capture.
         driver.execute_async_script(
             "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));")
-        driver.save_screenshot(args.out)
-    print(f"wrote {args.out}")
-    return 0
+        driver.save_screenshot(out)
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
