@@ -34,7 +34,7 @@ def main(argv=None) -> int:
     parser.add_argument("--link", default="", help="a scene's query string (default: the first-open scene)")
     parser.add_argument("--frame", type=int, default=None, help="show this step instead of the last")
     parser.add_argument("--maps", action="store_true",
-                        help="the basin-map and stability-map screenshots instead (docs/basin-map.png, docs/stability-map.png)")
+                        help="the map screenshots instead: docs/basin-map.png, docs/stability-map.png")
     args = parser.parse_args(argv)
     if not args.maps:
         shoot(args.link, args.out, args.frame)

@@ -151,8 +151,10 @@ def logistic_optimum(iterations: int = 50) -> np.ndarray:
 REGISTRY = {landscape.name: landscape for landscape in (
     dataset("linear_regression", _linear, N_SAMPLES, title="Linear regression (MSE, 256 points)",
             bounds=((-2, 6), (-5, 3)), minima=[least_squares()], start=(-1.5, 2.0), log_scale=True,
-            description="Fitting a line to 256 noisy points: a tilted bowl in (w, b); small batches jitter around the fit."),
+            description="Fitting a line to 256 noisy points: a tilted bowl in (w, b); "
+                        "small batches jitter around the fit."),
     dataset("logistic_regression", _logistic, N_SAMPLES, title="Logistic regression (256 points)",
             bounds=((-3, 5), (-2, 6)), minima=[logistic_optimum()], start=(-2.5, -1.5), log_scale=True,
-            description="A linear classifier on two overlapping blobs: a convex valley, flat far out; noisy with small batches."),
+            description="A linear classifier on two overlapping blobs: a convex valley, flat far out; "
+                        "noisy with small batches."),
 )}

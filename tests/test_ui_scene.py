@@ -284,6 +284,11 @@ def test_controls_keep_the_last_good_formula():
     assert warnings == ["expr: not a formula at the end: invalid syntax; showing x^2 + y^2"]
 
 
+def test_an_emptied_formula_box_is_named_not_silently_replaced():
+    scene, warnings = S.normalize(dict(S.default_scene(), landscape="custom", expr=""), expr_fallback="x^2")
+    assert scene["expr"] == "x^2" and warnings[0].startswith("expr: empty expression")
+
+
 def test_a_formula_without_custom_is_ignored():
     scene, warnings = S.parse("landscape=bowl&expr=x")
     assert scene["expr"] is None and warnings == ["expr: a formula is used only with landscape=custom; ignored"]
@@ -293,9 +298,11 @@ def test_a_formula_without_custom_is_ignored():
     ("landscape=linear_regression&batch=16", 16, None),
     ("landscape=logistic_regression&batch=1", 1, None),
     ("landscape=linear_regression&batch=256", None, None),  # the whole dataset is the full batch
-    ("landscape=linear_regression&batch=257", None, "batch: '257' is not a whole number in 1..256; using the full batch"),
+    ("landscape=linear_regression&batch=257", None,
+     "batch: '257' is not a whole number in 1..256; using the full batch"),
     ("landscape=linear_regression&batch=0", None, "batch: '0' is not a whole number in 1..256; using the full batch"),
-    ("landscape=linear_regression&batch=half", None, "batch: 'half' is not a whole number in 1..256; using the full batch"),
+    ("landscape=linear_regression&batch=half", None,
+     "batch: 'half' is not a whole number in 1..256; using the full batch"),
     ("landscape=bowl&batch=16", None, "batch: only dataset surfaces have mini-batches; ignored"),
 ])
 def test_batch_size_only_for_datasets_and_within_the_data(query, batch, warning):

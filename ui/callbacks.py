@@ -133,7 +133,7 @@ def register(app) -> None:
         raw = {"landscape": landscape, "optimizers": chosen, "lr": C.slider_to_lr(lr), "momentum": momentum,
                "x0": x0, "y0": y0, "steps": steps, "schedule": schedule, "schedule_param": param,
                "noise": noise, "seed": seed, "overrides": overrides, "expr": expr, "repeat": repeat,
-               "batch": batch or None}
+               "batch": (batch or None) if surfaces.is_dataset(landscape) else None}  # kept for the next dataset
         scene, warnings = S.normalize(raw, expr_fallback=(stored.get("scene") or {}).get("expr"))
         new = {"scene": scene, "warnings": warnings, "source": "controls"}
         # A link's warnings stay up until the scene changes; a control's last until it is fixed.

@@ -112,9 +112,8 @@ def basin_legend(legend: dict) -> list:
     parts = [html.Div(legend["title"], className="basin-title")]
     if "gradient" in legend:
         stops = ", ".join(f"{c} {100 * f:.0f}%" for f, c in legend["gradient"])
-        parts.append(html.Div([html.Span(legend["low"]), html.Span(className="basin-bar",
-                                                                   style={"background": f"linear-gradient(to right, {stops})"}),
-                               html.Span(legend["high"])], className="basin-scale"))
+        bar = html.Span(className="basin-bar", style={"background": f"linear-gradient(to right, {stops})"})
+        parts.append(html.Div([html.Span(legend["low"]), bar, html.Span(legend["high"])], className="basin-scale"))
     for row in legend["rows"]:
         swatch = [] if row["colour"] is None else [html.Span(className="basin-swatch",
                                                              style={"background": row["colour"]})]

@@ -90,7 +90,8 @@ def encode(scene: dict) -> str:
     """The query string (no leading '?') for a scene, in a fixed, readable order."""
     pairs = [("landscape", scene.get("landscape"))]
     if scene.get("landscape") == surfaces.CUSTOM:
-        pairs.append(("expr", scene.get("expr") or surfaces.DEFAULT_EXPRESSION))
+        expr = scene.get("expr")
+        pairs.append(("expr", surfaces.DEFAULT_EXPRESSION if expr is None else expr))  # "" says "empty"
     pairs += [("opt", list(scene.get("optimizers") or [])),
              ("lr", scene.get("lr")), ("momentum", scene.get("momentum")),
              ("x0", scene.get("x0")), ("y0", scene.get("y0")), ("steps", scene.get("steps")),

@@ -34,7 +34,8 @@ def test_expr001_custom_formula_draws_and_a_hostile_one_is_refused(gradscape):
     set_value(duo, "landscape", "custom")
     duo.wait_for_element("#expr-row:not([hidden])")
     type_into(duo, "#expr", "x^2 + 3*y^2 + 0.5*sin(3*x)")
-    until(lambda: query(duo).get("expr") == "x^2 + 3*y^2 + 0.5*sin(3*x)", timeout=10, msg="the formula is not in the URL")
+    until(lambda: query(duo).get("expr") == "x^2 + 3*y^2 + 0.5*sin(3*x)", timeout=10,
+          msg="the formula is not in the URL")
     wait_drawn(duo, 3)
     assert query(duo)["landscape"] == "custom"
     duo.wait_for_contains_text("#landscape-info", "f(x, y) = x^2 + 3*y^2 + 0.5*sin(3*x)")
@@ -162,7 +163,8 @@ def test_map002_stability_map_click_sets_the_sliders(gradscape):
     assert round(beta1 / 0.02, 6) == round(beta1 / 0.02)      # exactly a cell's value
     duo.wait_for_text_to_equal("#lr-value", "= " + f"{lr:.3g}".replace("e-0", "e-"))
     wait_drawn(duo, 3)
-    ring = "const gd = document.querySelector('#stability-map .js-plotly-plot'); return [gd.data[2].x[0], gd.data[2].y[0]];"
+    ring = ("const gd = document.querySelector('#stability-map .js-plotly-plot');"
+            "return [gd.data[2].x[0], gd.data[2].y[0]];")
     until(lambda: duo.driver.execute_script(ring) == [pytest.approx(np.log10(lr)), pytest.approx(beta1)], timeout=10,
           msg="the ring did not move to the clicked cell")
     assert duo.get_logs() == []
