@@ -14,7 +14,6 @@ Plotly's typed-array form before they are sent.
 
 from __future__ import annotations
 
-import warnings
 from typing import Optional, Sequence
 
 import numpy as np
@@ -234,11 +233,9 @@ def _loss_range(ys: Sequence[np.ndarray], runs: Sequence[Run], log_y: bool) -> l
     """A y-range framed on where the runs start and where the sound ones go: a diverging run
     shoots off the top instead of squashing every other curve flat."""
     sound = [y for y, r in zip(ys, runs) if r.diverged_at < 0] or [y[:1] for y in ys]
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN curve (a start where f is not finite)
-        lo = np.nanmin([np.nanmin(y) for y in sound])
-        top = np.nanmax([np.nanmax([y[0] for y in ys]), np.nanmax([np.nanmedian(y) for y in sound])])
-    if not (np.isfinite(lo) and np.isfinite(top)):
+    lo = min(float(np.min(y)) for y in sound)
+    top = max(max(float(y[0]) for y in ys), max(float(np.median(y)) for y in sound))
+    if not (np.isfinite(lo) and np.isfinite(top)):  # a run from a point where f is not finite: no range to frame
         return [0.0, 1.0]
     if log_y:
         lo, top = np.log10(lo), np.log10(top)
