@@ -54,9 +54,9 @@ def main(argv=None) -> int:
     print(f"stability map, rosenbrock, momentum, 41 x 50 settings x 300 steps: {1000 * t:.0f} ms")
     for name in ("linear_regression", "logistic_regression"):
         L = landscapes.get(name)
-        t, _ = best_of(lambda: optimizers.basin_map(L, adam, G=40, steps=300), max(1, args.repeats // 2))
+        t, _ = best_of(lambda: optimizers.basin_map(L, adam, G=50, steps=300), max(1, args.repeats // 2))
         results[f"basin_{name}"] = t
-        print(f"basin map, {name}, 40 x 40 starts x 300 Adam steps (full batch of 256): {1000 * t:.0f} ms")
+        print(f"basin map, {name}, 50 x 50 starts x 300 Adam steps (full batch of 256): {1000 * t:.0f} ms")
         t, _ = best_of(lambda: optimizers.stability_map(L, "adam", steps=300), max(1, args.repeats // 2))
         results[f"stability_{name}"] = t
         print(f"stability map, {name}, Adam, 41 x 50 settings x 300 steps: {1000 * t:.0f} ms")

@@ -34,7 +34,7 @@ def test_the_data_are_seeded():
 
 
 @pytest.mark.parametrize("L", ALL, ids=NAMES)
-@pytest.mark.parametrize("n", [1, 3, 64, 2 * D.CHUNK + 5], ids=lambda n: f"n={n}")
+@pytest.mark.parametrize("n", [1, 3, 64, 2 * D.BLOCK_BYTES // (8 * D.N_SAMPLES) + 5], ids=lambda n: f"n={n}")
 def test_full_batch_is_the_minibatch_path_bit_for_bit(L, n):
     """value_and_grad(P) == batch_value_and_grad(P, every index in order): batch_size = N is GD."""
     P = points_in(L, n, seed=n)

@@ -228,7 +228,7 @@ def test_maps_use_the_scenes_settings_and_caps():
     np.testing.assert_array_equal(b.labels, direct.labels)
     ds = scene(landscape="logistic_regression", x0=-2.5, y0=-1.5, optimizers=["adam"], lr=0.05, steps=500)
     b, notes = maps_compute.basin(ds, "adam", G=200)
-    assert b.labels.shape == (40, 40) and b.n_steps == 300 and len(notes) == 2
+    assert b.labels.shape == (maps_compute.DATASET_GRID,) * 2 and b.n_steps == 300 and len(notes) == 2
     st, _ = maps_compute.stability(dict(s, steps=100), "adam")
     assert st.param == "beta1" and st.final_loss.shape == (50, 41)
     assert maps_compute.map_optimizers(scene(optimizers=["sgd", "momentum", "adam", "adagrad"]), True) == \

@@ -20,7 +20,7 @@ from . import scene_fields as F
 GRID_CHOICES = (50, 100, 150, 200)   # basin map sizes offered; optimizers.maps.MAX_GRID is 200
 DEFAULT_GRID = 100
 MAX_STEPS = 1000                     # a map runs the scene's steps, capped here
-DATASET_GRID = 40                    # every step of a dataset surface averages 256 samples per run:
+DATASET_GRID = 50                    # every step of a dataset surface averages 256 samples per run:
 DATASET_STEPS = 300                  # smaller caps keep its maps to a few seconds
 # On the sliders' own steps (log10 lr by 0.01, momentum by 0.001) and canonical as a link holds them:
 # a clicked cell sets the sliders to exactly the cell's settings.
