@@ -319,10 +319,27 @@ def test_clicking_a_stability_cell_sets_the_sliders_and_clears_that_optimizers_o
 
 
 def test_map_buttons_are_disabled_while_a_map_runs(app):
-    specs = [s for s in app._callback_list if s.get("running")]
+    specs = [s for s in app._callback_list if "basin-button.disabled" in (s.get("running") or {}).get("running", {})]
     outputs = sorted(o for s in specs for o in s["output"].strip(".").split("..."))
     assert any(o.startswith("basin.data") for o in outputs)
     assert any(o.startswith("stability-map.figure") for o in outputs)
     for s in specs:
         assert s["running"]["running"] == {"basin-button.disabled": True, "stability-button.disabled": True}
         assert s["running"]["runningOff"] == {"basin-button.disabled": False, "stability-button.disabled": False}
+
+
+def test_a_long_recompute_shows_progress_and_holds_the_repeat_control(app):
+    from dash import dcc
+
+    def walk(component):
+        yield component
+        children = getattr(component, "children", None)
+        for child in children if isinstance(children, (list, tuple)) else [children]:
+            if hasattr(child, "to_plotly_json"):
+                yield from walk(child)
+
+    loading = [c for c in walk(app.layout) if isinstance(c, dcc.Loading)]
+    assert any(getattr(c.children, "id", None) == ids.RESULTS and c.delay_show == 300 for c in loading)
+    assert any(getattr(c.children, "id", None) == ids.MAP_STATUS for c in loading)
+    spec = next(s for s in app._callback_list if s["output"].startswith(f"..{ids.TRAJECTORIES}.data"))
+    assert spec["running"]["running"] == {f"{ids.REPEAT}.disabled": True}

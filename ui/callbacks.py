@@ -147,7 +147,7 @@ def register(app) -> None:
         Output(ids.FRAME, "max"), Output(ids.FRAME, "marks"), Output(ids.FRAME, "value"), Output(ids.DRAWN, "data"),
         Output(ids.RUN_LEGEND, "children"), Output(ids.COLOUR_KEY, "children"),
         Input(ids.SCENE, "data"), State(ids.DRAWN, "data"), State(ids.LOG_Y, "value"), State(ids.LOSS_KIND, "value"),
-        prevent_initial_call=True)
+        running=[(Output(ids.REPEAT, "disabled"), True, False)], prevent_initial_call=True)
     def recompute(stored, drawn, log_y, loss_kind):
         """Run the engine once for the scene; send the trajectories and the figures' new parts."""
         if not stored or not stored.get("scene"):

@@ -135,7 +135,9 @@ def views(scene: dict) -> html.Div:
                 html.Div(id=ids.LOSS_CURVE_OVERLAY, className="overlay"),
             ], className="panel panel-loss"),
         ], className="views-grid"),
-        html.Div(results_table([]), id=ids.RESULTS, className="results"),
+        # A long recompute (repeated seeds, many steps) shows a dot here after 0.3 s; a quick one never does.
+        dcc.Loading(html.Div(results_table([]), id=ids.RESULTS, className="results"), type="dot", delay_show=300,
+                    show_initially=False),
         X.stability_panel(),
     ], className="views")
 
