@@ -121,6 +121,45 @@ def test_hostile_pairs_never_raise_and_always_give_a_valid_scene(pairs):
     assert S.parse(S.encode(scene)) == (scene, [])
 
 
+# Any JSON a store or a scene file can hold: the codec reads it like a link (never raises).
+JSON = st.recursive(st.none() | st.booleans() | st.floats() | st.integers(-10**30, 10**30) | st.text(max_size=30),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+                    max_leaves=12)
+SCENE_KEYS = ["landscape", "optimizers", "lr", "momentum", "x0", "y0", "steps", "schedule", "schedule_param",
+              "noise", "seed", "overrides"]
+
+
+@st.composite
+def loose_scenes(draw):
+    """A valid scene with some fields replaced by arbitrary JSON, or extra keys."""
+    scene = dict(draw(scenes()))
+    for key in draw(st.lists(st.sampled_from(SCENE_KEYS + ["colour", "", "__proto__"]), unique=True, max_size=5)):
+        scene[key] = draw(JSON | st.lists(st.sampled_from(optimizers.names() + ["nope"]), max_size=25)
+                          | st.dictionaries(st.sampled_from(optimizers.names()), JSON, max_size=3))
+    return scene
+
+
+@settings(max_examples=400, deadline=None)
+@given(loose_scenes())
+def test_any_json_scene_normalizes_to_a_valid_scene_that_round_trips(raw):
+    scene, warnings = S.normalize(raw)
+    assert all(isinstance(w, str) and w for w in warnings)
+    assert scene["landscape"] in landscapes.names() and len(scene["optimizers"]) <= F.MAX_OPTIMIZERS
+    assert F.STEPS_RANGE[0] <= scene["steps"] <= F.STEPS_RANGE[1]
+    assert all(math.isfinite(scene[k]) for k in ("lr", "momentum", "x0", "y0", "noise"))
+    assert S.normalize(scene) == (scene, [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenes(), st.sampled_from(["lr", "momentum", "x0", "y0", "noise", "steps", "seed"]),
+       st.sampled_from([float("nan"), float("inf"), -float("inf"), 1e308, -1e308, 10**40, "12abc", "x" * 200]))
+def test_one_bad_field_falls_back_alone_and_is_named(scene, key, bad):
+    fixed, warnings = S.normalize(dict(scene, **{key: bad}))
+    assert [w.split(":")[0] for w in warnings] == [key]
+    assert {k: v for k, v in fixed.items() if k not in (key, "schedule_param")} == \
+        {k: v for k, v in scene.items() if k not in (key, "schedule_param")}
+
+
 # --- malformed links: each falls back and names its field ------------------------------------------
 
 @pytest.mark.parametrize("query, field, expected", [

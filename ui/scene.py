@@ -83,20 +83,26 @@ def _text(value) -> str:
 
 
 def encode(scene: dict) -> str:
-    """The query string (no leading '?') for a scene, in a fixed, readable order."""
-    pairs = [("landscape", scene.get("landscape")), ("opt", list(scene.get("optimizers") or [])),
+    """The query string (no leading '?') for a scene, in a fixed, readable order. Values of the
+    wrong type (from an edited store or a scene file) pass through as text for parse to judge."""
+    chosen = scene.get("optimizers") or []
+    chosen = list(chosen) if isinstance(chosen, (list, tuple)) else [chosen]
+    schedule = scene.get("schedule") or "constant"
+    pairs = [("landscape", scene.get("landscape")), ("opt", chosen),
              ("lr", scene.get("lr")), ("momentum", scene.get("momentum")),
              ("x0", scene.get("x0")), ("y0", scene.get("y0")), ("steps", scene.get("steps")),
-             ("schedule", scene.get("schedule") or "constant")]
-    param = F.schedule_param(scene.get("schedule"))
+             ("schedule", schedule)]
+    param = F.schedule_param(schedule) if isinstance(schedule, str) else None
     if param is not None and scene.get("schedule_param") is not None:
         pairs.append((param.key, scene["schedule_param"]))
     for key in ("noise", "seed"):
         if scene.get(key):
             pairs.append((key, scene[key]))
-    overrides = scene.get("overrides") or {}
-    for name in scene.get("optimizers") or []:
-        for key, value in (overrides.get(name) or {}).items():
+    overrides = scene.get("overrides")
+    overrides = overrides if isinstance(overrides, dict) else {}
+    for name in chosen:
+        own = overrides.get(name) if isinstance(name, str) else None
+        for key, value in (own if isinstance(own, dict) else {}).items():
             pairs.append((f"{name}.{key}", value))
     return "&".join(f"{quote(str(k), safe='._')}={quote(_text(v), safe=',.-_')}" for k, v in pairs)
 
