@@ -48,24 +48,11 @@ def _message(lines):
     return [html.P(line) for line in lines]
 
 
-# What opening a scene sets: a link as the page opens, or a scene file (ui/exports.py).
-OPEN_SCENE_OUTPUTS = [(ids.SCENE, "data"), (ids.LANDSCAPE, "value"), (ids.OPTIMIZERS, "value"), (ids.LR, "value"),
-                      (ids.MOMENTUM, "value"), (ids.STEPS, "value"), (ids.SCHEDULE, "value"), (ids.NOISE, "value"),
-                      (ids.SEED, "value")]
-
-
-def open_scene(scene: dict, warnings) -> tuple:
-    """A whole scene onto the controls; its warnings ride along in the store."""
-    return ({"scene": scene, "warnings": list(warnings), "source": "link"}, scene["landscape"], scene["optimizers"],
-            C.lr_to_slider(scene["lr"]), scene["momentum"], scene["steps"], scene["schedule"],
-            scene["noise"], scene["seed"])
-
-
 def register(app) -> None:
-    @app.callback(*[Output(i, p) for i, p in OPEN_SCENE_OUTPUTS], Input(ids.URL, "search"))
+    @app.callback(*[Output(i, p) for i, p in C.OPEN_SCENE_OUTPUTS], Input(ids.URL, "search"))
     def open_link(search):
         """A link's scene onto the controls."""
-        return open_scene(*S.parse(search or ""))
+        return C.open_scene(*S.parse(search or ""))
 
     @app.callback(
         [Output(ids.START_X, p) for p in ("min", "max", "step", "marks", "value")]

@@ -33,6 +33,7 @@ class Run:
     diverged_at: int = -1
     converged_at: int = -1
     error: Optional[str] = None
+    trajectory: Optional[optimizers.Trajectory] = None  # the engine's own record (the CSV export's source)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -41,6 +42,7 @@ class SceneRun:
     landscape: landscapes.Landscape
     runs: List[Run]
     notes: List[str]  # scene-level problems, e.g. a refused schedule
+    schedule: Optional[optimizers.Schedule] = None  # the schedule that really ran (after any fallback)
 
     @property
     def ok_runs(self) -> List[Run]:
@@ -112,19 +114,20 @@ def _run(landscape, opts, scene, schedule):
 
 
 def _trajectories(landscape, opts, scene, schedule, notes):
-    """The engine's runs. A combination it refuses degrades rather than fails: the one it can
-    refuse is one-cycle cycling the momentum of an optimizer without one (torch's rule)."""
+    """(the engine's runs, the schedule they used). A combination it refuses degrades rather than
+    fails: the one it can refuse is one-cycle cycling the momentum of an optimizer without one
+    (torch's rule)."""
     try:
-        return _run(landscape, opts, scene, schedule)
+        return _run(landscape, opts, scene, schedule), schedule
     except ValueError as err:
         fallback = _fallback_schedule(scene, err, notes)
     if fallback is None:
-        return _run(landscape, opts, scene, None)
+        return _run(landscape, opts, scene, None), None
     try:
-        return _run(landscape, opts, scene, fallback)
+        return _run(landscape, opts, scene, fallback), fallback
     except ValueError as err:
         notes.append(_constant_rate_note(scene, err))
-        return _run(landscape, opts, scene, None)
+        return _run(landscape, opts, scene, None), None
 
 
 def run_scene(scene: dict) -> SceneRun:
@@ -143,9 +146,9 @@ def run_scene(scene: dict) -> SceneRun:
             runs.append(Run(name, info.title, colour, hyper, error=str(err)))
     schedule = _build_schedule(scene, notes)
     if built:
-        trajs = _trajectories(landscape, [opt for _, opt in built], scene, schedule, notes)
+        trajs, schedule = _trajectories(landscape, [opt for _, opt in built], scene, schedule, notes)
         for (i, _), traj in zip(built, trajs):
             runs[i] = dataclasses.replace(
                 runs[i], params=traj.params[:, 0, :], loss=traj.loss[:, 0],
-                diverged_at=int(traj.diverged_at[0]), converged_at=int(traj.converged_at[0]))
-    return SceneRun(scene, landscape, runs, notes)
+                diverged_at=int(traj.diverged_at[0]), converged_at=int(traj.converged_at[0]), trajectory=traj)
+    return SceneRun(scene, landscape, runs, notes, schedule)

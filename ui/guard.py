@@ -162,6 +162,7 @@ def check_scene_store(stored) -> Tuple[dict, List[str]]:
     if not isinstance(stored.get("scene"), dict):
         raise BadInput(f"The page sent something that is not a scene. {KEEP}")
     scene, problems = S.normalize(stored["scene"])
+    check_scene_limits(scene)  # the codec's ranges are tighter; this holds if they ever widen
     return scene, stored_warnings(stored) + problems
 
 
