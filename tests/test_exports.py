@@ -17,7 +17,6 @@ from benchmarks.dash_requests import DISPATCH, body, body_for
 from tests.test_ui_scene import scenes
 from ui import create_app, exports, gif, grid, guard, ids, scene_file
 from ui import scene as S
-from ui.figures import contour_figure, loss_figure, surface_figure
 from ui.guard import BadInput
 from ui.render import render_scene
 
