@@ -270,3 +270,26 @@ def test_a_nan_click_does_not_move_the_start(app, client):
     response = _post(client, body_for(app.callback_map, ids.START_X,
                                       {ids.CONTOUR: {"points": [{"x": float("nan"), "y": 1.0}]}}))
     assert response.status_code == 204
+
+
+def test_a_bad_control_value_keeps_the_last_good_scene_and_says_so(app, client):
+    good = dict(S.default_scene(), overrides={"adam": {"lr": 0.05, "eps": 1e-6}})
+    key = next(k for k, s in app.callback_map.items() if k.startswith(f"..{ids.SCENE}.data@"))
+    spec = app.callback_map[key]
+    controls = {ids.LANDSCAPE: good["landscape"], ids.OPTIMIZERS: good["optimizers"], ids.LR: -3,
+                ids.MOMENTUM: good["momentum"], ids.START_X: good["x0"], ids.START_Y: good["y0"], ids.STEPS: 300,
+                ids.SCHEDULE: "constant", ids.NOISE: 0, ids.SEED: 0, ids.SCENE: {"scene": good, "warnings": []}}
+    boxes = {"opt-lr": "0.05", "opt-eps": "not a number"}  # the student typed into Adam's eps box
+
+    def values(dep):
+        id_ = parse_id(dep["id"])
+        if is_wildcard(id_):
+            return [{"id": {"type": id_["type"], "index": "adam"}, "property": "value", "value": boxes[id_["type"]]}] \
+                if id_["type"] in boxes else []
+        return controls.get(dep["id"])
+
+    response = _post(client, body(key, spec["inputs"], spec["state"], values,
+                                  changed=['{"index":"adam","type":"opt-eps"}.value']))
+    stored = response.get_json()["response"][ids.SCENE]["data"]
+    assert stored["scene"] == good  # the scene stays as it was
+    assert stored["warnings"] == ["adam.eps: 'not a number' is not a number in 1e-12..1; keeping 1e-06"]

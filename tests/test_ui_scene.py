@@ -139,7 +139,7 @@ def loose_scenes(draw):
     return scene
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(loose_scenes())
 def test_any_json_scene_normalizes_to_a_valid_scene_that_round_trips(raw):
     scene, warnings = S.normalize(raw)
@@ -150,7 +150,7 @@ def test_any_json_scene_normalizes_to_a_valid_scene_that_round_trips(raw):
     assert S.normalize(scene) == (scene, [])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(scenes(), st.sampled_from(["lr", "momentum", "x0", "y0", "noise", "steps", "seed"]),
        st.sampled_from([float("nan"), float("inf"), -float("inf"), 1e308, -1e308, 10**40, "12abc", "x" * 200]))
 def test_one_bad_field_falls_back_alone_and_is_named(scene, key, bad):
@@ -158,6 +158,28 @@ def test_one_bad_field_falls_back_alone_and_is_named(scene, key, bad):
     assert [w.split(":")[0] for w in warnings] == [key]
     assert {k: v for k, v in fixed.items() if k not in (key, "schedule_param")} == \
         {k: v for k, v in scene.items() if k not in (key, "schedule_param")}
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenes(), st.sampled_from(["lr", "momentum", "x0", "y0", "noise", "steps", "seed"]),
+       st.sampled_from([float("nan"), float("inf"), 1e308, -1e308, 10**40, "12abc", "x" * 200]))
+def test_given_the_last_good_scene_a_bad_field_keeps_its_value(scene, key, bad):
+    """The controls' case: a bad value leaves the scene as it was, and the message says so."""
+    kept, warnings = S.normalize(dict(scene, **{key: bad}), base=scene)
+    assert kept == scene
+    assert len(warnings) == 1 and warnings[0].startswith(f"{key}: ") and "; keeping " in warnings[0]
+
+
+def test_a_bad_override_keeps_its_last_good_value_or_the_default():
+    good = dict(S.default_scene(), overrides={"adam": {"lr": 0.05, "eps": 1e-6}})
+    raw = dict(good, overrides={"adam": {"lr": "fast", "eps": "abc", "beta2": 7}})
+    scene, warnings = S.normalize(raw, base=good)
+    assert scene == good
+    assert warnings == ["adam.lr: 'fast' is not a number in 1e-05..10; keeping 0.05",
+                        "adam.eps: 'abc' is not a number in 1e-12..1; keeping 1e-06",
+                        "adam.beta2: '7' is not a number in 0..0.9999; using the default"]
+    scene, _ = S.normalize(raw)  # without a last good scene, as for a link: the defaults
+    assert scene["overrides"] == {}
 
 
 # --- malformed links: each falls back and names its field ------------------------------------------

@@ -116,13 +116,14 @@ def register(app) -> None:
         stored = guard.stored_dict(rest[-1])
         entries = guard.override_entries(ctx.inputs_list[11:11 + len(OVERRIDE_INPUTS)])
         lr = guard.check_number(lr, "lr (log10)", (-20, 20), optional=True)
-        previous = guard.stored_overrides(stored)
+        last_good = guard.last_good_scene(stored)
+        previous = (last_good or {}).get("overrides", {})
         overrides = {n: v for n, v in previous.items() if n not in C.panel_names(entries)}
         overrides.update(C.overrides_from_inputs(entries))  # panels not drawn yet keep their overrides
         raw = {"landscape": landscape, "optimizers": chosen, "lr": C.slider_to_lr(lr), "momentum": momentum,
                "x0": x0, "y0": y0, "steps": steps, "schedule": schedule, "schedule_param": param,
                "noise": noise, "seed": seed, "overrides": overrides}
-        scene, warnings = S.normalize(raw)
+        scene, warnings = S.normalize(raw, base=last_good)  # a bad value keeps its last good one
         new = {"scene": scene, "warnings": warnings, "source": "controls"}
         # A link's warnings stay up until the scene changes; a control's last until it is fixed.
         unchanged = scene == stored.get("scene") and (stored.get("source") == "link" and not warnings

@@ -171,10 +171,15 @@ def stored_scene(stored) -> dict:
     return stored_dict(stored_dict(stored).get("scene"))
 
 
+def last_good_scene(stored) -> Optional[dict]:
+    """The scene in a store as the codec reads it (valid), or None if the store holds none."""
+    scene = stored_scene(stored)
+    return S.normalize(scene)[0] if scene else None
+
+
 def stored_overrides(stored) -> dict:
     """The per-optimizer overrides of the scene in a store, as the codec reads them."""
-    scene = stored_scene(stored)
-    return S.normalize(scene)[0]["overrides"] if scene else {}
+    return (last_good_scene(stored) or {}).get("overrides", {})
 
 
 def checked_on(value, option: str) -> bool:
