@@ -4,6 +4,7 @@ import base64
 import io
 import json
 
+import numpy as np
 import pytest
 from dash import dcc
 from dash.testing.wait import until
@@ -88,9 +89,9 @@ def test_exp001_exports_and_scene_files_under_the_security_headers(gradscape, tm
     until(lambda: duo.driver.execute_async_script(READ_BLOB, "image/png") is not None, timeout=20, msg="no PNG")
     png = Image.open(io.BytesIO(base64.b64decode(duo.driver.execute_async_script(READ_BLOB, "image/png"))))
     assert abs(png.size[0] - 2 * size[0]) <= 1 and abs(png.size[1] - 2 * size[1]) <= 1  # 2x, as configured
-    pixels = png.convert("RGBA")
-    assert pixels.getpixel((2, 2)) == (255, 255, 255, 255)  # the margin: white, not transparent
-    blue = sum(1 for p in pixels.getdata() if p[:3] == (0, 114, 178))  # the first run's colour, solid
+    pixels = np.asarray(png.convert("RGBA"))
+    assert tuple(pixels[2, 2]) == (255, 255, 255, 255)  # the margin: white, not transparent
+    blue = int(np.all(pixels[..., :3] == (0, 114, 178), axis=-1).sum())  # the first run's colour, solid
     assert blue > 200, "the paths were not in the exported image"
     assert duo.driver.execute_script("return window.__clicked") == "gradscape-contour.png"
     emptied = duo.driver.execute_script(
