@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import landscapes
@@ -113,7 +113,7 @@ def test_any_legal_setting_anywhere_gives_finite_numbers(name, surface, schedule
     finite numbers, or a refusal for a combination torch refuses too (e.g. Nesterov with dampening)."""
     hyper = data.draw(plausible_hyperparameters(name))
     start = data.draw(st.tuples(st.floats(-1e5, 1e5), st.floats(-1e5, 1e5)))
-    steps = data.draw(st.integers(1, 60))  # steps=0 with one-cycle: see the xfail below
+    steps = data.draw(st.integers(0, 60))
     noise = data.draw(st.floats(0.0, 10.0))
     kwargs = {"step": {"step_size": 5}, "multistep": {"milestones": [3, 9]}, "exponential": {"gamma": 0.9},
               "cosine": {"T_max": 20}}.get(schedule, {})
@@ -124,61 +124,6 @@ def test_any_legal_setting_anywhere_gives_finite_numbers(name, surface, schedule
         _refusal_is_explained(err)
         return
     _assert_finite(traj)
-
-
-# Engine bugs this file found (optimizers/ is the lead's; these turn into failures once fixed, so the
-# markers come off then). Torch's OneCycleLR refuses total_steps=0 with a ValueError.
-ENGINE_BUG = "engine bug in optimizers/schedules.py one-cycle, reported to the lead"
-
-
-@pytest.mark.xfail(strict=True, raises=ZeroDivisionError, reason=ENGINE_BUG + ": 0 steps divide by zero")
-def test_one_cycle_over_zero_steps_is_refused_with_a_message():
-    with pytest.raises(ValueError, match="total_steps"):
-        optimizers.run(landscapes.get("bowl"), optimizers.get("momentum"), steps=0, schedule="onecycle")
-
-
-@pytest.mark.xfail(strict=True, raises=ZeroDivisionError, reason=ENGINE_BUG + ": a phase of length 0 divides by zero")
-def test_one_cycle_with_an_empty_phase_is_refused_with_a_message():
-    with pytest.raises(ValueError):
-        optimizers.run(landscapes.get("bowl"), optimizers.get("momentum"), steps=1,
-                       schedule=optimizers.schedule("onecycle", pct_start=1.0))
-
-
-@pytest.mark.xfail(strict=True, raises=(RuntimeWarning, AssertionError),
-                   reason=ENGINE_BUG + ": lr=inf (which torch accepts) gives inf - inf = NaN rates")
-def test_one_cycle_with_an_infinite_rate_is_refused_or_finite():
-    try:
-        traj = optimizers.run(landscapes.get("bowl"), optimizers.get("sgd", lr=math.inf), steps=3,
-                              schedule="onecycle")
-    except ValueError:
-        return
-    _assert_finite(traj, rates_may_overflow=True)
-
-
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason="engine bug in optimizers/schedules.py multistep, "
-                   "reported to the lead: an infinite milestone (torch takes it: the rate never drops) overflows")
-def test_multistep_with_an_infinite_milestone_is_refused_or_runs():
-    try:
-        traj = optimizers.run(landscapes.get("bowl"), optimizers.get("sgd"), steps=3,
-                              schedule=optimizers.schedule("multistep", milestones=[math.inf]))
-    except ValueError:
-        return
-    _assert_finite(traj)
-
-
-def _known_engine_bug(schedule, kwargs, steps, lr) -> bool:
-    """The inputs of the xfails above (so the property below keeps finding anything else)."""
-    if schedule == "multistep":
-        milestones = kwargs.get("milestones")
-        return isinstance(milestones, list) and not all(math.isfinite(m) for m in milestones
-                                                        if isinstance(m, (int, float)))
-    if schedule != "onecycle":
-        return False
-    total = kwargs.get("total_steps") or steps
-    pct = kwargs.get("pct_start", 0.3)
-    if not isinstance(total, (int, float)) or not isinstance(pct, (int, float)):
-        return False
-    return total == 0 or not math.isfinite(lr) or float(pct * total) - 1 in (0.0, total - 1)
 
 
 SCHEDULE_ARGS = {
@@ -202,13 +147,8 @@ def test_schedules_refuse_with_a_message_or_give_finite_rates(schedule, name, da
         sched = optimizers.schedule(schedule, **kwargs)
         traj = optimizers.run(landscapes.get("bowl"), optimizers.get(name, lr=lr), steps=steps, schedule=sched)
     except Exception as err:  # noqa: BLE001
-        if isinstance(err, (ZeroDivisionError, RuntimeWarning, OverflowError)) and \
-                _known_engine_bug(schedule, kwargs, steps, lr):
-            reject()
         _refusal_is_explained(err)
         return
-    if np.any(np.isnan(traj.lr)) and _known_engine_bug(schedule, kwargs, steps, lr):
-        reject()
     _assert_finite(traj, rates_may_overflow=True)
 
 
