@@ -34,6 +34,7 @@ class Run:
     converged_at: int = -1
     error: Optional[str] = None
     trajectory: Optional[optimizers.Trajectory] = None  # the engine's own record (the CSV export's source)
+    schedule: Optional[optimizers.Schedule] = None      # the schedule this run really followed (after fallbacks)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -42,7 +43,6 @@ class SceneRun:
     landscape: landscapes.Landscape
     runs: List[Run]
     notes: List[str]  # scene-level problems, e.g. a refused schedule
-    schedule: Optional[optimizers.Schedule] = None  # the schedule that really ran (after any fallback)
 
     @property
     def ok_runs(self) -> List[Run]:
@@ -150,5 +150,6 @@ def run_scene(scene: dict) -> SceneRun:
         for (i, _), traj in zip(built, trajs):
             runs[i] = dataclasses.replace(
                 runs[i], params=traj.params[:, 0, :], loss=traj.loss[:, 0],
-                diverged_at=int(traj.diverged_at[0]), converged_at=int(traj.converged_at[0]), trajectory=traj)
-    return SceneRun(scene, landscape, runs, notes, schedule)
+                diverged_at=int(traj.diverged_at[0]), converged_at=int(traj.converged_at[0]), trajectory=traj,
+                schedule=schedule)
+    return SceneRun(scene, landscape, runs, notes)

@@ -15,18 +15,25 @@ from . import exports, gif, guard, ids, scene_file
 
 
 def export_controls() -> list:
-    """Buttons, the upload area and the (invisible) downloads, for the header's share group."""
-    return [
-        html.Button("CSV", id=ids.EXPORT_CSV, n_clicks=0, className="button button-export",
-                    title="Download every run's trajectory as CSV, with the notebook call that re-creates it"),
-        html.Button("GIF", id=ids.EXPORT_GIF, n_clicks=0, className="button button-export",
-                    title="Download an animated GIF of the paths growing over the contour map, for slides"),
-        html.Button("Save scene", id=ids.SAVE_SCENE, n_clicks=0, className="button button-export",
-                    title="Download this scene as a JSON file (the same data as the link)"),
-        dcc.Upload(html.Span("Load scene", className="button button-export", role="button",
+    """The header's Export menu (one button, so the header stays uncrowded) and the (invisible)
+    downloads."""
+    items = [
+        html.Button("Trajectories (CSV)", id=ids.EXPORT_CSV, n_clicks=0, className="button menu-item",
+                    title="Every run's trajectory as CSV, with the notebook code that re-creates it"),
+        html.Button("Animation (GIF)", id=ids.EXPORT_GIF, n_clicks=0, className="button menu-item",
+                    title="An animated GIF of the paths growing over the contour map, for slides"),
+        html.Button("Save scene (JSON)", id=ids.SAVE_SCENE, n_clicks=0, className="button menu-item",
+                    title="This scene as a JSON file, for lecture notes (the same data as the link)"),
+        dcc.Upload(html.Span("Load scene…", className="button menu-item", role="button",
                              title="Open a scene file saved with “Save scene”"),
                    id=ids.LOAD_SCENE, accept=".json,application/json", multiple=False,
                    max_size=guard.MAX_REQUEST_BYTES // 2, className="upload"),  # bigger: refused by the browser
+        html.Div("PNG: the camera on each view", className="menu-note"),
+    ]
+    return [
+        html.Details([html.Summary("Export", className="button button-export",
+                                   title="CSV, GIF and scene files of this scene"),
+                      html.Div(items, className="menu-items")], id=ids.EXPORT_MENU, className="export-menu"),
         dcc.Download(id=ids.DOWNLOAD_CSV),
         dcc.Download(id=ids.DOWNLOAD_GIF),
         dcc.Download(id=ids.DOWNLOAD_SCENE),

@@ -36,30 +36,39 @@ def _call(func: str, *args, **kwargs) -> str:
     return f"{func}({', '.join(parts)})"
 
 
-def notebook_call(result: SceneRun) -> str:
-    """The one ``optimizers.run`` call that computes the scene's runs (noise draws depend on the
-    run order, so it is one call with every optimizer, as the page makes)."""
-    scene = result.scene
-    opts = [_call("optimizers.get", run.name, **run.hyper) for run in result.runs if run.trajectory is not None]
-    schedule = None
-    if result.schedule is not None:
-        schedule = _call("optimizers.schedule", result.schedule.name, **dict(result.schedule.kwargs))
-    first = next((r.trajectory for r in result.runs if r.trajectory is not None), None)
-    tol = first.tol if first is not None else None
-    return (f"trajs = optimizers.run(landscapes.get({scene['landscape']!r}), [{', '.join(opts)}], "
-            f"start=({scene['x0']!r}, {scene['y0']!r}), steps={scene['steps']!r}, schedule={schedule or 'None'}, "
-            f"noise={scene['noise']!r}, seed={scene['seed']!r}, tol={tol!r})")
+def notebook_lines(runs) -> List[str]:
+    """Python that re-creates the runs: one ``optimizers.run`` call each, read off its own
+    trajectory (start, steps, noise, seed, tolerance) and the schedule it really followed. Each
+    optimizer draws its noise from its own generator, so a run alone gives the numbers it had in
+    the scene's one fused call."""
+    names, lines = {}, []
+    for run in runs:
+        if run.schedule is not None and id(run.schedule) not in names:
+            names[id(run.schedule)] = f"schedule{len(names) or ''}"
+            lines.append(f"{names[id(run.schedule)]} = "
+                         + _call("optimizers.schedule", run.schedule.name, **dict(run.schedule.kwargs)))
+    lines.append("trajs = []")
+    for run in runs:
+        traj = run.trajectory
+        start = (float(traj.params[0, 0, 0]), float(traj.params[0, 0, 1]))
+        schedule = "None" if run.schedule is None else names[id(run.schedule)]
+        lines.append(f"trajs.append(optimizers.run(L, {_call('optimizers.get', run.name, **run.hyper)}, "
+                     f"start={start!r}, steps={traj.steps!r}, schedule={schedule}, noise={traj.noise!r}, "
+                     f"seed={traj.seed!r}, tol={traj.tol!r}))")
+    return lines
 
 
 def header_lines(result: SceneRun) -> List[str]:
     scene, L = result.scene, result.landscape
+    ran = [run for run in result.runs if run.trajectory is not None]
     lines = ["Gradscape trajectories: one row per run and step (pandas.read_csv(path, comment='#'))",
              f"scene: ?{S.encode(scene)}",
              f"landscape: {L.name} ({L.title})",
              "re-create every number in a notebook:",
              "  import landscapes, optimizers",
-             "  " + notebook_call(result),
-             "  frames = [t.to_frame() for t in trajs]"]
+             f"  L = landscapes.get({L.name!r})"]
+    lines += ["  " + line for line in notebook_lines(ran)]
+    lines += ["  frames = [t.to_frame() for t in trajs]"]
     for run in result.runs:
         settings = ", ".join(f"{k}={v!r}" for k, v in run.hyper.items())
         state = f"not run: {run.error}" if run.trajectory is None else \

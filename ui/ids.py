@@ -51,7 +51,8 @@ URL = "url"
 COPY_LINK = "copy-link"
 COPY_STATUS = "copy-status"
 
-# Exports (ui/export_panel.py): each button has its own dcc.Download.
+# Exports (ui/export_panel.py): a menu in the header; each button has its own dcc.Download.
+EXPORT_MENU = "export-menu"
 EXPORT_CSV = "export-csv"
 EXPORT_GIF = "export-gif"
 SAVE_SCENE = "save-scene"

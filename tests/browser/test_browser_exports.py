@@ -51,6 +51,7 @@ def test_exp001_exports_and_scene_files_under_the_security_headers(gradscape, tm
     assert headers["x-content-type-options"] == "nosniff" and "frame-ancestors 'self'" in \
         headers["content-security-policy"]
     duo.driver.execute_script(CAPTURE_BLOBS)
+    duo.find_element("#export-menu summary").click()  # the header's Export menu
 
     # CSV: every run's trajectory, with the scene's link in its comments.
     text = download(duo, "#export-csv", "text/csv").decode()
