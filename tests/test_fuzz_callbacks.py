@@ -30,6 +30,7 @@ HOSTILE = [
     {"scene": {"steps": 10**12, "optimizers": ["adam"] * 10_000, "landscape": ["rosenbrock"]}, "warnings": "x"},
     {"scene": {"x0": float("inf"), "overrides": {"adam": [1, 2]}}, "warnings": [1, None, "w" * 10_000]},
     {"landscape": "rosenbrock", "runs": 10**9}, {"landscape": "rosenbrock", "runs": -5},
+    {"landscape": "rosenbrock", "runs": 3, "contour_traces": 10**9, "surface_traces": 10**9},
     {"key": 5, "runs": [{"x": {"bdata": "!!!", "dtype": "f4"}}]},
     {"key": "k", "runs": [{"name": "a", "title": "a", "colour": "red", "x": {"bdata": "AAAA", "dtype": "f4"},
                            "y": {"bdata": "AAAAAAAA", "dtype": "f4"}, "loss": {"bdata": "A" * 10**6, "dtype": "f4"}}]},

@@ -154,10 +154,10 @@ def register(app) -> None:
         prevent_initial_call=True)
     def log_y_toggled(log_y, store, stored):
         """Redraw the loss curve on the other axis from the stored runs: no engine call."""
-        if not store or not stored:
+        scene = guard.last_good_scene(stored)  # the store is the browser's: read by the codec
+        if not store or scene is None:
             raise PreventUpdate
         store = guard.check_trajectory_store(store)
-        L = landscapes.get(guard.check_choice(guard.stored_scene(stored).get("landscape"), landscapes.names(),
-                                              "landscape"))
+        L = landscapes.get(scene["landscape"])
         fig = loss_figure(L, runs_from_store(store), log_y=guard.checked_on(log_y, "log"), key=store["key"])
         return payload.compact_figure(payload.hollow_runs(fig))

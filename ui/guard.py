@@ -45,6 +45,7 @@ MAX_URL_LENGTH = 4096           # bytes in a link's query string
 MAX_REQUEST_BYTES = 8 * 2**20   # a callback request body (the largest real one, a full trajectory store, is ~2 MB)
 MAX_SCENE_FILE_BYTES = 64 * 2**10
 MAX_WARNINGS, MAX_WARNING_LENGTH = 40, 300
+MAX_DRAWN_TRACES = 1000         # traces a graph may hold, as the browser reports them back
 
 DISPATCH = "/_dash-update-component"
 KEEP = "The last good scene is still shown."
@@ -199,12 +200,14 @@ def override_entries(groups) -> List[dict]:
 
 
 def check_drawn(drawn) -> dict:
-    """What the graphs already hold, or {} (send everything) when the store makes no sense."""
+    """What the graphs already hold, or {} (send everything) when the store makes no sense. Every
+    count in it sizes a loop over traces, so each is held to MAX_DRAWN_TRACES; texts are names."""
     drawn = stored_dict(drawn)
-    runs, name = drawn.get("runs"), drawn.get("landscape")
-    if name in landscapes.names() and isinstance(runs, int) and not isinstance(runs, bool) and 0 <= runs <= MAX_RUNS:
-        return {"landscape": name, "runs": runs}
-    return {}
+    for value in drawn.values():
+        count = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DRAWN_TRACES
+        if not (count or isinstance(value, str) and len(value) <= 200):
+            return {}
+    return drawn if isinstance(drawn.get("runs", 0), int) and drawn.get("runs", 0) <= MAX_RUNS else {}
 
 
 def check_trajectory_store(store) -> dict:
