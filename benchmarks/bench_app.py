@@ -23,6 +23,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from benchmarks.dash_requests import body_for  # noqa: E402
 from ui import create_app, ids  # noqa: E402
 from ui import scene as S  # noqa: E402
 
@@ -64,16 +65,9 @@ def measure_playback(seconds: float) -> dict:
 
 def recompute_request(app, drawn: dict) -> dict:
     """The body the page POSTs when the scene store changes (read off the app's callback map)."""
-    out_key = next(k for k in app.callback_map if f"..{ids.TRAJECTORIES}.data." in k)
-    spec = app.callback_map[out_key]
-    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in out_key.strip(".").split("...")]
-    scene = {"scene": S.default_scene(), "warnings": []}
-    state_values = {ids.DRAWN: drawn, ids.LOG_Y: ["log"], ids.LOSS_KIND: []}
-    return {"output": out_key, "outputs": outputs,
-            "inputs": [{"id": ids.SCENE, "property": "data", "value": scene}],
-            "state": [{"id": s["id"], "property": s["property"], "value": state_values[s["id"]]}
-                      for s in spec["state"]],
-            "changedPropIds": [f"{ids.SCENE}.data"]}
+    return body_for(app.callback_map, ids.TRAJECTORIES,
+                    {ids.SCENE: {"scene": S.default_scene(), "warnings": []}, ids.DRAWN: drawn, ids.LOG_Y: ["log"],
+                     ids.LOSS_KIND: []})
 
 
 def measure_recompute(repeats: int) -> dict:

@@ -343,3 +343,11 @@ def test_a_long_recompute_shows_progress_and_holds_the_repeat_control(app):
     assert any(getattr(c.children, "id", None) == ids.MAP_STATUS for c in loading)
     spec = next(s for s in app._callback_list if s["output"].startswith(f"..{ids.TRAJECTORIES}.data"))
     assert spec["running"]["running"] == {f"{ids.REPEAT}.disabled": True}
+
+
+def test_the_map_caps_sit_inside_the_hard_limits():
+    from ui import guard
+
+    assert max(maps_compute.GRID_CHOICES) <= guard.MAX_GRID == optimizers.maps.MAX_GRID
+    assert maps_compute.MAX_STEPS <= guard.MAX_STEPS and maps_compute.DATASET_STEPS <= maps_compute.MAX_STEPS
+    assert len(maps_compute.STABILITY_LRS) * len(maps_compute.STABILITY_MOMENTA) <= guard.MAX_GRID ** 2

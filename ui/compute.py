@@ -34,6 +34,8 @@ class Run:
     diverged_at: int = -1
     converged_at: int = -1
     error: Optional[str] = None
+    trajectory: Optional[optimizers.Trajectory] = None  # the engine's own record (the CSV export's source)
+    schedule: Optional[optimizers.Schedule] = None      # the schedule this run really followed (after fallbacks)
     batch_loss: Optional[np.ndarray] = None  # (steps,) the mini-batch loss each step's gradient came from
     spread: Optional[np.ndarray] = None      # (k-1, steps+1, 2): the same run with the next k-1 seeds
     spread_loss: Optional[np.ndarray] = None  # (k-1, steps+1), and (k-1, steps) mini-batch loss below
@@ -119,7 +121,8 @@ def _run(landscape, opts, scene, schedule, seed=None):
 
 def _trajectories(landscape, opts, scene, schedule, notes):
     """(the engine's runs, the schedule they used). A combination it refuses degrades rather than
-    fails: the one it can refuse is one-cycle cycling the momentum of an optimizer without one."""
+    fails: the one it can refuse is one-cycle cycling the momentum of an optimizer without one
+    (torch's rule)."""
     try:
         return _run(landscape, opts, scene, schedule), schedule
     except ValueError as err:
@@ -162,14 +165,14 @@ def run_scene(scene: dict) -> SceneRun:
     schedule = _build_schedule(scene, notes)
     if built:
         opts = [opt for _, opt in built]
-        trajs, used = _trajectories(landscape, opts, scene, schedule, notes)
-        extra = _repeats(landscape, opts, scene, used, notes)
+        trajs, schedule = _trajectories(landscape, opts, scene, schedule, notes)
+        extra = _repeats(landscape, opts, scene, schedule, notes)
         for j, ((i, _), traj) in enumerate(zip(built, trajs)):
             more = [e[j] for e in extra]
             runs[i] = dataclasses.replace(
                 runs[i], params=traj.params[:, 0, :], loss=traj.loss[:, 0],
-                diverged_at=int(traj.diverged_at[0]), converged_at=int(traj.converged_at[0]),
-                batch_loss=None if traj.batch_loss is None else traj.batch_loss[:, 0],
+                diverged_at=int(traj.diverged_at[0]), converged_at=int(traj.converged_at[0]), trajectory=traj,
+                schedule=schedule, batch_loss=None if traj.batch_loss is None else traj.batch_loss[:, 0],
                 spread=np.array([t.params[:, 0, :] for t in more]) if more else None,
                 spread_loss=np.array([t.loss[:, 0] for t in more]) if more else None,
                 spread_batch_loss=np.array([t.batch_loss[:, 0] for t in more]) if more and scene.get("batch")

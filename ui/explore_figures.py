@@ -225,7 +225,7 @@ def stability_figure(smap, current: Optional[tuple] = None, title: str = "") -> 
                      "marker": {"symbol": "circle-open", "size": 16, "color": P.INK, "line": {"width": 3}},
                      "meta": {"role_map": "current"}})
     ticks = list(range(int(np.ceil(x.min())), int(np.floor(x.max())) + 1))
-    layout = {"font": figures.FONT, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff",
+    layout = {"font": figures.FONT, "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
               "margin": {"l": 64, "r": 16, "t": 40, "b": 52}, "showlegend": False,
               "title": {"text": title, "font": {"size": 15}, "x": 0.01, "xanchor": "left"},
               "xaxis": {"title": {"text": "learning rate (log scale)"}, "tickvals": ticks,

@@ -11,7 +11,7 @@ from dash import dcc, html
 from landscapes import datasets
 
 from . import controls as C
-from . import ids, maps_compute
+from . import exports, ids, maps_compute
 from . import scene_fields as F
 from . import surfaces
 
@@ -96,8 +96,7 @@ def map_optimizer_options(names) -> list:
 def stability_panel() -> html.Div:
     """Under the views: the stability heatmap, hidden until one is made."""
     graph = dcc.Graph(id=ids.STABILITY, figure={"data": [], "layout": {}}, className="graph-stability",
-                      style={"height": "460px"},
-                      config={"displaylogo": False, "responsive": True, "displayModeBar": False})
+                      style={"height": "460px"}, config=exports.graph_config(ids.STABILITY))
     return html.Div([
         html.Div("Stability map: final loss for every learning rate × momentum. Click a cell to set the sliders.",
                  className="panel-title"),
