@@ -274,12 +274,22 @@ def test_basin_button_patches_the_contour_slot_and_fills_the_legend(app):
     assert out[ids.MAP_STATUS]["children"].startswith("Basin map: Adam, 50 × 50 starts × 200 steps")
 
 
-def test_basin_button_with_refused_settings_says_so(app):
-    stored = {"scene": scene(optimizers=["adam"], overrides={"adam": {"beta2": 0.999, "lr": 0.05}})}
-    stored["scene"]["overrides"]["adam"]["eps"] = -1.0  # a value the controls never give: torch refuses it
-    out = post(app, ids.BASIN, {ids.BASIN_BUTTON: 1},
-               [(ids.SCENE, stored), (ids.MAP_OPTIMIZER, "adam"), (ids.BASIN_GRID, 50), (ids.BASIN_MODE, "minimum")])
-    assert out[ids.MAP_STATUS]["children"] == "No basin map: Invalid epsilon value: -1.0"
+def test_basin_button_reads_the_store_through_the_codec(app):
+    stored = {"scene": scene(optimizers=["adam"], steps=50, overrides={"adam": {"lr": 0.05, "eps": -1.0}})}
+    grid = [(ids.SCENE, stored), (ids.MAP_OPTIMIZER, "adam"), (ids.BASIN_GRID, 50), (ids.BASIN_MODE, "minimum")]
+    out = post(app, ids.BASIN, {ids.BASIN_BUTTON: 1}, grid)  # eps = -1 (refused by torch) never gets there
+    assert out[ids.MAP_STATUS]["children"].startswith("Basin map: Adam, 50 × 50 starts × 50 steps")
+    grid[1] = (ids.MAP_OPTIMIZER, "sgd")
+    out = post(app, ids.BASIN, {ids.BASIN_BUTTON: 1}, grid)
+    assert out[ids.MAP_STATUS]["children"] == "Pick an optimizer of the scene first."
+
+
+def test_a_tampered_basin_store_is_refused_with_a_message(app):
+    from ui import guard
+    from ui.explore_callbacks import basin_view
+
+    with pytest.raises(guard.BadInput, match="not one"):
+        basin_view({"optimizer": "adam", "labels": {"bdata": "A" * 10**6}}, "minimum")
 
 
 def test_stability_button_needs_an_optimizer_the_momentum_slider_sets(app):

@@ -18,16 +18,30 @@ from dash.exceptions import PreventUpdate
 from . import compute, controls as C
 from . import explore_figures as XF
 from . import explore_layout as X
-from . import ids, maps_compute, payload, surfaces
+from . import guard, ids, maps_compute, payload, surfaces
 
 RUNNING = [(Output(ids.BASIN_BUTTON, "disabled"), True, False), (Output(ids.STABILITY_BUTTON, "disabled"), True, False)]
 
 
 def _scene(stored):
-    scene = (stored or {}).get("scene")
-    if not scene:
+    """The scene store's scene as the URL codec reads it (the store is the browser's)."""
+    if not guard.stored_scene(stored):
         raise PreventUpdate
-    return scene
+    return guard.check_scene_store(stored)[0]
+
+
+def _check_basin_store(store) -> dict:
+    """A basin store as this app writes it, or BadInput (decoding one costs memory)."""
+    limit = 4 * guard.MAX_GRID ** 2 * 4 // 3 + 8  # base64 of MAX_GRID² float32s
+    ok = (isinstance(store, dict) and store.get("optimizer") in optimizers.names()
+          and all(isinstance(store.get(k), dict) and isinstance(store[k].get("bdata"), str)
+                  and len(store[k]["bdata"]) <= limit for k in ("labels", "steps", "xs", "ys"))
+          and isinstance(store.get("minima"), list) and len(store["minima"]) <= 64
+          and all(isinstance(m, list) and len(m) == 2 and all(guard.is_number(v) for v in m) for m in store["minima"])
+          and guard.is_number(store.get("n_steps")) and 0 <= store["n_steps"] <= guard.MAX_STEPS)
+    if not ok:
+        raise guard.BadInput(f"The page sent a basin map that is not one. {guard.KEEP}")
+    return store
 
 
 def basin_store(result, signature: str, name: str) -> dict:
@@ -39,6 +53,7 @@ def basin_store(result, signature: str, name: str) -> dict:
 
 def basin_view(store: dict, mode: str):
     """(heatmap trace, legend model) from a stored basin map."""
+    store = _check_basin_store(store)
     labels = payload.unpack(store["labels"]).astype(int)
     steps = payload.unpack(store["steps"]).astype(int)
     xs, ys = payload.unpack(store["xs"]), payload.unpack(store["ys"])
