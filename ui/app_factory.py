@@ -6,7 +6,7 @@ import os
 
 import dash
 
-from . import callbacks, clientside
+from . import callbacks, clientside, teach_callbacks
 from .layout import make_layout
 
 ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
@@ -19,6 +19,7 @@ def create_app(**dash_kwargs) -> dash.Dash:
     app.layout = make_layout()
     callbacks.register(app)
     clientside.register(app)
+    teach_callbacks.register(app)
     # The container HEALTHCHECK and load balancers poll this: no computation, no Dash.
     app.server.add_url_rule("/healthz", "healthz", lambda: ("ok", 200, {"Content-Type": "text/plain"}))
     return app

@@ -33,6 +33,11 @@ class Run:
     diverged_at: int = -1
     converged_at: int = -1
     error: Optional[str] = None
+    settings: Optional[dict] = None       # the optimizer's resolved hyperparameters (Optimizer.hyper)
+    grads: Optional[np.ndarray] = None    # (steps, 2) the gradient each step used
+    lr: Optional[np.ndarray] = None       # (steps, 2) the learning rate of each coordinate at each step
+    momentum: Optional[np.ndarray] = None  # (steps, 2) momentum or β₁ when one-cycle cycles it
+    state: Optional[dict] = None          # with record_state: every buffer after every step, (steps, 2)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -54,7 +59,7 @@ def hyperparameters(scene: dict, name: str) -> dict:
     ``momentum`` or the Adam family's β₁. β₁/β₂ overrides are joined into torch's ``betas``.
     """
     info = optimizers.info(name)
-    own = dict((scene.get("overrides") or {}).get(name) or {})
+    own = {k: v for k, v in ((scene.get("overrides") or {}).get(name) or {}).items() if not F.OVERRIDES[k].run}
     hyper = {"lr": own.pop("lr", scene["lr"])}
     if info.momentum_param == "momentum":
         hyper["momentum"] = scene["momentum"]
@@ -62,7 +67,45 @@ def hyperparameters(scene: dict, name: str) -> dict:
         beta1 = scene["momentum"] if info.momentum_param == "beta1" else info.defaults["betas"][0]
         hyper["betas"] = (own.pop("beta1", beta1), own.pop("beta2", info.defaults["betas"][1]))
     hyper.update(own)
+    groups = parameter_groups(scene, name, hyper["lr"])
+    if groups is not None:
+        hyper["groups"] = groups
     return hyper
+
+
+def _run_setting(scene: dict, name: str, key: str):
+    return ((scene.get("overrides") or {}).get(name) or {}).get(key, F.OVERRIDES[key].default)
+
+
+def parameter_groups(scene: dict, name: str, lr: float):
+    """torch's two ``param_groups`` (x, then y) when the run sets a learning rate per coordinate."""
+    rates = [_run_setting(scene, name, key) for key in F.GROUP_KEYS]
+    if all(r is None for r in rates):
+        return None
+    return [{"lr": lr if r is None else r} for r in rates]
+
+
+def run_start(scene: dict, name: str) -> tuple:
+    """Where the run starts: its own start, else the scene's."""
+    x0, y0 = (_run_setting(scene, name, key) for key in ("x0", "y0"))
+    return (scene["x0"] if x0 is None else x0, scene["y0"] if y0 is None else y0)
+
+
+def follows_schedule(scene: dict, name: str) -> bool:
+    return not _run_setting(scene, name, "fixed_lr")
+
+
+def run_title(scene: dict, name: str) -> str:
+    """The optimizer's title, marked when its own run settings set it apart from a namesake."""
+    marks = []
+    if parameter_groups(scene, name, scene["lr"]) is not None:
+        marks.append("x/y rates")
+    if scene["schedule"] != "constant" and not follows_schedule(scene, name):
+        marks.append("constant lr")
+    if run_start(scene, name) != (scene["x0"], scene["y0"]):
+        marks.append("own start")
+    title = optimizers.info(name).title
+    return f"{title} ({', '.join(marks)})" if marks else title
 
 
 def schedule_kwargs(scene: dict) -> Optional[dict]:
@@ -106,46 +149,58 @@ def _fallback_schedule(scene, err, notes):
     return None
 
 
-def _run(landscape, opts, scene, schedule):
+def _run(landscape, opts, scene, schedule, record_state=False):
     return optimizers.run(landscape, opts, start=(scene["x0"], scene["y0"]), steps=scene["steps"],
-                          schedule=schedule, noise=scene["noise"], seed=scene["seed"], tol=TOLERANCE)
+                          schedule=schedule, noise=scene["noise"], seed=scene["seed"], tol=TOLERANCE,
+                          record_state=record_state)
 
 
-def _trajectories(landscape, opts, scene, schedule, notes):
+def _trajectories(landscape, opts, scene, schedule, notes, record_state=False):
     """The engine's runs. A combination it refuses degrades rather than fails: the one it can
     refuse is one-cycle cycling the momentum of an optimizer without one (torch's rule)."""
     try:
-        return _run(landscape, opts, scene, schedule)
+        return _run(landscape, opts, scene, schedule, record_state)
     except ValueError as err:
         fallback = _fallback_schedule(scene, err, notes)
     if fallback is None:
-        return _run(landscape, opts, scene, None)
+        return _run(landscape, opts, scene, None, record_state)
     try:
-        return _run(landscape, opts, scene, fallback)
+        return _run(landscape, opts, scene, fallback, record_state)
     except ValueError as err:
         notes.append(_constant_rate_note(scene, err))
-        return _run(landscape, opts, scene, None)
+        return _run(landscape, opts, scene, None, record_state)
 
 
-def run_scene(scene: dict) -> SceneRun:
-    """Every selected optimizer on the scene's landscape, in one fused engine call."""
+def run_scene(scene: dict, record_state: bool = False) -> SceneRun:
+    """Every selected optimizer on the scene's landscape, in one fused engine call (one per start
+    and schedule when runs set their own). ``record_state`` keeps every optimizer buffer."""
     landscape = landscapes.get(scene["landscape"])
     notes: List[str] = []
     colours = run_colours(len(scene["optimizers"]))
-    runs, built = [], []
+    runs, batches = [], {}
     for name, colour in zip(scene["optimizers"], colours):
-        info = optimizers.info(name)
-        hyper = hyperparameters(scene, name)
+        hyper, title = hyperparameters(scene, name), run_title(scene, name)
         try:
-            built.append((len(runs), optimizers.get(name, **hyper)))
-            runs.append(Run(name, info.title, colour, hyper))
+            opt = optimizers.get(name, **hyper)
+            batches.setdefault((run_start(scene, name), follows_schedule(scene, name)), []).append((len(runs), opt))
+            runs.append(Run(name, title, colour, hyper))
         except (ValueError, TypeError) as err:
-            runs.append(Run(name, info.title, colour, hyper, error=str(err)))
+            runs.append(Run(name, title, colour, hyper, error=str(err)))
     schedule = _build_schedule(scene, notes)
-    if built:
-        trajs = _trajectories(landscape, [opt for _, opt in built], scene, schedule, notes)
-        for (i, _), traj in zip(built, trajs):
-            runs[i] = dataclasses.replace(
-                runs[i], params=traj.params[:, 0, :], loss=traj.loss[:, 0],
-                diverged_at=int(traj.diverged_at[0]), converged_at=int(traj.converged_at[0]))
-    return SceneRun(scene, landscape, runs, notes)
+    # Each optimizer draws its noise from its own generator, so running in batches changes no path.
+    for ((x0, y0), scheduled), built in batches.items():
+        trajs = _trajectories(landscape, [opt for _, opt in built], dict(scene, x0=x0, y0=y0),
+                              schedule if scheduled else None, notes, record_state)
+        for (i, opt), traj in zip(built, trajs):
+            runs[i] = with_trajectory(runs[i], opt, traj)
+    return SceneRun(scene, landscape, runs, list(dict.fromkeys(notes)))
+
+
+def with_trajectory(run: Run, opt, traj, index: int = 0) -> Run:
+    """The run filled with run ``index`` of an engine Trajectory of optimizer ``opt``."""
+    return dataclasses.replace(
+        run, params=traj.params[:, index, :], loss=traj.loss[:, index],
+        diverged_at=int(traj.diverged_at[index]), converged_at=int(traj.converged_at[index]),
+        settings={k: v[index] if np.ndim(v) == 2 else v for k, v in opt.hyper.items()}, grads=traj.grads[:, index], lr=traj.lr[:, index],
+        momentum=None if traj.momentum is None else traj.momentum[:, index],
+        state=None if traj.state is None else {k: v[:, index] for k, v in traj.state.items()})

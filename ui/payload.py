@@ -19,10 +19,11 @@ from .grid import SURFACE_RESOLUTION, inside_count, lifted_heights, surface_grid
 LIMIT = 1e30
 
 
-def pack(values, dtype: str = "f4") -> dict:
-    """A numpy array as Plotly's typed-array spec (2-D arrays keep their shape)."""
+def pack(values, dtype: str = "f4", nan: float = 0.0) -> dict:
+    """A numpy array as Plotly's typed-array spec (2-D arrays keep their shape); ``nan=np.nan``
+    keeps NaN (for numbers shown as "—", never for Plotly)."""
     a = np.asarray(values, dtype=np.float64)
-    a = np.clip(np.nan_to_num(a, nan=0.0, posinf=LIMIT, neginf=-LIMIT), -LIMIT, LIMIT)
+    a = np.clip(np.nan_to_num(a, nan=nan, posinf=LIMIT, neginf=-LIMIT), -LIMIT, LIMIT)
     a = np.ascontiguousarray(a, dtype=np.float32 if dtype == "f4" else np.float64)
     spec = {"dtype": dtype, "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
     if a.ndim > 1:

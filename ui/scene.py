@@ -185,7 +185,7 @@ def _schedule(values, steps, warnings) -> Tuple[str, object]:
     return name, value
 
 
-def _overrides(values, chosen, warnings) -> dict:
+def _overrides(values, chosen, bounds, warnings) -> dict:
     overrides = {}
     for key in [k for k in values if "." in k]:
         text = values.pop(key)
@@ -204,6 +204,11 @@ def _overrides(values, chosen, warnings) -> dict:
                 f"a number in {F.format_number(spec.bounds[0])}..{F.format_number(spec.bounds[1])}"
             warnings.append(f"{key}: {_show(text)} is not {expected}; using the default")
             continue
+        view = dict(zip(("x0", "y0"), bounds)).get(hyper)
+        if view is not None and not F.in_range(value, view):
+            warnings.append(f"{key}: {_show(text)} is outside the view "
+                            f"{F.format_number(view[0])}..{F.format_number(view[1])}; using the scene's start")
+            continue
         if spec.pinned or not F.same_value(value, F.torch_default(hyper, defaults)):
             overrides.setdefault(name, {})[hyper] = value
     # A fixed key order keeps equal scenes equal as JSON too.
@@ -215,7 +220,10 @@ def parse(query) -> Tuple[dict, List[str]]:
     """(scene, warnings) from a query string. Never raises; every warning names its field."""
     warnings: List[str] = []
     values = _read_pairs(query, warnings)
+    lesson = _view(values, warnings)["lesson"]
     if not values:
+        if lesson is not None:  # a short lesson link, "?lesson=divergence": the lesson's own scene
+            return parse(_lessons().get(lesson).query)[0], warnings
         return default_scene(), warnings  # first open: the teaching scene, overrides included
     scene = {"landscape": _landscape(values, warnings), "optimizers": _optimizers(values, warnings)}
     scene["lr"] = _number(values, "lr", F.parse_float, F.LR_RANGE, DEFAULT_LR, warnings)
@@ -228,7 +236,7 @@ def parse(query) -> Tuple[dict, List[str]]:
     scene["schedule"], scene["schedule_param"] = _schedule(values, scene["steps"], warnings)
     scene["noise"] = _number(values, "noise", F.parse_float, F.NOISE_RANGE, 0.0, warnings)
     scene["seed"] = _number(values, "seed", F.parse_int, F.SEED_RANGE, 0, warnings)
-    scene["overrides"] = _overrides(values, scene["optimizers"], warnings)
+    scene["overrides"] = _overrides(values, scene["optimizers"], ((xmin, xmax), (ymin, ymax)), warnings)
     for key in values:
         warnings.append(f"{_show(key)}: unknown parameter; ignored")
     return scene, warnings
@@ -237,3 +245,54 @@ def parse(query) -> Tuple[dict, List[str]]:
 def normalize(raw: dict) -> Tuple[dict, List[str]]:
     """A scene from loose values (e.g. controls'): the same checks and fallbacks as a link."""
     return parse(encode(raw))
+
+
+# --- the view: how the page shows a scene (never what the runs are) -------------------------------
+#
+# A link also carries three view flags, after the scene: ``lesson=<id>`` (its caption, and where
+# the L key goes next), ``teach=1`` (the step inspector and the other "why" panels) and
+# ``present=1`` (presentation mode). ``parse`` reads past them, warning about bad ones.
+
+VIEW_DEFAULTS = {"lesson": None, "teach": False, "present": False}
+
+
+def _lessons():
+    from . import lessons  # lessons are scenes written as links, so they import this module
+
+    return lessons
+
+
+def _view(values, warnings) -> dict:
+    """Pop the view flags off a link's values; a bad one is named and dropped."""
+    view = dict(VIEW_DEFAULTS)
+    lesson = values.pop("lesson", None)
+    if lesson is not None:
+        if lesson in _lessons().ids():
+            view["lesson"] = lesson
+        else:
+            warnings.append(f"lesson: unknown lesson {_show(lesson)}; ignored")
+    for key in ("teach", "present"):
+        if key in values:
+            flag = F.parse_bool(values.pop(key))
+            if flag is None:
+                warnings.append(f"{key}: expected 1 or 0; ignored")
+            view[key] = bool(flag)
+    return view
+
+
+def parse_view(query) -> dict:
+    """The view flags of a link (``parse`` reports what was wrong with them)."""
+    return _view(_read_pairs(query, []), [])
+
+
+def encode_view(view: dict) -> str:
+    """The view flags' part of a link ('' for the defaults), to follow ``encode(scene)``."""
+    view = view or {}
+    pairs = [("lesson", view["lesson"])] if view.get("lesson") else []
+    pairs += [(key, "1") for key in ("teach", "present") if view.get(key)]
+    return "&".join(f"{k}={quote(str(v), safe='-_')}" for k, v in pairs)
+
+
+def link(scene: dict, view: dict = None) -> str:
+    """The whole query string of a scene shown with a view."""
+    return "&".join(part for part in (encode(scene), encode_view(view)) if part)

@@ -1,0 +1,329 @@
+/*
+ * The teaching layer in the browser: the step inspector, the arrows and gradient field on the
+ * contour map, the 1-D slice and the schedule's current step, all at the step every view shows.
+ *
+ * The server sends the followed run's numbers for every step once (the teach-data store); this
+ * file draws them from assets/animation.js's draw loop (window.gradscape.hooks), so playing,
+ * stepping and scrubbing move them without a request. The map's layers are SVGs laid over the
+ * graph like assets/overlay.js's: the field under the paths, the arrows over them.
+ */
+(function () {
+    "use strict";
+
+    var NS = "http://www.w3.org/2000/svg";
+    var PANELS_EVERY_MS = 100; // while playing, the inspector and the slice follow 10 times a second
+    var ARROWS = ["neg_grad", "velocity", "step"];
+    var T = {data: null, on: false, show: {arrows: true, field: false}, last: 0, timer: null, pending: null};
+
+    function gs() { return window.gradscape; }
+    function ov() { return window.gradscapeOverlay; }
+
+    // --- the store ------------------------------------------------------------------------------
+    function load(store) {
+        if (!store) { T.data = null; return; }
+        if (T.data && T.data.store === store) { return; }
+        var decode = gs().decode, s = store.slice;
+        var arrows = {};
+        Object.keys(store.arrows).forEach(function (k) { arrows[k] = decode(store.arrows[k]); });
+        T.data = {
+            store: store, key: store.key, steps: store.steps, divergedAt: store.diverged_at,
+            title: store.title, colour: store.colour, run: store.run,
+            points: decode(store.points), loss: decode(store.loss), arrows: arrows,
+            rows: store.rows.map(function (r) {
+                return {key: r.key, label: r.label, pair: r.pair, values: decode(r.values)};
+            }),
+            slice: {t: s.t, n: s.t.length, direction: s.direction, label: s.label, loss: decode(s.loss),
+                    slope: decode(s.slope), origin: decode(s.origin)},
+            field: {tails: decode(store.field.tails), tips: decode(store.field.tips)},
+            table: null
+        };
+    }
+
+    function current() {
+        var d = T.data;
+        return T.on && d && gs() && d.key === gs().key ? d : null;
+    }
+
+    function fmt(v) {
+        if (v === undefined || !Number.isFinite(v)) { return "—"; }
+        if (v === 0) { return "0"; }
+        var a = Math.abs(v);
+        return a >= 1e4 || a < 1e-3 ? v.toExponential(3).replace(/\.?0+e/, "e") : String(Number(v.toPrecision(4)));
+    }
+
+    // --- the map: arrows over the paths, the gradient field under them -------------------------
+    function make(tag, attrs, parent) { return ov().make(tag, attrs, parent); }
+
+    function marker(defs, id, cls) {
+        var m = make("marker", {id: id, viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 6, markerHeight: 6,
+                                orient: "auto-start-reverse", "class": cls}, defs);
+        make("path", {d: "M0,0 L10,5 L0,10 z"}, m);
+    }
+
+    function layers() {
+        var holder = document.getElementById("contour-overlay");
+        if (!holder) { return null; }
+        if (!holder.__teach) {
+            var under = make("svg", {"class": "teach-svg teach-under", "aria-hidden": "true"});
+            var over = make("svg", {"class": "teach-svg teach-over", "aria-hidden": "true"});
+            holder.insertBefore(under, holder.firstChild);
+            holder.appendChild(over);
+            var defs = make("defs", {}, over);
+            ARROWS.forEach(function (k) { marker(defs, "teach-head-" + k, "head head-" + k); });
+            marker(make("defs", {}, under), "teach-head-field", "head head-field");
+            var field = make("g", {"class": "teach-field", "clip-path": "url(#contour-overlay-clip)"}, under);
+            var arrows = make("g", {"class": "teach-arrows", "clip-path": "url(#contour-overlay-clip-wide)"}, over);
+            var look = make("line", {"class": "arrow arrow-lookahead-line"}, arrows);
+            var lines = {};
+            ARROWS.forEach(function (k) {
+                lines[k] = make("line", {"class": "arrow arrow-" + k, "marker-end": "url(#teach-head-" + k + ")",
+                                         "data-arrow": k}, arrows);
+            });
+            var dot = make("circle", {"class": "arrow-lookahead", r: 7, "data-arrow": "lookahead"}, arrows);
+            holder.__teach = {under: under, over: over, field: field, arrows: arrows, lines: lines, look: look,
+                              dot: dot, fieldFor: null};
+        }
+        return holder.__teach;
+    }
+
+    function fit(svg, fl) {
+        svg.setAttribute("width", fl.width);
+        svg.setAttribute("height", fl.height);
+        svg.setAttribute("viewBox", "0 0 " + fl.width + " " + fl.height);
+    }
+
+    function setLine(el, x1, y1, x2, y2) {
+        var f = ov().fixed;
+        el.setAttribute("x1", f(x1)); el.setAttribute("y1", f(y1));
+        el.setAttribute("x2", f(x2)); el.setAttribute("y2", f(y2));
+    }
+
+    function drawArrows(lay, gd, d, k) {
+        var live = d && T.show.arrows && k < d.steps && !(d.divergedAt >= 0 && k >= d.divergedAt);
+        lay.arrows.setAttribute("visibility", live ? "visible" : "hidden");
+        if (!live) { return; }
+        var px = ov().pixels(gd), x = d.points[2 * k], y = d.points[2 * k + 1];
+        var X0 = px.X(x), Y0 = px.Y(y);
+        ARROWS.forEach(function (name) {
+            var tips = d.arrows[name], el = lay.lines[name];
+            var tx = tips && tips[2 * k], ty = tips && tips[2 * k + 1];
+            var shown = tips && Number.isFinite(tx) && Number.isFinite(ty) && (tx !== x || ty !== y);
+            el.setAttribute("visibility", shown ? "visible" : "hidden");
+            if (shown) {
+                setLine(el, X0, Y0, px.X(tx), px.Y(ty));
+                el.setAttribute("data-tip", tx + "," + ty);
+            }
+        });
+        var la = d.arrows.lookahead, lx = la && la[2 * k], ly = la && la[2 * k + 1];
+        var ahead = la && Number.isFinite(lx) && Number.isFinite(ly);
+        lay.look.setAttribute("visibility", ahead ? "visible" : "hidden");
+        lay.dot.setAttribute("visibility", ahead ? "visible" : "hidden");
+        if (ahead) {
+            setLine(lay.look, X0, Y0, px.X(lx), px.Y(ly));
+            lay.dot.setAttribute("cx", ov().fixed(px.X(lx)));
+            lay.dot.setAttribute("cy", ov().fixed(px.Y(ly)));
+            lay.dot.setAttribute("data-point", lx + "," + ly);
+        }
+    }
+
+    function drawField(lay, gd, d) {
+        var live = d && T.show.field;
+        lay.field.setAttribute("visibility", live ? "visible" : "hidden");
+        if (!live) { return; }
+        var fl = gd._fullLayout, sig = [d.key, fl.width, fl.height, fl.xaxis.range, fl.yaxis.range].join("|");
+        if (lay.fieldFor === sig) { return; }
+        lay.fieldFor = sig;
+        var px = ov().pixels(gd), tails = d.field.tails, tips = d.field.tips, n = tails.length / 2;
+        while (lay.field.childNodes.length < n) {
+            make("line", {"class": "field-arrow", "marker-end": "url(#teach-head-field)"}, lay.field);
+        }
+        while (lay.field.childNodes.length > n) { lay.field.removeChild(lay.field.lastChild); }
+        for (var i = 0; i < n; i++) {
+            setLine(lay.field.childNodes[i], px.X(tails[2 * i]), px.Y(tails[2 * i + 1]),
+                    px.X(tips[2 * i]), px.Y(tips[2 * i + 1]));
+        }
+    }
+
+    function drawMap(gd, k) {
+        var lay = layers(), fl = gd && gd._fullLayout;
+        if (!lay || !fl || !fl.xaxis || !fl._size) { return; }
+        fit(lay.under, fl);
+        fit(lay.over, fl);
+        var d = current();
+        drawArrows(lay, gd, d, k);
+        drawField(lay, gd, d);
+    }
+
+    // --- the inspector --------------------------------------------------------------------------
+    function cell(tr, text, cls, span) {
+        var td = document.createElement(tr.parentNode && tr.parentNode.tagName === "THEAD" ? "th" : "td");
+        td.textContent = text;
+        if (cls) { td.className = cls; }
+        if (span) { td.colSpan = span; }
+        tr.appendChild(td);
+        return td;
+    }
+
+    function buildTable(holder, d) {
+        holder.textContent = "";
+        var head = document.createElement("div");
+        head.className = "inspector-head";
+        var swatch = document.createElement("span");
+        swatch.className = "swatch";
+        swatch.style.background = d.colour;
+        var title = document.createElement("b");
+        title.textContent = d.title;
+        var step = document.createElement("span");
+        step.className = "inspector-step";
+        head.appendChild(swatch); head.appendChild(title); head.appendChild(step);
+        holder.appendChild(head);
+        var table = document.createElement("table");
+        table.className = "inspector-table";
+        var thead = table.appendChild(document.createElement("thead")), hr = thead.appendChild(document.createElement("tr"));
+        ["", "x", "y"].forEach(function (t) { cell(hr, t); });
+        var body = table.appendChild(document.createElement("tbody")), cells = [];
+        var add = function (key, label, pair) {
+            var tr = body.appendChild(document.createElement("tr"));
+            tr.setAttribute("data-row", key);
+            cell(tr, label, "inspector-label");
+            cells.push({tr: tr, pair: pair, a: cell(tr, "", "num", pair ? 0 : 2), b: pair ? cell(tr, "", "num") : null});
+        };
+        add("point", "point θ", true);
+        add("loss", "loss f(θ)", false);
+        d.rows.forEach(function (r) { add(r.key, r.label, r.pair); });
+        holder.appendChild(table);
+        d.table = {holder: holder, step: step, cells: cells};
+    }
+
+    function fillTable(d, k) {
+        var holder = document.getElementById("inspector");
+        if (!holder) { return; }
+        if (!d) {
+            if (holder.__for !== null) { holder.textContent = ""; holder.__for = null; }
+            return;
+        }
+        if (!d.table || d.table.holder !== holder || holder.__for !== d) { buildTable(holder, d); holder.__for = d; }
+        var moving = k < d.steps, dead = d.divergedAt >= 0 && k >= d.divergedAt;
+        d.table.step.textContent = dead ? "step " + k + ": diverged at step " + d.divergedAt
+            : moving ? "step " + k + " → " + (k + 1) : "step " + k + " (the last point)";
+        holder.setAttribute("data-step", k);
+        var c = d.table.cells;
+        c[0].a.textContent = fmt(d.points[2 * k]);
+        c[0].b.textContent = fmt(d.points[2 * k + 1]);
+        c[1].a.textContent = fmt(d.loss[k]);
+        d.rows.forEach(function (r, i) {
+            var t = c[i + 2], v = r.values;
+            if (r.pair) {
+                t.a.textContent = moving ? fmt(v[2 * k]) : "—";
+                t.b.textContent = moving ? fmt(v[2 * k + 1]) : "—";
+            } else {
+                t.a.textContent = moving ? fmt(v[k]) : "—";
+            }
+        });
+    }
+
+    // --- the slice and the schedule -------------------------------------------------------------
+    function drawSlice(d, k) {
+        var div = document.getElementById("slice-plot");
+        if (!div || !window.Plotly) { return; }
+        if (!d) { if (div.__drawn) { window.Plotly.purge(div); div.__drawn = false; } return; }
+        var s = d.slice, rows = s.origin.length, kk = Math.min(k, rows - 1), n = s.n;
+        var o = s.origin[kk], f = d.loss[kk], slope = s.slope[kk];
+        var xs = [], ys = [], lo = Infinity, hi = -Infinity;
+        for (var i = 0; i < n; i++) {
+            var v = s.loss[kk * n + i];
+            xs.push(o + s.t[i]);
+            ys.push(v);
+            if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        }
+        if (!(hi > lo)) { lo = f - 1; hi = f + 1; }
+        var pad = 0.08 * (hi - lo), h = 0.6 * s.t[n - 1];
+        var axis = s.direction === "grad" ? "distance moved down −∇f" : s.direction;
+        var data = [
+            {x: xs, y: ys, mode: "lines", line: {color: d.colour, width: 3}, name: "loss along the line"},
+            {x: [o - h, o + h], y: [f - slope * h, f + slope * h], mode: "lines",
+             line: {color: "#1f2933", width: 2, dash: "dash"}, name: "tangent"},
+            {x: [o], y: [f], mode: "markers", marker: {color: d.colour, size: 12, line: {color: "#fff", width: 2}},
+             name: "the point"}
+        ];
+        var layout = {margin: {l: 56, r: 10, t: 6, b: 40}, showlegend: false, height: 190,
+                      font: {family: "Inter, 'Segoe UI', Roboto, system-ui, sans-serif", size: 13, color: "#1f2933"},
+                      paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#ffffff",
+                      xaxis: {title: {text: axis, standoff: 2}, range: [xs[0], xs[n - 1]], gridcolor: "#d9dee4",
+                              zeroline: false},
+                      yaxis: {title: {text: "loss"}, range: [lo - pad, hi + pad], gridcolor: "#d9dee4", zeroline: false,
+                              exponentformat: "power"},
+                      meta: {key: d.key, step: kk, slope: slope}};
+        window.Plotly.react(div, data, layout, {staticPlot: true, responsive: true});
+        div.__drawn = true;
+        div.setAttribute("data-step", kk);
+    }
+
+    function drawScheduleCursor(d, k) {
+        var gd = document.querySelector("#schedule-plot .js-plotly-plot");
+        if (!gd || !gd._fullLayout || !gd.layout || !gd.layout.meta) { return; }
+        if (!gd.__teachHooked && typeof gd.on === "function") {
+            gd.__teachHooked = true;
+            gd.on("plotly_afterplot", function () { drawScheduleCursor(current(), gs().frame); });
+        }
+        var live = d && gd.layout.meta.key === d.key;
+        ov().draw("schedule-plot", gd, [], live ? Math.min(k, Math.max(d.steps - 1, 0)) : null);
+    }
+
+    function drawPanels(k) {
+        var d = current();
+        fillTable(d, k);
+        drawSlice(d, k);
+        drawScheduleCursor(d, k);
+    }
+
+    // While playing, panels follow at most every PANELS_EVERY_MS, and always catch up with the last step.
+    function panels(k) {
+        var now = performance.now();
+        if (gs().playing && now - T.last < PANELS_EVERY_MS) {
+            T.pending = k;
+            if (!T.timer) {
+                T.timer = window.setTimeout(function () {
+                    T.timer = null;
+                    if (T.pending !== null) { var p = T.pending; T.pending = null; T.last = performance.now(); drawPanels(p); }
+                }, PANELS_EVERY_MS);
+            }
+            return;
+        }
+        T.last = now;
+        T.pending = null;
+        drawPanels(k);
+    }
+
+    function redraw() {
+        var k = gs().frame, gd = document.querySelector("#contour .js-plotly-plot");
+        if (gd) { drawMap(gd, k); }
+        drawPanels(k);
+    }
+
+    gs().hooks.push(function (view, gd, k) {
+        if (view !== "contour") { return; }
+        drawMap(gd, k);
+        panels(k);
+    });
+
+    window.gradscapeTeaching = T; // read by the browser tests
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        teaching: {
+            viewClass: function (teach, present) {
+                var on = function (v) { return (v || []).indexOf("on") >= 0; };
+                return "app" + (on(present) ? " present" : "") + (on(teach) ? " teach" : "");
+            },
+            load: function (store, show, teach, diagram) {
+                T.on = (teach || []).indexOf("on") >= 0;
+                var holder = document.getElementById("diagram");
+                if (holder && diagram && !holder.querySelector("svg")) { holder.innerHTML = diagram; }
+                T.show = {arrows: (show || []).indexOf("arrows") >= 0, field: (show || []).indexOf("field") >= 0};
+                load(store);
+                window.requestAnimationFrame(redraw);
+                return T.data ? T.data.key : null;
+            }
+        }
+    });
+}());
