@@ -56,6 +56,13 @@ def test_sliders_cover_the_issue_ranges(components):
 
 
 def _post(client, dash_app, output_id, inputs, state=()):
+    response = client.post("/_dash-update-component", json=_body(dash_app, output_id, inputs, state))
+    assert response.status_code == 200, response.data[:300]
+    return response
+
+
+def _body(dash_app, output_id, inputs, state=()):
+    """The JSON the page POSTs to run the callback that writes ``output_id``."""
     key = next(k for k in dash_app.callback_map if f"..{output_id}." in k or k.startswith(f"{output_id}."))
     spec = dash_app.callback_map[key]
     outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
@@ -63,9 +70,7 @@ def _post(client, dash_app, output_id, inputs, state=()):
             "inputs": [{"id": i["id"], "property": i["property"], "value": inputs[i["id"]]} for i in spec["inputs"]],
             "state": [{"id": s["id"], "property": s["property"], "value": dict(state)[s["id"]]} for s in spec["state"]],
             "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]}
-    response = client.post("/_dash-update-component", json=body)
-    assert response.status_code == 200, response.data[:300]
-    return response
+    return body
 
 
 def test_a_link_sets_the_controls_and_carries_its_warnings(dash_app):

@@ -8,8 +8,10 @@ Their true lengths span many decades (a Rosenbrock gradient of 1000 against a st
 each arrow is scaled for display, in two groups that keep their own units:
 - the gradient group (−∇f and the velocity, both in gradient units) and
 - the step group (the step and Nesterov's look-ahead, in parameter units).
-Within a group, at each step, the longest arrow is ``REACH`` of the view's shorter side and the
-others keep their true ratio to it; so directions and ratios are exact, lengths are not.
+Within a group and a step, every arrow gets the same scale, so directions and ratios are exact.
+Across steps, the group's longest arrow is ``REACH`` of the view's shorter side at the step where
+it is longest in the whole run, and (longest / run's longest) ** POWER of that elsewhere: lengths
+shrink as the true ones do, compressed so that a gradient a thousand times smaller still shows.
 The map's axes share one scale (``scaleanchor``), so directions drawn are directions meant.
 """
 
@@ -20,6 +22,7 @@ from typing import Dict, Optional
 import numpy as np
 
 REACH = 0.16        # the longest arrow of a group, as a fraction of the view's shorter side
+POWER = 0.3         # display length grows as (true length) ** POWER across steps
 FIELD_SIZE = 17     # the gradient field: arrows per side
 FIELD_REACH = 0.8   # the field's longest arrow, as a fraction of the spacing between arrows
 FIELD_POWER = 0.35  # field lengths grow as |∇f|^0.35, so gentle slopes still show a direction
@@ -30,12 +33,19 @@ def view_span(bounds) -> float:
     return float(min(xmax - xmin, ymax - ymin))
 
 
-def _scaled(vectors: Dict[str, np.ndarray], reach: float) -> Dict[str, np.ndarray]:
-    """The group's vectors scaled per step so that the longest is ``reach`` long."""
-    norms = [np.linalg.norm(np.nan_to_num(v), axis=-1) for v in vectors.values()]
-    longest = np.max(norms, axis=0)
+def display_lengths(longest: np.ndarray, reach: float) -> np.ndarray:
+    """The drawn length of each step's longest arrow: ``reach * (longest / max) ** POWER``."""
+    finite = longest[np.isfinite(longest)]
+    top = finite.max() if finite.size else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(longest > 0, reach / longest, 0.0)[:, None]
+        return np.where(np.isfinite(longest) & (top > 0), reach * (longest / top) ** POWER, np.nan)
+
+
+def _scaled(vectors: Dict[str, np.ndarray], reach: float) -> Dict[str, np.ndarray]:
+    """The group's vectors, one scale per step (see the module's docstring)."""
+    longest = np.max([np.linalg.norm(v, axis=-1) for v in vectors.values()], axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(longest > 0, display_lengths(longest, reach) / longest, 0.0)[:, None]
     return {k: v * scale for k, v in vectors.items()}
 
 
