@@ -301,6 +301,72 @@
         drawPanels(k);
     }
 
+    // --- the update rules: built here (MathJax rewrites the DOM it typesets, so React must not own it) ---
+    function el(tag, cls, parent, text) {
+        var e = document.createElement(tag);
+        if (cls) { e.className = cls; }
+        if (text !== undefined) { e.textContent = text; }
+        if (parent) { parent.appendChild(e); }
+        return e;
+    }
+
+    // ui/maths.py inline_parts: [kind, text] with kind "text", "code" or "math".
+    function inline(parent, parts) {
+        parts.forEach(function (p) {
+            if (p[0] === "code") { el("code", "", parent, p[1]); }
+            else { parent.appendChild(document.createTextNode(p[0] === "math" ? "\\(" + p[1] + "\\)" : p[1])); }
+        });
+        return parent;
+    }
+
+    function ruleCard(card) {
+        var div = el("div", "rule-card");
+        div.setAttribute("data-run", card.name);
+        var title = el("div", "rule-title", div);
+        el("span", "swatch", title).style.background = card.colour;
+        title.appendChild(document.createTextNode(card.title));
+        if (card.error) { el("p", "rule-error", div, card.error); return div; }
+        var p = card.panel, body = el("div", "rule-body", div);
+        el("p", "", body, p.sentence);
+        el("div", "rule-maths", body, "\\[" + p.maths + "\\]");
+        var table = el("table", "rule-values", body), head = el("tr", "", el("thead", "", table));
+        ["", "torch", "value"].forEach(function (t) { el("th", "", head, t); });
+        var tbody = el("tbody", "", table);
+        p.values.forEach(function (v) {
+            var tr = el("tr", "", tbody);
+            el("td", "", tr, "\\(" + v[0] + "\\)");
+            el("code", "", el("td", "", tr), v[1]);
+            el("td", "", tr, "\\(" + v[2] + "\\)");
+        });
+        if (p.flags.length) { el("p", "", body, "On: " + p.flags.join(", ") + "."); }
+        if (p.schedule.length) { inline(el("p", "", body), p.schedule); }
+        el("div", "rule-heading", body, "Conventions (torch's):");
+        var ul = el("ul", "", body);
+        p.conventions.forEach(function (c) { inline(el("li", "", ul), c); });
+        return div;
+    }
+
+    // MathJax arrives with dcc's bundle (the schedule graph asks for it): wait for it, then typeset.
+    function typeset(node, tries) {
+        var mj = window.MathJax;
+        if (mj && mj.typesetPromise) {
+            mj.typesetPromise([node]).then(function () { node.setAttribute("data-typeset", "1"); },
+                                           function () { node.setAttribute("data-typeset", "failed"); });
+        } else if ((tries || 0) < 150) {
+            window.setTimeout(function () { typeset(node, (tries || 0) + 1); }, 100);
+        }
+    }
+
+    function drawRules(cards) {
+        var holder = document.getElementById("rules");
+        if (!holder) { return; }
+        if (window.MathJax && window.MathJax.typesetClear) { window.MathJax.typesetClear([holder]); }
+        holder.textContent = "";
+        holder.removeAttribute("data-typeset");
+        (cards || []).forEach(function (card) { holder.appendChild(ruleCard(card)); });
+        typeset(holder);
+    }
+
     gs().hooks.push(function (view, gd, k) {
         if (view !== "contour") { return; }
         drawMap(gd, k);
@@ -311,6 +377,10 @@
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         teaching: {
+            rules: function (cards) {
+                window.requestAnimationFrame(function () { drawRules(cards); });
+                return (cards || []).length;
+            },
             viewClass: function (teach, present) {
                 var on = function (v) { return (v || []).indexOf("on") >= 0; };
                 return "app" + (on(present) ? " present" : "") + (on(teach) ? " teach" : "");

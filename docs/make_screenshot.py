@@ -23,7 +23,7 @@ if (!g || !g.key || !g.runs.length) { return false; }
 return ['contour', 'surface', 'loss-curve'].every(v => {
     const gd = document.querySelector('#' + v + ' .js-plotly-plot');
     return gd && gd.layout && gd.layout.meta && gd.layout.meta.key === g.key && gd.__gsFilledFor === gd.data;
-}) && document.querySelectorAll('#contour-overlay circle').length === g.runs.length;
+}) && document.querySelectorAll('#contour-overlay .overlay-svg circle').length === g.runs.length;
 """
 
 

@@ -1,8 +1,6 @@
 """The update-rule panel's text: maths read from the one source (the rule docstrings), the
 conventions, and the values in effect."""
 
-import re
-
 import pytest
 
 import optimizers
@@ -13,10 +11,10 @@ NAMES = optimizers.names()
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_the_maths_is_the_docstring_maths_as_a_display_block(name):
+def test_the_maths_is_the_docstring_maths_as_one_aligned_block(name):
     doc = optimizers.info(name).maths
-    block = maths.maths_block(name)
-    assert block.startswith("$$\n\\begin{aligned}\n") and block.endswith("\n\\end{aligned}\n$$")
+    block = maths.maths_latex(name)
+    assert block.startswith("\\begin{aligned}\n") and block.endswith("\n\\end{aligned}")
     inner = block.split("\\begin{aligned}\n")[1].split("\n\\end{aligned}")[0]
     assert [line.strip() for line in inner.splitlines()] == \
         [line.strip() for line in doc.split(".. math::")[1].split("\n\n")[0].splitlines() if line.strip()]
@@ -50,23 +48,33 @@ def test_the_conventions_state_eps_bias_correction_and_weight_decay(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_no_restructured_text_reaches_the_page(name):
-    markdown = maths.rule_markdown(name, optimizers.get(name).hyper)
-    assert ".. math::" not in markdown and ":math:" not in markdown and "``" not in markdown
-    assert optimizers.info(name).description in markdown  # the plain-English sentence
+    panel = maths.rule_panel(name, optimizers.get(name).hyper)
+    texts = [panel["sentence"], panel["maths"]] + [t for c in panel["conventions"] for _, t in c]
+    assert not any(".. math::" in t or ":math:" in t or "``" in t or "`" in t for t in texts)
+    assert panel["sentence"] == optimizers.info(name).description  # the plain-English sentence
+    assert all(kind in ("text", "code", "math") for c in panel["conventions"] for kind, _ in c)
+
+
+def test_inline_parts_split_code_and_maths():
+    assert maths.inline_parts("`lr_decay` ($\\eta$) decays") == [("code", "lr_decay"), ("text", " ("),
+                                                                   ("math", "\\eta"), ("text", ") decays")]
+    assert maths.inline_parts("plain") == [("text", "plain")] and maths.inline_parts("") == []
+    adagrad = maths.rule_panel("adagrad", optimizers.get("adagrad").hyper)["conventions"]
+    assert [("code", "lr_decay"), ("text", " ("), ("math", "\\eta"), ("text", ") decays the rate by the step count")] \
+        in adagrad
 
 
 def test_values_in_effect_show_the_numbers_and_torch_names():
-    text = maths.rule_markdown("adam", optimizers.get("adam", lr=0.05, betas=(0.8, 0.99), eps=1e-6).hyper)
-    assert "| $\\gamma$ | `lr` | $0.05$ |" in text
-    assert "| $\\beta_1$ | `betas[0]` | $0.8$ |" in text and "| $\\beta_2$ | `betas[1]` | $0.99$ |" in text
-    assert "| $\\epsilon$ | `eps` | $10^{-6}$ |" in text
-    assert "On:" not in text
+    panel = maths.rule_panel("adam", optimizers.get("adam", lr=0.05, betas=(0.8, 0.99), eps=1e-6).hyper)
+    assert panel["values"] == [("\\gamma", "lr", "0.05"), ("\\beta_1", "betas[0]", "0.8"),
+                               ("\\beta_2", "betas[1]", "0.99"), ("\\epsilon", "eps", "10^{-6}"),
+                               ("\\lambda", "weight_decay", "0")]
+    assert panel["flags"] == [] and panel["schedule"] == []
 
 
 def test_parameter_groups_show_both_rates_and_flags_show_what_is_on():
-    hyper = optimizers.get("nesterov", lr=0.1, groups=[{"lr": 0.5}, {"lr": 0.01}]).hyper
-    text = maths.rule_markdown("nesterov", hyper)
-    assert "$0.5\\ (x),\\ 0.01\\ (y)$" in text and "On: Nesterov." in text
+    panel = maths.rule_panel("nesterov", optimizers.get("nesterov", lr=0.1, groups=[{"lr": 0.5}, {"lr": 0.01}]).hyper)
+    assert ("\\gamma", "lr", "0.5\\ (x),\\ 0.01\\ (y)") in panel["values"] and panel["flags"] == ["Nesterov"]
     assert maths.flags_in_effect(optimizers.get("adam", groups=[{"amsgrad": True}, {}]).hyper) == ["AMSGrad (x only)"]
 
 
@@ -83,12 +91,16 @@ def test_the_schedule_sentence():
     assert "$\\beta_1$" in maths.schedule_sentence("onecycle", "One-cycle", "pct_start = 0.3")
 
 
+def text_of(parts):
+    return "".join(t for _, t in parts)
+
+
 def test_rule_cards_follow_the_scene():
     s = S.parse("lesson=cosine-constant")[0]
     gd, sgd = teaching.rule_cards(s)
     assert (gd["title"], sgd["title"]) == ("Gradient descent", "SGD (constant lr)")
-    assert "follows the Cosine annealing schedule (T_max = 200)" in gd["markdown"]
-    assert "keeps a constant learning rate" in sgd["markdown"]
-    assert re.search(r"\| \$\\gamma\$ \| `lr` \| \$0\.2\$ \|", gd["markdown"])
+    assert "follows the Cosine annealing schedule (T_max = 200)" in text_of(gd["panel"]["schedule"])
+    assert "keeps a constant learning rate" in text_of(sgd["panel"]["schedule"])
+    assert ("\\gamma", "lr", "0.2") in gd["panel"]["values"]
     bad = teaching.rule_cards(dict(s, optimizers=["nesterov"], momentum=0.0, overrides={}))
-    assert bad[0]["markdown"] == "*Nesterov momentum requires a momentum and zero dampening*"
+    assert bad[0]["error"] == "Nesterov momentum requires a momentum and zero dampening" and "panel" not in bad[0]

@@ -142,13 +142,13 @@ def test_the_teach_store_is_computed_only_while_why_is_on(dash_app):
 
 def test_explaining_a_scene_needs_no_engine_and_keeps_the_followed_run(dash_app):
     stored = {"scene": S.parse("lesson=cosine-constant")[0], "warnings": []}
-    out = post(dash_app, ids.RULES, {ids.SCENE: stored, ids.TEACH: ["on"]},
+    out = post(dash_app, ids.RULES_DATA, {ids.SCENE: stored, ids.TEACH: ["on"]},
                {ids.INSPECT_RUN: "sgd"}).get_json()["response"]
     assert out[ids.INSPECT_RUN]["value"] == "sgd"
     assert [o["label"] for o in out[ids.INSPECT_RUN]["options"]] == ["Gradient descent", "SGD (constant lr)"]
     assert out[ids.DIAGRAM]["className"] == "diagram uses-scheduler uses-noise"
-    assert len(out[ids.RULES]["children"]) == 2
-    out = post(dash_app, ids.RULES, {ids.SCENE: stored, ids.TEACH: ["on"]},
+    assert [c["name"] for c in out[ids.RULES_DATA]["data"]] == ["gd", "sgd"]
+    out = post(dash_app, ids.RULES_DATA, {ids.SCENE: stored, ids.TEACH: ["on"]},
                {ids.INSPECT_RUN: "adam"}).get_json()["response"]
     assert out[ids.INSPECT_RUN]["value"] == "gd"  # a run no longer in the scene: the first one
 

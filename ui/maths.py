@@ -2,8 +2,9 @@
 and the values in effect. Pure.
 
 The maths is never written here. It is read from the rule module's docstring
-(``optimizers.info(name).maths``), the one place it is written, and turned from reStructuredText
-(``.. math::``, ``:math:`x```, ``code``) into Markdown that MathJax typesets.
+(``optimizers.info(name).maths``), the one place it is written, and its reStructuredText
+(``.. math::``, ``:math:`x```, ````code````) becomes LaTeX blocks and text parts that the page
+shows and MathJax typesets.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from typing import List, Mapping, Optional
+from typing import List, Mapping, Optional, Tuple
 
 import numpy as np
 
@@ -52,18 +53,29 @@ def rule_text(name: str) -> RuleText:
     text = text.split(":", 1)[1] if text.startswith("Conventions") else text
     clauses = [c.strip() for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", text) for c in sentence.split(";")]
     return RuleText(summary=lines[0].strip(), maths="\n".join(m.strip() for m in maths if m.strip()),
-                    conventions=[_rst_to_markdown(c).rstrip(".") for c in clauses if c])
+                    conventions=[_from_rst(c).rstrip(".") for c in clauses if c])
 
 
-def _rst_to_markdown(text: str) -> str:
-    """``code`` -> `code`, :math:`x` -> $x$."""
+def _from_rst(text: str) -> str:
+    """reStructuredText's ``code`` -> `code` and :math:`x` -> $x$, the form ``inline_parts`` reads."""
     text = re.sub(r":math:`([^`]*)`", r"$\1$", text)
     return re.sub(r"``([^`]*)``", r"`\1`", text)
 
 
-def maths_block(name: str) -> str:
-    """The update rule as a display-maths block for ``dcc.Markdown(mathjax=True)``."""
-    return "$$\n\\begin{aligned}\n" + rule_text(name).maths + "\n\\end{aligned}\n$$"
+def maths_latex(name: str) -> str:
+    """The update rule as one aligned LaTeX block, for MathJax."""
+    return "\\begin{aligned}\n" + rule_text(name).maths + "\n\\end{aligned}"
+
+
+def inline_parts(text: str) -> List[Tuple[str, str]]:
+    """Text with `code` and $maths$ cut into ("text" | "code" | "math", content) parts."""
+    parts = []
+    for piece in re.split(r"(`[^`]*`|\$[^$]*\$)", text):
+        if not piece:
+            continue
+        kind = {"`": "code", "$": "math"}.get(piece[0], "text") if len(piece) > 1 and piece[0] == piece[-1] else "text"
+        parts.append((kind, piece[1:-1] if kind != "text" else piece))
+    return parts
 
 
 def _latex_number(value: float) -> str:
@@ -119,16 +131,10 @@ def schedule_sentence(schedule: Optional[str], title: str, param: Optional[str])
     return sentence + "."
 
 
-def rule_markdown(name: str, settings: Mapping, schedule_note: str = "") -> str:
-    """The whole panel for one optimizer: sentence, maths, values in effect, conventions."""
-    info, text = optimizers.info(name), rule_text(name)
-    rows = "\n".join(f"| ${symbol}$ | `{torch_name}` | ${value}$ |"
-                     for symbol, torch_name, value in values_in_effect(settings))
-    flags = flags_in_effect(settings)
-    parts = [info.description, maths_block(name), "| | torch | value |\n|---|---|---|\n" + rows]
-    if flags:
-        parts.append("On: " + ", ".join(flags) + ".")
-    if schedule_note:
-        parts.append(schedule_note)
-    parts.append("**Conventions (torch's):**\n\n" + "\n".join(f"- {c}" for c in text.conventions))
-    return "\n\n".join(parts)
+def rule_panel(name: str, settings: Mapping, schedule_note: str = "") -> dict:
+    """Everything one optimizer's update-rule card shows: a plain sentence, the maths, the values
+    in effect (symbol, torch name, value), the switches that are on, what the schedule does, and the
+    conventions. Inline text comes as ``inline_parts``."""
+    return {"sentence": optimizers.info(name).description, "maths": maths_latex(name),
+            "values": values_in_effect(settings), "flags": flags_in_effect(settings),
+            "schedule": inline_parts(schedule_note), "conventions": [inline_parts(c) for c in rule_text(name).conventions]}

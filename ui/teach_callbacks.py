@@ -16,7 +16,7 @@ from . import scene as S
 from .compute import run_scene, run_title
 from .diagram import diagram_class, diagram_notes
 from .teach_figures import schedule_figure
-from .teach_layout import lesson_bar_children, lesson_items, rule_card
+from .teach_layout import lesson_bar_children, lesson_items
 from .teaching import rule_cards, teach_payload
 
 ON = ["on"]
@@ -51,7 +51,7 @@ def register(app) -> None:
         bar = lesson_bar_children(lesson) if lesson else []
         return query, lesson_items(present), lessons.next_lesson(lesson).link(present), bar, not lesson
 
-    @app.callback(Output(ids.RULES, "children"), Output(ids.DIAGRAM, "className"),
+    @app.callback(Output(ids.RULES_DATA, "data"), Output(ids.DIAGRAM, "className"),
                   Output(ids.DIAGRAM_NOTES, "children"), Output(ids.INSPECT_RUN, "options"),
                   Output(ids.INSPECT_RUN, "value"),
                   Input(ids.SCENE, "data"), Input(ids.TEACH, "value"), State(ids.INSPECT_RUN, "value"))
@@ -62,7 +62,7 @@ def register(app) -> None:
         scene = _scene(stored)
         options = [{"label": run_title(scene, n), "value": n} for n in scene["optimizers"]]
         chosen = inspected if inspected in scene["optimizers"] else (scene["optimizers"] or [None])[0]
-        return ([rule_card(c) for c in rule_cards(scene)], diagram_class(scene),
+        return (rule_cards(scene), diagram_class(scene),
                 [html.Li(note) for note in diagram_notes(scene)], options, chosen)
 
     @app.callback(Output(ids.TEACH_DATA, "data"), Output(ids.SCHEDULE_PLOT, "figure"),
@@ -86,6 +86,8 @@ def register(app) -> None:
         ClientsideFunction("teaching", "load"),
         Output(ids.TEACH_DRAWN, "data"), Input(ids.TEACH_DATA, "data"), Input(ids.TEACH_SHOW, "value"),
         Input(ids.TEACH, "value"), State(ids.DIAGRAM_SOURCE, "data"))
+    app.clientside_callback(
+        ClientsideFunction("teaching", "rules"), Output(ids.RULES_DRAWN, "data"), Input(ids.RULES_DATA, "data"))
     app.clientside_callback(
         ClientsideFunction("gradscape", "restart"),
         Output(ids.FRAME, "value", allow_duplicate=True), Input(ids.RESTART, "n_clicks"), prevent_initial_call=True)

@@ -74,23 +74,18 @@ def teach_panel() -> html.Div:
                            value="x", inline=True, className="slice-direction"),
             html.Div(id=ids.SLICE_PLOT, className="slice-plot")]),
         _section("Learning rate by step", [html.Div([
-            dcc.Graph(id=ids.SCHEDULE_PLOT, config={"displayModeBar": False, "responsive": True},
+            # mathjax=True makes dcc load its MathJax bundle, which also typesets the update rules.
+            dcc.Graph(id=ids.SCHEDULE_PLOT, config={"displayModeBar": False, "responsive": True}, mathjax=True,
                       className="schedule-graph", figure={"data": [], "layout": {}}),
             html.Div(id=ids.SCHEDULE_PLOT_OVERLAY, className="overlay")], className="schedule-wrap")]),
-        _section("Update rules", [html.Div(id=ids.RULES, className="rules")]),
+        _section("Update rules", [html.Div(id=ids.RULES, className="rules")]),  # drawn by assets/teaching.js
         _section("How training works", [
             html.Div(id=ids.DIAGRAM, className="diagram"),
             html.Ul(id=ids.DIAGRAM_NOTES, className="diagram-notes")]),
     ], className="teach-scroll"), id=ids.TEACH_PANEL, className="panel panel-teach")
 
 
-def rule_card(card: dict) -> html.Div:
-    return html.Div([html.Div([html.Span(className="swatch", style={"background": card["colour"]}), card["title"]],
-                              className="rule-title"),
-                     dcc.Markdown(card["markdown"], mathjax=True, className="rule-body")],
-                    className="rule-card", **{"data-run": card["name"]})
-
-
 def stores() -> list:
     return [dcc.Store(id=ids.LESSON), dcc.Store(id=ids.VIEW_QUERY), dcc.Store(id=ids.TEACH_DATA),
-            dcc.Store(id=ids.TEACH_DRAWN), dcc.Store(id=ids.DIAGRAM_SOURCE, data=svg_text())]
+            dcc.Store(id=ids.TEACH_DRAWN), dcc.Store(id=ids.DIAGRAM_SOURCE, data=svg_text()),
+            dcc.Store(id=ids.RULES_DATA), dcc.Store(id=ids.RULES_DRAWN)]

@@ -76,18 +76,17 @@ def _schedule_note(scene: dict, name: str) -> str:
 
 
 def rule_cards(scene: dict) -> List[dict]:
-    """One card per chosen optimizer: title, colour and the Markdown of its update rule with the
-    values in effect (a refused setting shows its error instead)."""
+    """One card per chosen optimizer: its title, colour and ``maths.rule_panel`` with the values in
+    effect (a refused setting gives ``error`` instead)."""
     from .palette import run_colours
 
     cards = []
     for name, colour in zip(scene["optimizers"], run_colours(len(scene["optimizers"]))):
-        title = run_title(scene, name)
+        card = {"name": name, "title": run_title(scene, name), "colour": colour}
         try:
             settings = optimizers.get(name, **hyperparameters(scene, name)).hyper
         except (ValueError, TypeError) as err:
-            cards.append({"name": name, "title": title, "colour": colour, "markdown": f"*{err}*"})
+            cards.append({**card, "error": str(err)})
             continue
-        cards.append({"name": name, "title": title, "colour": colour,
-                      "markdown": maths.rule_markdown(name, settings, _schedule_note(scene, name))})
+        cards.append({**card, "panel": maths.rule_panel(name, settings, _schedule_note(scene, name))})
     return cards
