@@ -174,6 +174,7 @@
         var gd = graphDiv(view);
         if (!gd) { return false; }
         hook(view, gd);
+        if (gd.offsetParent === null) { return true; } // hidden (the "why" panel stands in): redrawn when shown
         if (!ready(gd)) { return false; }
         var fresh = gd.__gsFilledFor !== gd.data;
         if (fresh) { fillGhosts(view, gd); }

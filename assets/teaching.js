@@ -223,40 +223,81 @@
     }
 
     // --- the slice and the schedule -------------------------------------------------------------
+    // "Nice" tick values covering [lo, hi]: steps of 1, 2 or 5 times a power of ten.
+    function ticks(lo, hi, count) {
+        var span = hi - lo, raw = span / Math.max(count, 1), power = Math.pow(10, Math.floor(Math.log10(raw)));
+        var step = [1, 2, 5, 10].map(function (m) { return m * power; }).find(function (v) { return v >= raw; });
+        var out = [];
+        for (var v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * span; v += step) { out.push(Math.abs(v) < 1e-12 * span ? 0 : v); }
+        return out;
+    }
+
+    // The slice is redrawn at every shown step, so it is a plain SVG (well under a millisecond),
+    // not a Plotly figure (tens of milliseconds a redraw, as its axes change with each step).
+    function sliceSvg(div) {
+        if (!div.__svg) {
+            var svg = make("svg", {"class": "slice-svg", role: "img"}, div), g = {};
+            g.grid = make("g", {"class": "slice-grid"}, svg);
+            g.labels = make("g", {"class": "slice-labels"}, svg);
+            g.frame = make("rect", {"class": "slice-frame"}, svg);
+            g.curve = make("polyline", {"class": "slice-curve"}, svg);
+            g.tangent = make("line", {"class": "slice-tangent"}, svg);
+            g.point = make("circle", {"class": "slice-point", r: 6}, svg);
+            g.xtitle = make("text", {"class": "slice-title", "text-anchor": "middle"}, svg);
+            g.ytitle = make("text", {"class": "slice-title", "text-anchor": "middle"}, svg);
+            div.__svg = {svg: svg, g: g};
+        }
+        return div.__svg;
+    }
+
     function drawSlice(d, k) {
         var div = document.getElementById("slice-plot");
-        if (!div || !window.Plotly) { return; }
-        if (!d) { if (div.__drawn) { window.Plotly.purge(div); div.__drawn = false; } return; }
-        var s = d.slice, rows = s.origin.length, kk = Math.min(k, rows - 1), n = s.n;
-        var o = s.origin[kk], f = d.loss[kk], slope = s.slope[kk];
-        var xs = [], ys = [], lo = Infinity, hi = -Infinity;
+        if (!div) { return; }
+        var box = sliceSvg(div), g = box.g, f = ov().fixed;
+        box.svg.setAttribute("visibility", d ? "visible" : "hidden");
+        if (!d) { return; }
+        var W = Math.max(div.clientWidth, 200), H = Math.max(div.clientHeight, 120);
+        var M = {l: 58, r: 10, t: 8, b: 40}, w = W - M.l - M.r, h = H - M.t - M.b;
+        box.svg.setAttribute("width", W);
+        box.svg.setAttribute("height", H);
+        var s = d.slice, n = s.n, kk = Math.min(k, s.origin.length - 1);
+        var o = s.origin[kk], fk = d.loss[kk], slope = s.slope[kk], lo = Infinity, hi = -Infinity, ys = [];
         for (var i = 0; i < n; i++) {
             var v = s.loss[kk * n + i];
-            xs.push(o + s.t[i]);
             ys.push(v);
             if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
         }
-        if (!(hi > lo)) { lo = f - 1; hi = f + 1; }
-        var pad = 0.08 * (hi - lo), h = 0.6 * s.t[n - 1];
-        var axis = s.direction === "grad" ? "distance moved down −∇f" : s.direction;
-        var data = [
-            {x: xs, y: ys, mode: "lines", line: {color: d.colour, width: 3}, name: "loss along the line"},
-            {x: [o - h, o + h], y: [f - slope * h, f + slope * h], mode: "lines",
-             line: {color: "#1f2933", width: 2, dash: "dash"}, name: "tangent"},
-            {x: [o], y: [f], mode: "markers", marker: {color: d.colour, size: 12, line: {color: "#fff", width: 2}},
-             name: "the point"}
-        ];
-        var layout = {margin: {l: 56, r: 10, t: 6, b: 40}, showlegend: false, height: 190,
-                      font: {family: "Inter, 'Segoe UI', Roboto, system-ui, sans-serif", size: 13, color: "#1f2933"},
-                      paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#ffffff",
-                      xaxis: {title: {text: axis, standoff: 2}, range: [xs[0], xs[n - 1]], gridcolor: "#d9dee4",
-                              zeroline: false},
-                      yaxis: {title: {text: "loss"}, range: [lo - pad, hi + pad], gridcolor: "#d9dee4", zeroline: false,
-                              exponentformat: "power"},
-                      meta: {key: d.key, step: kk, slope: slope}};
-        window.Plotly.react(div, data, layout, {staticPlot: true, responsive: true});
-        div.__drawn = true;
+        if (!(hi > lo)) { lo = fk - 1; hi = fk + 1; }
+        var pad = 0.08 * (hi - lo);
+        lo -= pad; hi += pad;
+        var x0 = o + s.t[0], x1 = o + s.t[n - 1];
+        var X = function (x) { return M.l + (x - x0) / (x1 - x0) * w; };
+        var Y = function (y) { return M.t + (hi - Math.min(Math.max(y, lo - 10 * (hi - lo)), hi + 10 * (hi - lo))) / (hi - lo) * h; };
+        g.frame.setAttribute("x", M.l); g.frame.setAttribute("y", M.t);
+        g.frame.setAttribute("width", w); g.frame.setAttribute("height", h);
+        g.curve.setAttribute("points", ys.map(function (y, j) { return f(X(o + s.t[j])) + "," + f(Y(y)); }).join(" "));
+        g.curve.setAttribute("stroke", d.colour);
+        var half = 0.6 * s.t[n - 1];
+        g.tangent.setAttribute("x1", f(X(o - half))); g.tangent.setAttribute("y1", f(Y(fk - slope * half)));
+        g.tangent.setAttribute("x2", f(X(o + half))); g.tangent.setAttribute("y2", f(Y(fk + slope * half)));
+        g.point.setAttribute("cx", f(X(o))); g.point.setAttribute("cy", f(Y(fk)));
+        g.point.setAttribute("fill", d.colour);
+        g.grid.textContent = "";
+        g.labels.textContent = "";
+        ticks(x0, x1, 4).forEach(function (v) {
+            make("line", {x1: f(X(v)), x2: f(X(v)), y1: M.t, y2: M.t + h}, g.grid);
+            make("text", {x: f(X(v)), y: M.t + h + 16, "text-anchor": "middle"}, g.labels).textContent = fmt(v);
+        });
+        ticks(lo, hi, 4).forEach(function (v) {
+            make("line", {x1: M.l, x2: M.l + w, y1: f(Y(v)), y2: f(Y(v))}, g.grid);
+            make("text", {x: M.l - 6, y: f(Y(v)) + 4, "text-anchor": "end"}, g.labels).textContent = fmt(v);
+        });
+        g.xtitle.setAttribute("x", M.l + w / 2); g.xtitle.setAttribute("y", H - 4);
+        g.xtitle.textContent = s.direction === "grad" ? "distance moved down −∇f" : s.direction;
+        g.ytitle.setAttribute("transform", "translate(14," + (M.t + h / 2) + ") rotate(-90)");
+        g.ytitle.textContent = "loss";
         div.setAttribute("data-step", kk);
+        div.setAttribute("data-slope", slope);
     }
 
     function drawScheduleCursor(d, k) {

@@ -66,6 +66,7 @@ def register(app) -> None:
                 [html.Li(note) for note in diagram_notes(scene)], options, chosen)
 
     @app.callback(Output(ids.TEACH_DATA, "data"), Output(ids.SCHEDULE_PLOT, "figure"),
+                  Output(ids.SCHEDULE_PLOT, "mathjax"),
                   Input(ids.SCENE, "data"), Input(ids.TEACH, "value"), Input(ids.INSPECT_RUN, "value"),
                   Input(ids.SLICE_DIRECTION, "value"))
     def teach_data(stored, teach, inspected, direction):
@@ -77,7 +78,7 @@ def register(app) -> None:
         key = payload.scene_key(scene)
         store = teach_payload(result, inspected, direction, key)
         figure = schedule_figure(result.ok_runs, scene["steps"], key=key)
-        return store, payload.compact_figure(figure)
+        return store, payload.compact_figure(figure), True
 
     app.clientside_callback(
         ClientsideFunction("teaching", "viewClass"),

@@ -74,8 +74,9 @@ def teach_panel() -> html.Div:
                            value="x", inline=True, className="slice-direction"),
             html.Div(id=ids.SLICE_PLOT, className="slice-plot")]),
         _section("Learning rate by step", [html.Div([
-            # mathjax=True makes dcc load its MathJax bundle, which also typesets the update rules.
-            dcc.Graph(id=ids.SCHEDULE_PLOT, config={"displayModeBar": False, "responsive": True}, mathjax=True,
+            # "Why?" sets mathjax=True: dcc then loads its MathJax bundle (2 MB, so only when asked),
+            # which also typesets the update rules.
+            dcc.Graph(id=ids.SCHEDULE_PLOT, config={"displayModeBar": False, "responsive": True}, mathjax=False,
                       className="schedule-graph", figure={"data": [], "layout": {}}),
             html.Div(id=ids.SCHEDULE_PLOT_OVERLAY, className="overlay")], className="schedule-wrap")]),
         _section("Update rules", [html.Div(id=ids.RULES, className="rules")]),  # drawn by assets/teaching.js

@@ -69,6 +69,11 @@ def test_teach001_why_panel_follows_the_step(gradscape):
     assert t["title"] == "Momentum" and t["arrows"]["velocity"] and not t["arrows"]["lookahead"]
     duo.find_element("//label[.//span[text()='gradient field']]", "XPATH").click()
     until(lambda: read_teach(duo)["fieldShown"] and read_teach(duo)["field"] == 17 * 17, timeout=5)
+
+    duo.find_element("//span[text()='Why?']", "XPATH").click()  # off: the 3-D view and loss curve are back
+    until(lambda: "teach" not in class_list(duo, "#app") and "teach" not in query(duo), timeout=5)
+    wait_drawn(duo, 2)
+    assert not any(read_teach(duo)["arrows"].values()) and not read_teach(duo)["fieldShown"]
     assert duo.get_logs() == []
 
 
