@@ -12,7 +12,7 @@
 
     var NS = "http://www.w3.org/2000/svg";
     var PANELS_EVERY_MS = 100; // while playing, the inspector and the slice follow 10 times a second
-    var ARROWS = ["neg_grad", "velocity", "step"];
+    var ARROWS = ["step", "velocity", "neg_grad"]; // drawn in this order: the step underneath
     var T = {data: null, on: false, show: {arrows: true, field: false}, last: 0, timer: null, pending: null};
 
     function gs() { return window.gradscape; }
@@ -55,7 +55,7 @@
     function make(tag, attrs, parent) { return ov().make(tag, attrs, parent); }
 
     function marker(defs, id, cls) {
-        var m = make("marker", {id: id, viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 6, markerHeight: 6,
+        var m = make("marker", {id: id, viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 4, markerHeight: 4,
                                 orient: "auto-start-reverse", "class": cls}, defs);
         make("path", {d: "M0,0 L10,5 L0,10 z"}, m);
     }

@@ -97,6 +97,31 @@ def measure_recompute(repeats: int) -> dict:
     return out
 
 
+def measure_teach(repeats: int) -> dict:
+    """The "Why?" panel's one request per scene change (lazy: only while it is on): the default scene
+    with record_state, the inspector's numbers for every step, arrows, slices and the schedule."""
+    app = create_app()
+    client = app.server.test_client()
+    client.get("/")
+    out_key = next(k for k in app.callback_map if f"..{ids.TEACH_DATA}.data." in k)
+    spec = app.callback_map[out_key]
+    values = {ids.SCENE: {"scene": S.default_scene(), "warnings": []}, ids.TEACH: ["on"],
+              ids.INSPECT_RUN: "adam", ids.SLICE_DIRECTION: "x"}
+    body = {"output": out_key,
+            "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in out_key.strip(".").split("...")],
+            "inputs": [{"id": i["id"], "property": i["property"], "value": values[i["id"]]} for i in spec["inputs"]],
+            "state": [], "changedPropIds": [f"{ids.SCENE}.data"]}
+    times, size = [], 0
+    for _ in range(repeats + 3):
+        t0 = time.perf_counter()
+        response = client.post("/_dash-update-component", json=body)
+        times.append(time.perf_counter() - t0)
+        assert response.status_code == 200, response.data[:500]
+        size = len(response.data)
+    times = sorted(times[3:])
+    return {"p50_ms": 1000 * statistics.median(times), "kb": size / 1000}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=4.0, help="playback measured for this long")
@@ -110,6 +135,9 @@ def main(argv=None) -> int:
         print(f"recompute, default scene, {label}: p50 {r['p50_ms']:.1f} ms, p90 {r['p90_ms']:.1f} ms, "
               f"response {r['kb']:.1f} KB")
         ok &= r["p50_ms"] <= 30 and r["kb"] <= 150
+    r = measure_teach(args.repeats)
+    print(f"teach data (\"Why?\" on, sent once per scene), default scene: p50 {r['p50_ms']:.1f} ms, "
+          f"response {r['kb']:.1f} KB")
     if not args.no_browser:
         r = measure_playback(args.seconds)
         print(f"playback, 4 runs x 2000 steps, headless Chromium: {r['fps']:.1f} frames/s "

@@ -36,7 +36,7 @@ LESSONS: List[Lesson] = [
            "Plain gradient descent bounces from wall to wall of the narrow valley and crawls along its floor. "
            "Momentum adds up the steps that agree and cancels the ones that zig-zag, so it speeds along the "
            "floor: watch its velocity arrow turn to point down the valley.",
-           "landscape=ill_conditioned&opt=momentum,gd&lr=0.035&momentum=0.9&x0=-1.8&y0=-0.6&steps=100",
+           "landscape=ill_conditioned&opt=momentum,gd&lr=0.035&momentum=0.7&x0=-1.8&y0=-0.6&steps=80",
            teach=True),
     Lesson("nesterov-heavy-ball", "Nesterov against heavy ball",
            "Both keep a velocity, but heavy ball feels a wall only after it has hit it, so it overshoots and "

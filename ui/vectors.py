@@ -21,8 +21,8 @@ from typing import Dict, Optional
 
 import numpy as np
 
-REACH = 0.16        # the longest arrow of a group, as a fraction of the view's shorter side
-POWER = 0.3         # display length grows as (true length) ** POWER across steps
+REACH = 0.2         # the longest arrow of a group, as a fraction of the view's shorter side
+POWER = 0.2         # display length grows as (true length) ** POWER across steps
 FIELD_SIZE = 17     # the gradient field: arrows per side
 FIELD_REACH = 0.8   # the field's longest arrow, as a fraction of the spacing between arrows
 FIELD_POWER = 0.35  # field lengths grow as |∇f|^0.35, so gentle slopes still show a direction
