@@ -71,7 +71,8 @@ def _family_has_momentum(opt: Optimizer) -> bool:
 
 def run(landscape, optimizer: Union[Optimizer, Sequence[Optimizer]], start=None, steps: int = 300,
         schedule: Optional[Union[Schedule, str]] = None, noise: float = 0.0, seed: int = 0,
-        history: bool = True, tol: float = 1e-6, record_state: bool = False):
+        history: bool = True, tol: float = 1e-6, record_state: bool = False,
+        batch_size: Optional[int] = None):
     """Run optimizers on a landscape and return their Trajectory (a list for a list).
 
     Args:
@@ -88,6 +89,15 @@ def run(landscape, optimizer: Union[Optimizer, Sequence[Optimizer]], start=None,
       history: False keeps only final values, so memory is O(n), not O(steps n).
       tol: a run has converged at the first step whose gradient norm is below tol.
       record_state: keep every optimizer buffer after every step in ``traj.state``.
+      batch_size: for a dataset landscape (``landscape.n_samples > 0``), take each
+        gradient on a real mini-batch of this many samples: every epoch is a fresh
+        permutation drawn from a generator seeded with ``seed``, cut into batches in
+        order without replacement (the last one smaller when the size does not
+        divide, like DataLoader's ``drop_last=False``). All runs and optimizers of
+        one call see the same batches, so comparisons are fair and a run never
+        depends on the others. None is the full batch (plain GD); 1 is pure SGD.
+        ``traj.batch_loss`` holds the mini-batch loss each step's gradient came
+        from; ``traj.loss`` stays the full-batch loss.
     """
     single = isinstance(optimizer, Optimizer)
     opts: List[Optimizer] = [optimizer] if single else list(optimizer)
@@ -103,6 +113,7 @@ def run(landscape, optimizer: Union[Optimizer, Sequence[Optimizer]], start=None,
         raise ValueError(f"schedule must be a name or optimizers.schedule(...), got {schedule!r}")
     if schedule is not None and schedule.name == "constant":
         schedule = None
+    batches = _Batches(landscape, batch_size, seed) if batch_size is not None else None
     start_points = _starts(landscape, start)
     n, k = len(start_points), len(opts)
     for opt in opts:
@@ -111,16 +122,41 @@ def run(landscape, optimizer: Union[Optimizer, Sequence[Optimizer]], start=None,
             raise ValueError(f"{opt.name}: optimizer must support momentum or beta1 with "
                              "`cycle_momentum` option enabled")
 
-    loop = _Loop(landscape, opts, start_points, steps, schedule, noise, seed, history, tol, record_state)
+    loop = _Loop(landscape, opts, start_points, steps, schedule, noise, seed, history, tol, record_state,
+                 batches)
     loop.run()
     trajs = [loop.trajectory(i) for i in range(k)]
     return trajs[0] if single else trajs
 
 
+class _Batches:
+    """Mini-batch indices, epoch after epoch: a seeded shuffle cut in order, like a DataLoader."""
+
+    def __init__(self, landscape, batch_size, seed):
+        size = getattr(landscape, "n_samples", 0)
+        if not size:
+            raise ValueError(f"batch_size needs a dataset landscape; {landscape.name!r} has no samples "
+                             "(use noise= for stochastic gradients on an analytic surface)")
+        self.size = size
+        self.batch_size = _check_int("batch_size", batch_size, 1, size)
+        # A stream of its own, so that adding mini-batches never changes the noise draws.
+        self.rng = np.random.default_rng([seed, 0x6261746368])
+        self.order, self.at = None, size
+
+    def next(self) -> np.ndarray:
+        """The next batch's sample indices, sorted, shape (b,)."""
+        if self.at >= self.size:
+            self.order, self.at = self.rng.permutation(self.size), 0
+        batch = np.sort(self.order[self.at:self.at + self.batch_size])
+        self.at += self.batch_size
+        return batch
+
+
 class _Loop:
     """One fused loop over k optimizers × n starts; ``trajectory(i)`` slices out optimizer i."""
 
-    def __init__(self, landscape, opts, starts, steps, schedule, noise, seed, history, tol, record_state):
+    def __init__(self, landscape, opts, starts, steps, schedule, noise, seed, history, tol, record_state,
+                 batches=None):
         self.landscape, self.opts, self.steps = landscape, opts, steps
         self.schedule, self.noise, self.seed, self.tol = schedule, noise, seed, tol
         self.tol2 = tol * tol
@@ -140,6 +176,8 @@ class _Loop:
         self.lr_h = np.zeros_like(self.grads_h)
         self.momentum_h = np.zeros_like(self.grads_h) if schedule is not None and schedule.cycles_momentum else None
         self.state_h = {} if record_state else None
+        self.batches = batches
+        self.batch_loss_h = np.empty((steps if history else min(steps, 1), self.N)) if batches else None
 
     # -- bookkeeping -----------------------------------------------------
     def _freeze_new_divergences(self, t, P, f, g, P_prev, f_prev):
@@ -175,6 +213,7 @@ class _Loop:
     def run(self):
         opts, slices, schedule, history = self.opts, self.slices, self.schedule, self.history
         vg = self.landscape.value_and_grad
+        batches = self.batches
         rules = [o.rule for o in opts]
         states = [r.init(self.P[s]) for r, s in zip(rules, slices)]
         own_lr = [o.lr for o in opts]
@@ -195,6 +234,14 @@ class _Loop:
                 if history:
                     self.params_h[t] = P
                     self.loss_h[t] = f
+                f_seen = f  # the loss this step's gradient belongs to (what a plateau schedule watches)
+                if batches is not None:
+                    idx = batches.next()
+                    f_seen, g = self.landscape.batch_value_and_grad(P, np.broadcast_to(idx, (self.N, len(idx))))
+                    if self.n_dead:
+                        g = np.where(self.dead[:, None], 0.0, g)
+                    if history or t == self.steps - 1:
+                        self.batch_loss_h[row] = f_seen
                 if rngs is not None:
                     draws = [rng.standard_normal((self.n, 2)) for rng in rngs]
                     g = g + self.noise * (draws[0] if single else np.concatenate(draws))
@@ -226,7 +273,7 @@ class _Loop:
                 if self.state_h is not None:
                     self._record_state(states)
                 if sched is not None:
-                    sched = schedule.advance(sched, f)
+                    sched = schedule.advance(sched, f_seen)
                 P_prev, f_prev, P = P, f, P_new
             f, g = vg(P)
             P, f, g = self._check(self.steps, P, f, g, P_prev, f_prev)
@@ -255,4 +302,6 @@ class _Loop:
             diverged_at=self.diverged_at[s], converged_at=self.converged_at[s], steps=self.steps,
             tol=self.tol, noise=self.noise, seed=self.seed,
             momentum=None if self.momentum_h is None else self.momentum_h[:, s],
-            schedule=None if self.schedule is None else self.schedule.name, state=state)
+            schedule=None if self.schedule is None else self.schedule.name, state=state,
+            batch_size=None if self.batches is None else self.batches.batch_size,
+            batch_loss=None if self.batch_loss_h is None else self.batch_loss_h[:, s])

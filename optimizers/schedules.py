@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import math
+import numbers
 from collections import Counter
 from typing import Any, Callable, Mapping, NamedTuple, Optional
 
@@ -101,11 +102,18 @@ def step(step_size: int, gamma: float = 0.1) -> Schedule:
         lambda e, b: b * gamma ** (e // step_size))
 
 
+def _milestone(m) -> int:
+    """A step number: an integer, or a float with an integer value (3.0); 3.7 or inf never is one."""
+    if isinstance(m, bool) or not isinstance(m, numbers.Real) or not float(m).is_integer():
+        raise ValueError(m)
+    return int(m)
+
+
 def multistep(milestones, gamma: float = 0.1) -> Schedule:
     """MultiStepLR: multiply the rate by ``gamma`` at each milestone (repeats count twice)."""
     try:
-        counts = Counter(int(m) for m in milestones)
-    except (TypeError, ValueError):
+        counts = Counter(_milestone(m) for m in milestones)
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"milestones must be a list of integers, got {milestones!r}") from None
     gamma = _finite("gamma", gamma)
     ordered = sorted(counts.elements())
@@ -218,12 +226,22 @@ def onecycle(max_lr=None, total_steps: Optional[int] = None, pct_start: float = 
 
     def start(base_lr, steps):
         total = total_steps if total_steps is not None else steps
+        if total <= 0:
+            raise ValueError(f"Expected positive integer total_steps, but got {total}")
         if steps > total:
             raise ValueError(f"Tried to step {steps} times. The specified number of total steps is {total}")
         peak = base_lr if max_lr is None else np.broadcast_to(max_lr, np.shape(base_lr)).astype(np.float64)
+        if not np.all(np.isfinite(peak)):
+            raise ValueError("OneCycleLR needs a finite peak rate (max_lr, or the optimizer's lr), "
+                             f"got {np.unique(peak).tolist()}")
         initial = peak / div_factor
         lrs = dict(initial=initial, max=peak, min=initial / final_div_factor)
         table = phases(total)
+        ends = [0.0] + [end for end, *_ in table]
+        if any(a == b for a, b in zip(ends, ends[1:])):
+            # torch divides by the phase's length and raises ZeroDivisionError here.
+            raise ValueError(f"OneCycleLR with pct_start={pct_start} over {total} steps leaves a phase "
+                             "with no steps: change pct_start or the number of steps")
         lr, momentum = at(0, lrs, table)
         return ScheduleState(0, lr, momentum, initial, (lrs, table))
 

@@ -24,6 +24,9 @@ class Trajectory:
         |coordinate| <= 1e6; -1 for never. From then on the run is frozen at its last finite point.
       converged_at: (n,) int, the first step whose gradient norm was below ``tol``; -1 for never.
       state: with ``record_state=True``, the optimizer's buffers after each step, name -> (steps, n, 2).
+      batch_size: the mini-batch size for a dataset landscape, else None (full batch).
+      batch_loss: with ``batch_size``, (steps, n) the mini-batch loss each step's gradient came
+        from (``loss`` stays the full-batch loss); with ``history=False``, (1, n): the last.
     """
 
     landscape: str
@@ -42,6 +45,8 @@ class Trajectory:
     momentum: Optional[Array] = None
     schedule: Optional[str] = None
     state: Optional[Dict[str, Array]] = None
+    batch_size: Optional[int] = None
+    batch_loss: Optional[Array] = None
 
     @property
     def n_runs(self) -> int:

@@ -164,6 +164,17 @@ def test_log_scale_where_values_span_decades():
     assert not landscapes.get("bowl").log_scale
 
 
+@pytest.mark.parametrize("ls", ALL, ids=NAMES)
+def test_linear_colour_scale_only_where_the_valleys_get_colours(ls):
+    """On a linear scale, a surface whose median value sits in the lowest 15% of its range shows its
+    valleys and minima as one flat colour: such a surface must be drawn on a log scale."""
+    (x0, x1), (y0, y1) = ls.bounds
+    P = np.stack(np.meshgrid(np.linspace(x0, x1, 121), np.linspace(y0, y1, 121)), axis=-1)
+    low, median, high = np.quantile(ls.loss(P), [0.0, 0.5, 1.0])
+    if (median - low) / (high - low) < 0.15:
+        assert ls.log_scale
+
+
 # --- registry ----------------------------------------------------------------------------------
 
 

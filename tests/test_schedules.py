@@ -306,6 +306,9 @@ BAD = [
     ("cosine-T-max-0", "cosine", dict(T_max=0), ValueError, "Expected positive integer T_max, but got 0"),
     ("exponential-gamma-nan", "exponential", dict(gamma=float("nan")), ValueError, "gamma must be finite"),
     ("multistep-milestones", "multistep", dict(milestones="ab"), ValueError, "milestones must be a list of integers"),
+    ("multistep-inf", "multistep", dict(milestones=[3, float("inf")]), ValueError,
+     "milestones must be a list of integers"),
+    ("multistep-fraction", "multistep", dict(milestones=[3.7]), ValueError, "milestones must be a list of integers"),
     ("unknown-kwarg", "cosine", dict(T_max=10, eta_max=1.0), TypeError, "eta_max"),
     ("missing-arg", "step", dict(), TypeError, "step_size"),
 ]
@@ -331,3 +334,24 @@ def test_onecycle_refuses_more_steps_than_total_steps():
     optimizers.run(BOWL, optimizers.get("sgd", momentum=0.9), steps=10, schedule=sched)  # exactly total: fine
     with pytest.raises(ValueError, match="Tried to step 11 times. The specified number of total steps is 10"):
         optimizers.run(BOWL, optimizers.get("sgd", momentum=0.9), steps=11, schedule=sched)
+
+
+# Where torch's OneCycleLR would divide by zero (a phase of no steps, or no steps at all) or anneal
+# inf - inf into NaN rates, the schedule refuses with a message instead.
+@pytest.mark.parametrize("steps, kwargs, lr, message", [
+    (0, dict(), 0.1, "Expected positive integer total_steps, but got 0"),
+    (1, dict(pct_start=1.0), 0.1, "leaves a phase with no steps"),
+    (10, dict(pct_start=0.1), 0.1, "leaves a phase with no steps"),
+    (10, dict(pct_start=0.1, three_phase=True), 0.1, "leaves a phase with no steps"),
+    (3, dict(), float("inf"), "needs a finite peak rate"),
+])
+def test_onecycle_refuses_what_torch_would_divide_by_zero(steps, kwargs, lr, message):
+    with pytest.raises(ValueError, match=message):
+        optimizers.run(BOWL, optimizers.get("sgd", lr=lr, momentum=0.9), steps=steps,
+                       schedule=optimizers.schedule("onecycle", **kwargs))
+
+
+def test_integral_float_milestones_count_like_integers():
+    a = optimizers.schedule("multistep", milestones=[2.0, 4]).rates(0.1, 6)
+    b = optimizers.schedule("multistep", milestones=[2, 4]).rates(0.1, 6)
+    np.testing.assert_array_equal(a, b)
