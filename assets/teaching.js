@@ -414,6 +414,13 @@
         panels(k);
     });
 
+    // A switch or a choice clicked in the header or the panel keeps no focus: space, ← → and L then
+    // drive playback and lessons, instead of toggling the switch or moving the radio choice.
+    document.addEventListener("change", function (event) {
+        var t = event.target;
+        if (t && (t.type === "checkbox" || t.type === "radio") && t.closest(".header, .panel-teach")) { t.blur(); }
+    });
+
     window.gradscapeTeaching = T; // read by the browser tests
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {

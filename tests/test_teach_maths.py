@@ -78,7 +78,8 @@ def test_parameter_groups_show_both_rates_and_flags_show_what_is_on():
     assert maths.flags_in_effect(optimizers.get("adam", groups=[{"amsgrad": True}, {}]).hyper) == ["AMSGrad (x only)"]
 
 
-@pytest.mark.parametrize("value, latex", [(0.001, "0.001"), (0.9, "0.9"), (1e-8, "10^{-8}"), (2.5e-5, "2.5 \\times 10^{-5}"),
+@pytest.mark.parametrize("value, latex", [(0.001, "0.001"), (0.9, "0.9"), (1e-8, "10^{-8}"),
+                                          (2.5e-5, "2.5 \\times 10^{-5}"),
                                           (0, "0"), (12345.0, "1.234 \\times 10^{4}"), (300, "300")])
 def test_numbers_in_latex(value, latex):
     assert maths._latex_number(value) == latex

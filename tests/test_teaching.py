@@ -164,3 +164,14 @@ def test_the_view_flags_go_to_the_toggles_and_back_into_the_link(dash_app):
     assert re.search(r"lesson=cosine-constant&teach=1&present=1$", out[ids.NEXT_LESSON]["href"])
     hrefs = re.findall(r'"href": "([^"]+)"', json.dumps(out[ids.LESSON_LIST]["children"]))
     assert len(hrefs) == 8 and all(h.endswith("present=1") for h in hrefs)
+
+
+def test_the_teaching_ids_are_on_the_page_once(dash_app):
+    from test_ui_app import walk
+
+    found = [c.id for c in walk(dash_app.layout) if isinstance(getattr(c, "id", None), str)]
+    for id_ in (ids.APP, ids.RESTART, ids.LESSONS, ids.LESSON_LIST, ids.NEXT_LESSON, ids.LESSON_BAR, ids.PRESENT,
+                ids.TEACH, ids.TEACH_PANEL, ids.INSPECT_RUN, ids.INSPECTOR, ids.TEACH_SHOW, ids.SLICE_DIRECTION,
+                ids.SLICE_PLOT, ids.SCHEDULE_PLOT, ids.SCHEDULE_PLOT_OVERLAY, ids.RULES, ids.DIAGRAM,
+                ids.DIAGRAM_NOTES, ids.TEACH_DATA, ids.RULES_DATA, ids.LESSON, ids.VIEW_QUERY):
+        assert found.count(id_) == 1, id_

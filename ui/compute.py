@@ -201,6 +201,7 @@ def with_trajectory(run: Run, opt, traj, index: int = 0) -> Run:
     return dataclasses.replace(
         run, params=traj.params[:, index, :], loss=traj.loss[:, index],
         diverged_at=int(traj.diverged_at[index]), converged_at=int(traj.converged_at[index]),
-        settings={k: v[index] if np.ndim(v) == 2 else v for k, v in opt.hyper.items()}, grads=traj.grads[:, index], lr=traj.lr[:, index],
+        settings={k: v[index] if np.ndim(v) == 2 else v for k, v in opt.hyper.items()},
+        grads=traj.grads[:, index], lr=traj.lr[:, index],
         momentum=None if traj.momentum is None else traj.momentum[:, index],
         state=None if traj.state is None else {k: v[:, index] for k, v in traj.state.items()})

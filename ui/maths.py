@@ -137,4 +137,5 @@ def rule_panel(name: str, settings: Mapping, schedule_note: str = "") -> dict:
     conventions. Inline text comes as ``inline_parts``."""
     return {"sentence": optimizers.info(name).description, "maths": maths_latex(name),
             "values": values_in_effect(settings), "flags": flags_in_effect(settings),
-            "schedule": inline_parts(schedule_note), "conventions": [inline_parts(c) for c in rule_text(name).conventions]}
+            "schedule": inline_parts(schedule_note),
+            "conventions": [inline_parts(c) for c in rule_text(name).conventions]}

@@ -11,10 +11,11 @@ from . import ids, lessons
 from .diagram import svg_text
 from .slices import DIRECTIONS
 
+
 def toggle(id_: str, label: str, title: str) -> html.Span:
     """A header switch: a one-option checklist, on when its value is ["on"]."""
     return html.Span(dcc.Checklist(id=id_, options=[{"label": label, "value": "on"}], value=[], className="toggle",
-                                   labelClassName="toggle-label", inline=True), title=title)
+                                   inline=True), title=title)
 
 
 def lesson_items(present: bool = False) -> list:

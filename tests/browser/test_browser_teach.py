@@ -134,8 +134,13 @@ def test_lesson001_menu_presentation_mode_and_parameter_groups(gradscape):
     until(lambda: query(duo).get("present") == "1", timeout=5)
     assert not any(s.is_displayed() for s in duo.find_elements(".sidebar .section"))
     assert duo.find_element("#next-lesson").get_attribute("href").endswith("lesson=cosine-constant&teach=1&present=1")
-    assert float(duo.driver.execute_script(
-        "return parseFloat(getComputedStyle(document.querySelector('#contour-overlay .overlay-svg path')).strokeWidth)")) >= 6
+    press(duo, Keys.SPACE)  # the switch keeps no focus: space plays, it does not switch presentation off
+    duo.wait_for_text_to_equal("#play", "❚❚ Pause")
+    press(duo, Keys.SPACE)
+    duo.wait_for_text_to_equal("#play", "▶ Play")
+    assert "present" in class_list(duo, "#app")
+    assert float(duo.driver.execute_script("return parseFloat(getComputedStyle("
+                                           "document.querySelector('#contour-overlay .overlay-svg path')).strokeWidth)")) >= 6
 
     duo.find_element("//span[text()='Present']", "XPATH").click()  # back, and set a rate for y on GD
     until(lambda: "present" not in class_list(duo, "#app") and "present" not in query(duo), timeout=5)
