@@ -10,7 +10,6 @@
 (function () {
     "use strict";
 
-    var NS = "http://www.w3.org/2000/svg";
     var PANELS_EVERY_MS = 100; // while playing, the inspector and the slice follow 10 times a second
     var ARROWS = ["step", "velocity", "neg_grad"]; // drawn in this order: the step underneath
     var T = {data: null, on: false, show: {arrows: true, field: false}, last: 0, timer: null, pending: null};
