@@ -268,6 +268,22 @@
         window.requestAnimationFrame(tick);
     }
 
+    // A 2-D view's moving parts at the current step as Plotly trace data ({trace, x, y} per
+    // path-so-far, then the markers): assets/export.js puts them into the figure for the image
+    // export, since Plotly cannot see the overlay.
+    state.exportTraces = function (view, gd) {
+        if (!ready(gd) || FLAT_VIEWS.indexOf(view) < 0) { return []; }
+        var idx = roles(gd), items = [], mx = [], my = [];
+        state.runs.forEach(function (run, i) {
+            var s = series(view, run, gd), kk = Math.min(state.frame, s.last), n = kk + 1;
+            if (idx.path[i] !== undefined) { items.push({trace: idx.path[i], x: head(s.x, n), y: head(s.y, n)}); }
+            mx.push(s.x[kk]);
+            my.push(s.y[kk]);
+        });
+        if (idx.markers !== undefined && mx.length) { items.push({trace: idx.markers, x: mx, y: my}); }
+        return items;
+    };
+
     state.decode = decode;
     window.gradscape = state; // read by the benchmark and the browser tests
 

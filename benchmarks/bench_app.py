@@ -23,6 +23,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from benchmarks.dash_requests import body_for  # noqa: E402
 from ui import create_app, ids  # noqa: E402
 from ui import scene as S  # noqa: E402
 
@@ -64,53 +65,12 @@ def measure_playback(seconds: float) -> dict:
 
 def recompute_request(app, drawn: dict) -> dict:
     """The body the page POSTs when the scene store changes (read off the app's callback map)."""
-    out_key = next(k for k in app.callback_map if f"..{ids.TRAJECTORIES}.data." in k)
-    spec = app.callback_map[out_key]
-    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in out_key.strip(".").split("...")]
-    scene = {"scene": S.default_scene(), "warnings": []}
-    state_values = {ids.DRAWN: drawn, ids.LOG_Y: ["log"]}
-    return {"output": out_key, "outputs": outputs,
-            "inputs": [{"id": ids.SCENE, "property": "data", "value": scene}],
-            "state": [{"id": s["id"], "property": s["property"], "value": state_values[s["id"]]}
-                      for s in spec["state"]],
-            "changedPropIds": [f"{ids.SCENE}.data"]}
+    return body_for(app.callback_map, ids.TRAJECTORIES,
+                    {ids.SCENE: {"scene": S.default_scene(), "warnings": []}, ids.DRAWN: drawn, ids.LOG_Y: ["log"]})
 
 
-def measure_recompute(repeats: int) -> dict:
-    app = create_app()
-    client = app.server.test_client()
-    client.get("/")  # first request: Dash sets itself up
-    out = {}
-    for label, drawn in (("first open (grid sent)", {}),
-                         ("scene change (grid kept)", {"landscape": "rosenbrock", "runs": 3})):
-        body = recompute_request(app, drawn)
-        times, size = [], 0
-        for _ in range(repeats + 3):
-            t0 = time.perf_counter()
-            response = client.post("/_dash-update-component", json=body)
-            times.append(time.perf_counter() - t0)
-            assert response.status_code == 200, response.data[:500]
-            size = len(response.data)
-        times = sorted(times[3:])
-        out[label] = {"p50_ms": 1000 * statistics.median(times), "p90_ms": 1000 * times[int(0.9 * (len(times) - 1))],
-                      "kb": size / 1000}
-    return out
-
-
-def measure_teach(repeats: int) -> dict:
-    """The "Why?" panel's one request per scene change (lazy: only while it is on): the default scene
-    with record_state, the inspector's numbers for every step, arrows, slices and the schedule."""
-    app = create_app()
-    client = app.server.test_client()
-    client.get("/")
-    out_key = next(k for k in app.callback_map if f"..{ids.TEACH_DATA}.data." in k)
-    spec = app.callback_map[out_key]
-    values = {ids.SCENE: {"scene": S.default_scene(), "warnings": []}, ids.TEACH: ["on"],
-              ids.INSPECT_RUN: "adam", ids.SLICE_DIRECTION: "x"}
-    body = {"output": out_key,
-            "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in out_key.strip(".").split("...")],
-            "inputs": [{"id": i["id"], "property": i["property"], "value": values[i["id"]]} for i in spec["inputs"]],
-            "state": [], "changedPropIds": [f"{ids.SCENE}.data"]}
+def time_request(client, body: dict, repeats: int) -> dict:
+    """p50 and p90 server time and the response size of one callback request, after 3 warm-ups."""
     times, size = [], 0
     for _ in range(repeats + 3):
         t0 = time.perf_counter()
@@ -119,7 +79,29 @@ def measure_teach(repeats: int) -> dict:
         assert response.status_code == 200, response.data[:500]
         size = len(response.data)
     times = sorted(times[3:])
-    return {"p50_ms": 1000 * statistics.median(times), "kb": size / 1000}
+    return {"p50_ms": 1000 * statistics.median(times), "p90_ms": 1000 * times[int(0.9 * (len(times) - 1))],
+            "kb": size / 1000}
+
+
+def measure_recompute(repeats: int) -> dict:
+    app = create_app()
+    client = app.server.test_client()
+    client.get("/")  # first request: Dash sets itself up
+    return {label: time_request(client, recompute_request(app, drawn), repeats)
+            for label, drawn in (("first open (grid sent)", {}),
+                                 ("scene change (grid kept)", {"landscape": "rosenbrock", "runs": 3}))}
+
+
+def measure_teach(repeats: int) -> dict:
+    """The "Why?" panel's one request per scene change (lazy: only while it is on): the default scene
+    with record_state, the inspector's numbers for every step, arrows, slices and the schedule."""
+    app = create_app()
+    client = app.server.test_client()
+    client.get("/")
+    body = body_for(app.callback_map, ids.TEACH_DATA,
+                    {ids.SCENE: {"scene": S.default_scene(), "warnings": []}, ids.TEACH: ["on"],
+                     ids.INSPECT_RUN: "adam", ids.SLICE_DIRECTION: "x"})
+    return time_request(client, body, repeats)
 
 
 def main(argv=None) -> int:

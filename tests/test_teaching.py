@@ -8,12 +8,12 @@ import re
 import numpy as np
 import pytest
 
+from benchmarks.dash_requests import DISPATCH, body_for
 from ui import create_app, diagram, ids, payload, teaching
 from ui import scene as S
 from ui.compute import run_scene
 from ui.teach_figures import schedule_figure
 
-from test_ui_app import _body  # the request the page sends
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -124,8 +124,8 @@ def dash_app():
 
 
 def post(dash_app, output_id, inputs, state=()):
-    return dash_app.server.test_client().post("/_dash-update-component",
-                                              json=_body(dash_app, output_id, inputs, state))
+    body = body_for(dash_app.callback_map, output_id, {**inputs, **dict(state)})
+    return dash_app.server.test_client().post(DISPATCH, json=body)
 
 
 def test_the_teach_store_is_computed_only_while_why_is_on(dash_app):

@@ -7,6 +7,7 @@ import pytest
 import app as app_module
 import landscapes
 import optimizers
+from benchmarks.dash_requests import DISPATCH, body_for
 from ui import create_app, ids
 from ui import scene as S
 
@@ -56,21 +57,10 @@ def test_sliders_cover_the_issue_ranges(components):
 
 
 def _post(client, dash_app, output_id, inputs, state=()):
-    response = client.post("/_dash-update-component", json=_body(dash_app, output_id, inputs, state))
+    body = body_for(dash_app.callback_map, output_id, {**inputs, **dict(state)})
+    response = client.post(DISPATCH, json=body)
     assert response.status_code == 200, response.data[:300]
     return response
-
-
-def _body(dash_app, output_id, inputs, state=()):
-    """The JSON the page POSTs to run the callback that writes ``output_id``."""
-    key = next(k for k in dash_app.callback_map if f"..{output_id}." in k or k.startswith(f"{output_id}."))
-    spec = dash_app.callback_map[key]
-    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
-    body = {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
-            "inputs": [{"id": i["id"], "property": i["property"], "value": inputs[i["id"]]} for i in spec["inputs"]],
-            "state": [{"id": s["id"], "property": s["property"], "value": dict(state)[s["id"]]} for s in spec["state"]],
-            "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]}
-    return body
 
 
 def test_a_link_sets_the_controls_and_carries_its_warnings(dash_app):

@@ -122,6 +122,67 @@ def test_hostile_pairs_never_raise_and_always_give_a_valid_scene(pairs):
     assert S.parse(S.encode(scene)) == (scene, [])
 
 
+# Any JSON a store or a scene file can hold: the codec reads it like a link (never raises).
+JSON = st.recursive(st.none() | st.booleans() | st.floats() | st.integers(-10**30, 10**30) | st.text(max_size=30),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+                    max_leaves=12)
+SCENE_KEYS = ["landscape", "optimizers", "lr", "momentum", "x0", "y0", "steps", "schedule", "schedule_param",
+              "noise", "seed", "overrides"]
+
+
+@st.composite
+def loose_scenes(draw):
+    """A valid scene with some fields replaced by arbitrary JSON, or extra keys."""
+    scene = dict(draw(scenes()))
+    for key in draw(st.lists(st.sampled_from(SCENE_KEYS + ["colour", "", "__proto__"]), unique=True, max_size=5)):
+        scene[key] = draw(JSON | st.lists(st.sampled_from(optimizers.names() + ["nope"]), max_size=25)
+                          | st.dictionaries(st.sampled_from(optimizers.names()), JSON, max_size=3))
+    return scene
+
+
+@settings(max_examples=200, deadline=None)
+@given(loose_scenes())
+def test_any_json_scene_normalizes_to_a_valid_scene_that_round_trips(raw):
+    scene, warnings = S.normalize(raw)
+    assert all(isinstance(w, str) and w for w in warnings)
+    assert scene["landscape"] in landscapes.names() and len(scene["optimizers"]) <= F.MAX_OPTIMIZERS
+    assert F.STEPS_RANGE[0] <= scene["steps"] <= F.STEPS_RANGE[1]
+    assert all(math.isfinite(scene[k]) for k in ("lr", "momentum", "x0", "y0", "noise"))
+    assert S.normalize(scene) == (scene, [])
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenes(), st.sampled_from(["lr", "momentum", "x0", "y0", "noise", "steps", "seed"]),
+       st.sampled_from([float("nan"), float("inf"), -float("inf"), 1e308, -1e308, 10**40, "12abc", "x" * 200]))
+def test_one_bad_field_falls_back_alone_and_is_named(scene, key, bad):
+    fixed, warnings = S.normalize(dict(scene, **{key: bad}))
+    assert [w.split(":")[0] for w in warnings] == [key]
+    assert {k: v for k, v in fixed.items() if k not in (key, "schedule_param")} == \
+        {k: v for k, v in scene.items() if k not in (key, "schedule_param")}
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenes(), st.sampled_from(["lr", "momentum", "x0", "y0", "noise", "steps", "seed"]),
+       st.sampled_from([float("nan"), float("inf"), 1e308, -1e308, 10**40, "12abc", "x" * 200]))
+def test_given_the_last_good_scene_a_bad_field_keeps_its_value(scene, key, bad):
+    """The controls' case: a bad value leaves the scene as it was, and the message says so."""
+    kept, warnings = S.normalize(dict(scene, **{key: bad}), base=scene)
+    assert kept == scene
+    assert len(warnings) == 1 and warnings[0].startswith(f"{key}: ") and "; keeping " in warnings[0]
+
+
+def test_a_bad_override_keeps_its_last_good_value_or_the_default():
+    good = dict(S.default_scene(), overrides={"adam": {"lr": 0.05, "eps": 1e-6}})
+    raw = dict(good, overrides={"adam": {"lr": "fast", "eps": "abc", "beta2": 7}})
+    scene, warnings = S.normalize(raw, base=good)
+    assert scene == good
+    assert warnings == ["adam.lr: 'fast' is not a number in 1e-05..10; keeping 0.05",
+                        "adam.eps: 'abc' is not a number in 1e-12..1; keeping 1e-06",
+                        "adam.beta2: '7' is not a number in 0..0.9999; using the default"]
+    scene, _ = S.normalize(raw)  # without a last good scene, as for a link: the defaults
+    assert scene["overrides"] == {}
+
+
 # --- malformed links: each falls back and names its field ------------------------------------------
 
 @pytest.mark.parametrize("query, field, expected", [

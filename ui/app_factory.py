@@ -6,7 +6,7 @@ import os
 
 import dash
 
-from . import callbacks, clientside, teach_callbacks
+from . import callbacks, clientside, export_panel, guard, security, teach_callbacks
 from .layout import make_layout
 
 ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
@@ -15,11 +15,14 @@ ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 def create_app(**dash_kwargs) -> dash.Dash:
     """A new Gradscape app. No server-side state: a scene lives in the URL and the browser."""
     app = dash.Dash(__name__, title="Gradscape", assets_folder=ASSETS, update_title=None,
-                    suppress_callback_exceptions=True, **dash_kwargs)
+                    suppress_callback_exceptions=True, on_error=guard.callback_error, **dash_kwargs)
     app.layout = make_layout()
     callbacks.register(app)
     clientside.register(app)
+    export_panel.register(app)
     teach_callbacks.register(app)
     # The container HEALTHCHECK and load balancers poll this: no computation, no Dash.
     app.server.add_url_rule("/healthz", "healthz", lambda: ("ok", 200, {"Content-Type": "text/plain"}))
+    guard.install(app)     # request limits, and short answers to malformed requests
+    security.install(app)  # security headers on every response
     return app

@@ -8,12 +8,14 @@ The controls never read the URL again after opening, and the URL is written back
 from __future__ import annotations
 
 import landscapes
+import optimizers
 from dash import ALL, Input, Output, Patch, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from . import controls as C
-from . import ids, payload
+from . import guard, ids, payload
 from . import scene as S
+from . import scene_fields as F
 from .figures import colour_key, loss_figure
 from .layout import advanced_panels, colour_key_bar, results_table, run_legend
 from .render import CONTOUR_BASE, SURFACE_BASE, render_scene, runs_from_store
@@ -47,17 +49,10 @@ def _message(lines):
 
 
 def register(app) -> None:
-    @app.callback(
-        Output(ids.SCENE, "data"), Output(ids.LANDSCAPE, "value"), Output(ids.OPTIMIZERS, "value"),
-        Output(ids.LR, "value"), Output(ids.MOMENTUM, "value"), Output(ids.STEPS, "value"),
-        Output(ids.SCHEDULE, "value"), Output(ids.NOISE, "value"), Output(ids.SEED, "value"),
-        Input(ids.URL, "search"))
+    @app.callback(*[Output(i, p) for i, p in C.OPEN_SCENE_OUTPUTS], Input(ids.URL, "search"))
     def open_link(search):
-        """A link's scene onto the controls; its warnings ride along in the store."""
-        scene, warnings = S.parse(search or "")
-        return ({"scene": scene, "warnings": warnings, "source": "link"}, scene["landscape"], scene["optimizers"],
-                C.lr_to_slider(scene["lr"]), scene["momentum"], scene["steps"], scene["schedule"],
-                scene["noise"], scene["seed"])
+        """A link's scene onto the controls."""
+        return C.open_scene(*S.parse(search or ""))
 
     @app.callback(
         [Output(ids.START_X, p) for p in ("min", "max", "step", "marks", "value")]
@@ -68,8 +63,10 @@ def register(app) -> None:
         """New bounds for the start sliders; the start is the link's if it came with this surface."""
         if name not in landscapes.names():
             raise PreventUpdate
-        scene = (stored or {}).get("scene") or {}
-        x0, y0 = (scene["x0"], scene["y0"]) if scene.get("landscape") == name else S.default_start(name)
+        scene = guard.stored_scene(stored)
+        x0, y0 = scene.get("x0"), scene.get("y0")
+        if scene.get("landscape") != name or not (guard.is_number(x0) and guard.is_number(y0)):
+            x0, y0 = S.default_start(name)
         props = C.start_slider_props(name)
         return ([props["x"][k] for k in ("min", "max", "step", "marks")] + [x0]
                 + [props["y"][k] for k in ("min", "max", "step", "marks")] + [y0]
@@ -79,19 +76,21 @@ def register(app) -> None:
         Output(ids.START_X, "value", allow_duplicate=True), Output(ids.START_Y, "value", allow_duplicate=True),
         Input(ids.CONTOUR, "clickData"), prevent_initial_call=True)
     def contour_clicked(click):
-        point = ((click or {}).get("points") or [{}])[0]
-        if not isinstance(point.get("x"), (int, float)) or not isinstance(point.get("y"), (int, float)):
+        point = guard.check_click(click)
+        if point is None:
             raise PreventUpdate
-        return round(point["x"], 3), round(point["y"], 3)
+        return round(point[0], 3), round(point[1], 3)
 
     @app.callback(
         [Output(ids.SCHEDULE_PARAM, p) for p in ("min", "max", "step", "marks", "value")]
         + [Output(ids.SCHEDULE_PARAM_LABEL, "children"), Output(ids.SCHEDULE_PARAM_ROW, "hidden")],
         Input(ids.SCHEDULE, "value"), State(ids.STEPS, "value"), State(ids.SCENE, "data"))
     def schedule_changed(name, steps, stored):
-        scene = (stored or {}).get("scene") or {}
+        name = guard.check_choice(name, F.SCHEDULE_PARAMS, "schedule")
+        steps = guard.check_number(steps, "steps", F.STEPS_RANGE, optional=True)
+        scene = guard.stored_scene(stored)
         value = scene.get("schedule_param") if scene.get("schedule") == name else None
-        p = C.schedule_param_props(name, int(steps or S.DEFAULT_STEPS), value)
+        p = C.schedule_param_props(name, int(steps or S.DEFAULT_STEPS), value if guard.is_number(value) else None)
         return [p["min"], p["max"], p["step"], p["marks"], p["value"], p["label"], p["hidden"]]
 
     @app.callback(
@@ -100,8 +99,8 @@ def register(app) -> None:
     def optimizers_changed(chosen, stored):
         """Swatches in the runs' colours, and one override panel per run keeping its overrides;
         overrides in the scene open the section, so a link's settings are in view."""
-        chosen = list(chosen or [])
-        overrides = ((stored or {}).get("scene") or {}).get("overrides") or {}
+        chosen = guard.check_names(chosen, optimizers.names(), "optimizers", guard.MAX_RUNS)[:F.MAX_OPTIMIZERS]
+        overrides = guard.stored_overrides(stored)
         opened = True if any(n in overrides for n in chosen) else no_update
         return advanced_panels({"optimizers": chosen, "overrides": overrides}), C.optimizer_options(chosen), opened
 
@@ -114,15 +113,17 @@ def register(app) -> None:
         prevent_initial_call=True)
     def controls_changed(landscape, chosen, lr, momentum, x0, y0, steps, schedule, param, noise, seed, *rest):
         """The controls' values, checked by the same codec as a link, become the scene."""
-        stored = rest[-1] or {}
-        entries = [e for group in ctx.inputs_list[11:11 + len(OVERRIDE_INPUTS)] for e in group]
-        previous = (stored.get("scene") or {}).get("overrides") or {}
+        stored = guard.stored_dict(rest[-1])
+        entries = guard.override_entries(ctx.inputs_list[11:11 + len(OVERRIDE_INPUTS)])
+        lr = guard.check_number(lr, "lr (log10)", (-20, 20), optional=True)
+        last_good = guard.last_good_scene(stored)
+        previous = (last_good or {}).get("overrides", {})
         overrides = {n: v for n, v in previous.items() if n not in C.panel_names(entries)}
         overrides.update(C.overrides_from_inputs(entries))  # panels not drawn yet keep their overrides
         raw = {"landscape": landscape, "optimizers": chosen, "lr": C.slider_to_lr(lr), "momentum": momentum,
                "x0": x0, "y0": y0, "steps": steps, "schedule": schedule, "schedule_param": param,
                "noise": noise, "seed": seed, "overrides": overrides}
-        scene, warnings = S.normalize(raw)
+        scene, warnings = S.normalize(raw, base=last_good)  # a bad value keeps its last good one
         new = {"scene": scene, "warnings": warnings, "source": "controls"}
         # A link's warnings stay up until the scene changes; a control's last until it is fixed.
         unchanged = scene == stored.get("scene") and (stored.get("source") == "link" and not warnings
@@ -137,10 +138,11 @@ def register(app) -> None:
         Input(ids.SCENE, "data"), State(ids.DRAWN, "data"), State(ids.LOG_Y, "value"), prevent_initial_call=True)
     def recompute(stored, drawn, log_y):
         """Run the engine once for the scene; send the trajectories and the figures' new parts."""
-        if not stored or not stored.get("scene"):
+        if not stored:
             raise PreventUpdate
-        r = render_scene(stored["scene"], stored.get("warnings", []), "log" in (log_y or []))
-        contour, surface, key = _maps_to_send(r, drawn or {})
+        scene, warnings = guard.check_scene_store(stored)  # the store is the browser's: read it again
+        r = render_scene(scene, warnings, guard.checked_on(log_y, "log"))
+        contour, surface, key = _maps_to_send(r, guard.check_drawn(drawn))
         loss = payload.compact_figure(payload.hollow_runs(r.loss))
         return (r.store, contour, surface, loss, results_table(r.rows), _message(r.messages), r.steps,
                 C.frame_marks(r.steps), r.steps, {"landscape": r.landscape, "runs": r.n_runs},
@@ -152,8 +154,10 @@ def register(app) -> None:
         prevent_initial_call=True)
     def log_y_toggled(log_y, store, stored):
         """Redraw the loss curve on the other axis from the stored runs: no engine call."""
-        if not store or not stored:
+        scene = guard.last_good_scene(stored)  # the store is the browser's: read by the codec
+        if not store or scene is None:
             raise PreventUpdate
-        L = landscapes.get(stored["scene"]["landscape"])
-        fig = loss_figure(L, runs_from_store(store), log_y="log" in (log_y or []), key=store["key"])
+        store = guard.check_trajectory_store(store)
+        L = landscapes.get(scene["landscape"])
+        fig = loss_figure(L, runs_from_store(store), log_y=guard.checked_on(log_y, "log"), key=store["key"])
         return payload.compact_figure(payload.hollow_runs(fig))

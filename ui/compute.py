@@ -38,6 +38,8 @@ class Run:
     lr: Optional[np.ndarray] = None       # (steps, 2) the learning rate of each coordinate at each step
     momentum: Optional[np.ndarray] = None  # (steps, 2) momentum or β₁ when one-cycle cycles it
     state: Optional[dict] = None          # with record_state: every buffer after every step, (steps, 2)
+    trajectory: Optional[optimizers.Trajectory] = None  # the engine's own record (the CSV export's source)
+    schedule: Optional[optimizers.Schedule] = None      # the schedule this run really followed (after fallbacks)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -156,19 +158,20 @@ def _run(landscape, opts, scene, schedule, record_state=False):
 
 
 def _trajectories(landscape, opts, scene, schedule, notes, record_state=False):
-    """The engine's runs. A combination it refuses degrades rather than fails: the one it can
-    refuse is one-cycle cycling the momentum of an optimizer without one (torch's rule)."""
+    """(the engine's runs, the schedule they used). A combination it refuses degrades rather than
+    fails: the one it can refuse is one-cycle cycling the momentum of an optimizer without one
+    (torch's rule)."""
     try:
-        return _run(landscape, opts, scene, schedule, record_state)
+        return _run(landscape, opts, scene, schedule, record_state), schedule
     except ValueError as err:
         fallback = _fallback_schedule(scene, err, notes)
     if fallback is None:
-        return _run(landscape, opts, scene, None, record_state)
+        return _run(landscape, opts, scene, None, record_state), None
     try:
-        return _run(landscape, opts, scene, fallback, record_state)
+        return _run(landscape, opts, scene, fallback, record_state), fallback
     except ValueError as err:
         notes.append(_constant_rate_note(scene, err))
-        return _run(landscape, opts, scene, None, record_state)
+        return _run(landscape, opts, scene, None, record_state), None
 
 
 def run_scene(scene: dict, record_state: bool = False) -> SceneRun:
@@ -189,19 +192,21 @@ def run_scene(scene: dict, record_state: bool = False) -> SceneRun:
     schedule = _build_schedule(scene, notes)
     # Each optimizer draws its noise from its own generator, so running in batches changes no path.
     for ((x0, y0), scheduled), built in batches.items():
-        trajs = _trajectories(landscape, [opt for _, opt in built], dict(scene, x0=x0, y0=y0),
-                              schedule if scheduled else None, notes, record_state)
+        trajs, used = _trajectories(landscape, [opt for _, opt in built], dict(scene, x0=x0, y0=y0),
+                                    schedule if scheduled else None, notes, record_state)
         for (i, opt), traj in zip(built, trajs):
-            runs[i] = with_trajectory(runs[i], opt, traj)
+            runs[i] = with_trajectory(runs[i], opt, traj, schedule=used)
     return SceneRun(scene, landscape, runs, list(dict.fromkeys(notes)))
 
 
-def with_trajectory(run: Run, opt, traj, index: int = 0) -> Run:
-    """The run filled with run ``index`` of an engine Trajectory of optimizer ``opt``."""
+def with_trajectory(run: Run, opt, traj, index: int = 0, schedule=None) -> Run:
+    """The run filled with run ``index`` of an engine Trajectory of optimizer ``opt`` (which
+    followed ``schedule``)."""
     return dataclasses.replace(
         run, params=traj.params[:, index, :], loss=traj.loss[:, index],
         diverged_at=int(traj.diverged_at[index]), converged_at=int(traj.converged_at[index]),
         settings={k: v[index] if np.ndim(v) == 2 else v for k, v in opt.hyper.items()},
         grads=traj.grads[:, index], lr=traj.lr[:, index],
         momentum=None if traj.momentum is None else traj.momentum[:, index],
-        state=None if traj.state is None else {k: v[:, index] for k, v in traj.state.items()})
+        state=None if traj.state is None else {k: v[:, index] for k, v in traj.state.items()},
+        trajectory=traj, schedule=schedule)

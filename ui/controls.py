@@ -62,6 +62,22 @@ def schedule_options() -> list:
             for n in optimizers.schedule_names() if n in F.SCHEDULE_PARAMS]
 
 
+# --- a whole scene onto the controls ----------------------------------------------------------
+
+# What opening a scene sets: a link as the page opens (ui/callbacks.py), or a scene file
+# (ui/export_panel.py). The other controls follow from these through their own callbacks.
+OPEN_SCENE_OUTPUTS = [(ids.SCENE, "data"), (ids.LANDSCAPE, "value"), (ids.OPTIMIZERS, "value"), (ids.LR, "value"),
+                      (ids.MOMENTUM, "value"), (ids.STEPS, "value"), (ids.SCHEDULE, "value"), (ids.NOISE, "value"),
+                      (ids.SEED, "value")]
+
+
+def open_scene(scene: dict, warnings) -> tuple:
+    """The values of OPEN_SCENE_OUTPUTS for a scene; its warnings ride along in the store."""
+    return ({"scene": scene, "warnings": list(warnings), "source": "link"}, scene["landscape"], scene["optimizers"],
+            lr_to_slider(scene["lr"]), scene["momentum"], scene["steps"], scene["schedule"],
+            scene["noise"], scene["seed"])
+
+
 # --- sliders -------------------------------------------------------------------------------------
 
 def lr_to_slider(lr: float) -> float:

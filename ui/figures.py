@@ -37,7 +37,9 @@ def _meta(role: str, i: int) -> dict:
 
 
 def _base_layout(key: str, figure: str, uirevision: str) -> dict:
-    return {"font": FONT, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff",
+    # A white paper, not a transparent one: the panels are white anyway, and an exported PNG
+    # then has a clean white background.
+    return {"font": FONT, "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
             "margin": {"l": 56, "r": 16, "t": 36, "b": 48}, "uirevision": uirevision,
             "meta": {"key": key, "figure": figure}, "showlegend": False,
             "hoverlabel": {"font": {"size": 14}}}

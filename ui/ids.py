@@ -51,6 +51,16 @@ URL = "url"
 COPY_LINK = "copy-link"
 COPY_STATUS = "copy-status"
 
+# Exports (ui/export_panel.py): a menu in the header; each button has its own dcc.Download.
+EXPORT_MENU = "export-menu"
+EXPORT_CSV = "export-csv"
+EXPORT_GIF = "export-gif"
+SAVE_SCENE = "save-scene"
+LOAD_SCENE = "load-scene"
+DOWNLOAD_CSV = "download-csv"
+DOWNLOAD_GIF = "download-gif"
+DOWNLOAD_SCENE = "download-scene"
+
 # Stores: the scene (the truth), its query string, the trajectories for playback, and what the
 # graphs already hold (so the contour grid is resent only when the landscape changes).
 SCENE = "scene"

@@ -12,11 +12,12 @@ from . import controls as C
 from . import ids
 from . import scene_fields as F
 from . import teach_layout as T
+from .export_panel import export_controls
+from .exports import graph_config
 from .palette import run_colours
 from .results import COLUMNS
 from .scene import default_scene
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 BLANK_FIGURE = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
                                        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}
 
@@ -27,7 +28,7 @@ def header() -> html.Header:
                   html.Span("optimizers racing down a loss surface", className="tagline")], className="title"),
         html.Div([*T.header_controls(), html.Span(id=ids.COPY_STATUS, className="copy-status", role="status"),
                   html.Button("Copy link", id=ids.COPY_LINK, n_clicks=0, className="button button-primary",
-                              title="Copy a link that opens this exact scene")], className="share"),
+                              title="Copy a link that opens this exact scene"), *export_controls()], className="share"),
     ], className="header")
 
 
@@ -112,7 +113,7 @@ def playback(steps: int) -> html.Div:
 
 
 def graph(id_: str, class_name: str) -> dcc.Graph:
-    return dcc.Graph(id=id_, figure=BLANK_FIGURE, config=GRAPH_CONFIG, className=f"graph {class_name}")
+    return dcc.Graph(id=id_, figure=BLANK_FIGURE, config=graph_config(id_), className=f"graph {class_name}")
 
 
 def views(scene: dict) -> html.Div:

@@ -83,20 +83,26 @@ def _text(value) -> str:
 
 
 def encode(scene: dict) -> str:
-    """The query string (no leading '?') for a scene, in a fixed, readable order."""
-    pairs = [("landscape", scene.get("landscape")), ("opt", list(scene.get("optimizers") or [])),
+    """The query string (no leading '?') for a scene, in a fixed, readable order. Values of the
+    wrong type (from an edited store or a scene file) pass through as text for parse to judge."""
+    chosen = scene.get("optimizers") or []
+    chosen = list(chosen) if isinstance(chosen, (list, tuple)) else [chosen]
+    schedule = scene.get("schedule") or "constant"
+    pairs = [("landscape", scene.get("landscape")), ("opt", chosen),
              ("lr", scene.get("lr")), ("momentum", scene.get("momentum")),
              ("x0", scene.get("x0")), ("y0", scene.get("y0")), ("steps", scene.get("steps")),
-             ("schedule", scene.get("schedule") or "constant")]
-    param = F.schedule_param(scene.get("schedule"))
+             ("schedule", schedule)]
+    param = F.schedule_param(schedule) if isinstance(schedule, str) else None
     if param is not None and scene.get("schedule_param") is not None:
         pairs.append((param.key, scene["schedule_param"]))
     for key in ("noise", "seed"):
         if scene.get(key):
             pairs.append((key, scene[key]))
-    overrides = scene.get("overrides") or {}
-    for name in scene.get("optimizers") or []:
-        for key, value in (overrides.get(name) or {}).items():
+    overrides = scene.get("overrides")
+    overrides = overrides if isinstance(overrides, dict) else {}
+    for name in chosen:
+        own = overrides.get(name) if isinstance(name, str) else None
+        for key, value in (own if isinstance(own, dict) else {}).items():
             pairs.append((f"{name}.{key}", value))
     return "&".join(f"{quote(str(k), safe='._')}={quote(_text(v), safe=',.-_')}" for k, v in pairs)
 
@@ -125,21 +131,30 @@ def _read_pairs(query, warnings) -> dict:
     return values
 
 
-def _number(values, key, reader, bounds, default, warnings, unit=""):
-    """One numeric field: the link's value if it reads and lies in bounds, else the default."""
+def _fallback(default, kept, bounds, unit=""):
+    """(value, words) a bad field falls back to: the last good scene's value when there is one
+    (the controls' case: the scene stays as it was), else the default (a link's case)."""
+    if isinstance(kept, (int, float)) and not isinstance(kept, bool) and F.in_range(kept, bounds):
+        return kept, f"keeping {F.format_number(kept)}"
+    return default, f"using {F.format_number(default)}{unit}"
+
+
+def _number(values, key, reader, bounds, default, warnings, unit="", kept=None):
+    """One numeric field: the link's value if it reads and lies in bounds, else the fallback."""
     if key not in values:
         return default
     text = values.pop(key)
     value = reader(text)
     if value is None:
         kind = "whole" if reader is F.parse_int else "finite"
-        warnings.append(f"{key}: {_show(text)} is not a {kind} number; using {F.format_number(default)}{unit}")
-        return default
+        fallback, words = _fallback(default, kept, bounds, unit)
+        warnings.append(f"{key}: {_show(text)} is not a {kind} number; {words}")
+        return fallback
     if not F.in_range(value, bounds):
+        fallback, words = _fallback(default, kept, bounds, unit)
         warnings.append(f"{key}: {_show(text)} is outside "
-                        f"{F.format_number(bounds[0])}..{F.format_number(bounds[1])}; "
-                        f"using {F.format_number(default)}{unit}")
-        return default
+                        f"{F.format_number(bounds[0])}..{F.format_number(bounds[1])}; {words}")
+        return fallback
     return value
 
 
@@ -169,7 +184,7 @@ def _optimizers(values, warnings) -> list:
     return chosen
 
 
-def _schedule(values, steps, warnings) -> Tuple[str, object]:
+def _schedule(values, steps, warnings, base) -> Tuple[str, object]:
     name = values.pop("schedule", "constant")
     if name not in optimizers.schedule_names() or name not in F.SCHEDULE_PARAMS:
         warnings.append(f"schedule: unknown schedule {_show(name)}; using constant")
@@ -178,15 +193,17 @@ def _schedule(values, steps, warnings) -> Tuple[str, object]:
     value = None
     if param is not None:
         reader = F.parse_int if param.kind is int else F.parse_float
-        value = _number(values, param.key, reader, param.bounds, param.default(steps), warnings)
+        kept = base.get("schedule_param") if base.get("schedule") == name else None
+        value = _number(values, param.key, reader, param.bounds, param.default(steps), warnings, kept=kept)
     for key in sorted(F.schedule_param_keys() & set(values)):
         values.pop(key)
         warnings.append(f"{key}: not a parameter of the {name} schedule; ignored")
     return name, value
 
 
-def _overrides(values, chosen, bounds, warnings) -> dict:
-    overrides = {}
+def _overrides(values, chosen, warnings, base, bounds) -> dict:
+    overrides, kept_overrides = {}, base.get("overrides")
+    kept_overrides = kept_overrides if isinstance(kept_overrides, dict) else {}
     for key in [k for k in values if "." in k]:
         text = values.pop(key)
         name, _, hyper = key.partition(".")
@@ -202,8 +219,14 @@ def _overrides(values, chosen, bounds, warnings) -> dict:
         if value is None:
             expected = "on/off" if spec.kind == "bool" else \
                 f"a number in {F.format_number(spec.bounds[0])}..{F.format_number(spec.bounds[1])}"
-            warnings.append(f"{key}: {_show(text)} is not {expected}; using the default")
-            continue
+            own = kept_overrides.get(name)
+            kept = own.get(hyper) if isinstance(own, dict) else None
+            kept = None if kept is None else F.parse_override(hyper, _text(kept))
+            if kept is None:
+                warnings.append(f"{key}: {_show(text)} is not {expected}; using the default")
+                continue
+            warnings.append(f"{key}: {_show(text)} is not {expected}; keeping {_text(kept)}")
+            value = kept
         view = dict(zip(("x0", "y0"), bounds)).get(hyper)
         if view is not None and not F.in_range(value, view):
             warnings.append(f"{key}: {_show(text)} is outside the view "
@@ -216,9 +239,14 @@ def _overrides(values, chosen, bounds, warnings) -> dict:
             for name in chosen if name in overrides}
 
 
-def parse(query) -> Tuple[dict, List[str]]:
-    """(scene, warnings) from a query string. Never raises; every warning names its field."""
+def parse(query, base=None) -> Tuple[dict, List[str]]:
+    """(scene, warnings) from a query string. Never raises; every warning names its field.
+
+    A bad value falls back to its default, or, given ``base`` (a valid scene: the controls' last
+    good one), to base's value, so the scene stays as it was in that field.
+    """
     warnings: List[str] = []
+    base = base if isinstance(base, dict) else {}
     values = _read_pairs(query, warnings)
     lesson = _view(values, warnings)["lesson"]
     if not values:
@@ -226,25 +254,31 @@ def parse(query) -> Tuple[dict, List[str]]:
             return parse(_lessons().get(lesson).query)[0], warnings
         return default_scene(), warnings  # first open: the teaching scene, overrides included
     scene = {"landscape": _landscape(values, warnings), "optimizers": _optimizers(values, warnings)}
-    scene["lr"] = _number(values, "lr", F.parse_float, F.LR_RANGE, DEFAULT_LR, warnings)
-    scene["momentum"] = _number(values, "momentum", F.parse_float, F.MOMENTUM_RANGE, DEFAULT_MOMENTUM, warnings)
+    scene["lr"] = _number(values, "lr", F.parse_float, F.LR_RANGE, DEFAULT_LR, warnings, kept=base.get("lr"))
+    scene["momentum"] = _number(values, "momentum", F.parse_float, F.MOMENTUM_RANGE, DEFAULT_MOMENTUM, warnings,
+                                kept=base.get("momentum"))
     (xmin, xmax), (ymin, ymax) = landscapes.get(scene["landscape"]).bounds
     x0, y0 = default_start(scene["landscape"])
-    scene["x0"] = _number(values, "x0", F.parse_float, (xmin, xmax), x0, warnings, " (the surface's start)")
-    scene["y0"] = _number(values, "y0", F.parse_float, (ymin, ymax), y0, warnings, " (the surface's start)")
-    scene["steps"] = _number(values, "steps", F.parse_int, F.STEPS_RANGE, DEFAULT_STEPS, warnings)
-    scene["schedule"], scene["schedule_param"] = _schedule(values, scene["steps"], warnings)
-    scene["noise"] = _number(values, "noise", F.parse_float, F.NOISE_RANGE, 0.0, warnings)
-    scene["seed"] = _number(values, "seed", F.parse_int, F.SEED_RANGE, 0, warnings)
-    scene["overrides"] = _overrides(values, scene["optimizers"], ((xmin, xmax), (ymin, ymax)), warnings)
+    here = base if base.get("landscape") == scene["landscape"] else {}
+    scene["x0"] = _number(values, "x0", F.parse_float, (xmin, xmax), x0, warnings, " (the surface's start)",
+                          kept=here.get("x0"))
+    scene["y0"] = _number(values, "y0", F.parse_float, (ymin, ymax), y0, warnings, " (the surface's start)",
+                          kept=here.get("y0"))
+    scene["steps"] = _number(values, "steps", F.parse_int, F.STEPS_RANGE, DEFAULT_STEPS, warnings,
+                             kept=base.get("steps"))
+    scene["schedule"], scene["schedule_param"] = _schedule(values, scene["steps"], warnings, base)
+    scene["noise"] = _number(values, "noise", F.parse_float, F.NOISE_RANGE, 0.0, warnings, kept=base.get("noise"))
+    scene["seed"] = _number(values, "seed", F.parse_int, F.SEED_RANGE, 0, warnings, kept=base.get("seed"))
+    scene["overrides"] = _overrides(values, scene["optimizers"], warnings, base, ((xmin, xmax), (ymin, ymax)))
     for key in values:
         warnings.append(f"{_show(key)}: unknown parameter; ignored")
     return scene, warnings
 
 
-def normalize(raw: dict) -> Tuple[dict, List[str]]:
-    """A scene from loose values (e.g. controls'): the same checks and fallbacks as a link."""
-    return parse(encode(raw))
+def normalize(raw: dict, base=None) -> Tuple[dict, List[str]]:
+    """A scene from loose values (e.g. controls'): the same checks as a link; a bad value falls back
+    to ``base``'s (the last good scene's) where given, else to its default."""
+    return parse(encode(raw), base)
 
 
 # --- the view: how the page shows a scene (never what the runs are) -------------------------------

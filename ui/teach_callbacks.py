@@ -11,7 +11,7 @@ from __future__ import annotations
 from dash import ClientsideFunction, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
-from . import ids, lessons, payload
+from . import guard, ids, lessons, payload
 from . import scene as S
 from .compute import run_scene, run_title
 from .diagram import diagram_class, diagram_notes
@@ -23,14 +23,18 @@ ON = ["on"]
 
 
 def _on(value) -> bool:
-    return "on" in (value or [])
+    return guard.checked_on(value, "on")
 
 
-def _scene(stored):
-    scene = (stored or {}).get("scene")
-    if not scene:
+def _scene(stored) -> dict:
+    """The scene store read again by the codec (the browser holds it, so it is not trusted)."""
+    if not stored:
         raise PreventUpdate
-    return scene
+    return guard.check_scene_store(stored)[0]
+
+
+def _lesson(value):
+    return value if isinstance(value, str) and value in lessons.ids() else None
 
 
 def register(app) -> None:
@@ -46,7 +50,7 @@ def register(app) -> None:
                   Input(ids.LESSON, "data"), Input(ids.TEACH, "value"), Input(ids.PRESENT, "value"))
     def view_changed(lesson, teach, present):
         """The view's part of the link; lesson links that keep presentation mode on."""
-        present = _on(present)
+        present, lesson = _on(present), _lesson(lesson)
         query = S.encode_view({"lesson": lesson, "teach": _on(teach), "present": present})
         bar = lesson_bar_children(lesson) if lesson else []
         return query, lesson_items(present), lessons.next_lesson(lesson).link(present), bar, not lesson

@@ -41,7 +41,7 @@ def schedule_figure(runs: Sequence[Run], steps: int, key: str = "", title: str =
                          "name": f"{run.title} μ / β₁", "line": {"color": run.colour, "width": 2, "dash": "dot"},
                          "hovertemplate": f"<b>{run.title}</b> μ or β₁, step %{{x}}: %{{y:.3f}}<extra></extra>",
                          "meta": {"role": "momentum", "run": run.name}})
-    layout = {"font": {**FONT, "size": 13}, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff",
+    layout = {"font": {**FONT, "size": 13}, "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
               "margin": {"l": 58, "r": 52 if cycled else 12, "t": 8, "b": 40}, "showlegend": False,
               "meta": {"key": key, "figure": "schedule", "title": title}, "hovermode": "x",
               "xaxis": {"range": [0, max(steps, 1)], "title": {"text": "step", "standoff": 2}, "gridcolor": P.GRID,

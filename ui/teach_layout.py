@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from . import ids, lessons
 from .diagram import svg_text
+from .exports import graph_config
 from .slices import DIRECTIONS
 
 
@@ -77,7 +78,7 @@ def teach_panel() -> html.Div:
         _section("Learning rate by step", [html.Div([
             # "Why?" sets mathjax=True: dcc then loads its MathJax bundle (2 MB, so only when asked),
             # which also typesets the update rules.
-            dcc.Graph(id=ids.SCHEDULE_PLOT, config={"displayModeBar": False, "responsive": True}, mathjax=False,
+            dcc.Graph(id=ids.SCHEDULE_PLOT, config=graph_config(ids.SCHEDULE_PLOT), mathjax=False,
                       className="schedule-graph", figure={"data": [], "layout": {}}),
             html.Div(id=ids.SCHEDULE_PLOT_OVERLAY, className="overlay")], className="schedule-wrap")]),
         _section("Update rules", [html.Div(id=ids.RULES, className="rules")]),  # drawn by assets/teaching.js

@@ -1,0 +1,117 @@
+"""Exports from the page, under the security headers: CSV, GIF, scene file save and load, the PNG."""
+
+import base64
+import io
+import json
+
+import numpy as np
+import pytest
+from dash import dcc
+from dash.testing.wait import until
+from PIL import Image
+
+from gradscape_page import query, store_key, wait_drawn
+
+pytestmark = pytest.mark.browser
+
+# Every Blob the page makes is kept, so a download can be read back instead of saved to disk
+# (Plotly's PNG, and dcc.Download's files, go through URL.createObjectURL).
+CAPTURE_BLOBS = """
+window.__blobs = [];
+const original = URL.createObjectURL.bind(URL);
+URL.createObjectURL = function (blob) { window.__blobs.push(blob); return original(blob); };
+HTMLAnchorElement.prototype.click = function () { window.__clicked = this.download; };
+"""
+READ_BLOB = """
+const type = arguments[0], done = arguments[arguments.length - 1];
+const blob = window.__blobs.filter(b => b.type.startsWith(type)).pop();
+if (!blob) { done(null); return; }
+const reader = new FileReader();
+reader.onload = () => done(reader.result.split(',')[1]);
+reader.readAsDataURL(blob);
+"""
+HEADERS = """
+const done = arguments[arguments.length - 1];
+fetch('/').then(r => done(Object.fromEntries(r.headers.entries())));
+"""
+
+
+def download(duo, button: str, mime: str) -> bytes:
+    duo.driver.execute_script("window.__blobs = window.__blobs.filter(b => !b.type.startsWith(arguments[0]));", mime)
+    duo.find_element(button).click()
+    until(lambda: duo.driver.execute_async_script(READ_BLOB, mime) is not None, timeout=20,
+          msg=f"no {mime} download from {button}")
+    return base64.b64decode(duo.driver.execute_async_script(READ_BLOB, mime))
+
+
+def test_exp001_exports_and_scene_files_under_the_security_headers(gradscape, tmp_path):
+    duo = gradscape
+    wait_drawn(duo, 3)
+    headers = duo.driver.execute_async_script(HEADERS)
+    assert headers["x-content-type-options"] == "nosniff" and "frame-ancestors 'self'" in \
+        headers["content-security-policy"]
+    duo.driver.execute_script(CAPTURE_BLOBS)
+    duo.find_element("#export-menu summary").click()  # the header's Export menu
+
+    # CSV: every run's trajectory, with the scene's link in its comments.
+    text = download(duo, "#export-csv", "text/csv").decode()
+    assert f"# scene: ?{'&'.join(f'{k}={v}' for k, v in query(duo).items())}" in text
+    assert text.count("\nadam,") == 301
+
+    # GIF: an animation of the scene (frame count and size are checked in tests/test_exports.py).
+    image = Image.open(io.BytesIO(download(duo, "#export-gif", "image/gif")))
+    assert image.format == "GIF" and image.n_frames == 60
+
+    # Scene file: save, edit, load back; the page follows the file like a link.
+    saved = json.loads(download(duo, "#save-scene", "application/json"))
+    assert saved["link"] == duo.driver.execute_script("return window.location.search")
+    saved["scene"].update(landscape="himmelblau", x0=1.0, y0=-1.0, optimizers=["adam", "sgd"])
+    good = tmp_path / "lecture-3.json"
+    good.write_text(json.dumps(saved))
+    before = store_key(duo)
+    duo.find_element("#load-scene input[type=file]").send_keys(str(good))
+    until(lambda: query(duo).get("landscape") == "himmelblau" and store_key(duo) != before, timeout=15)
+    wait_drawn(duo, 2)
+    assert (query(duo)["opt"], query(duo)["x0"], query(duo)["y0"]) == ("adam,sgd", "1", "-1")
+    assert duo.find_element("#message").text == ""
+
+    # A file that is not a scene: a message, and the scene stays.
+    bad = tmp_path / "notes.json"
+    bad.write_text("{ this is not json")
+    key = store_key(duo)
+    duo.find_element("#load-scene input[type=file]").send_keys(str(bad))
+    duo.wait_for_contains_text("#message", "Scene file: not valid JSON")
+    assert store_key(duo) == key and query(duo)["landscape"] == "himmelblau"
+
+    # PNG from the contour's modebar: twice the size, white, with the overlay's paths in it.
+    size = duo.driver.execute_script("const l = document.querySelector('#contour .js-plotly-plot')._fullLayout;"
+                                     "return [l.width, l.height];")
+    duo.driver.execute_script("document.querySelector('#contour .modebar-btn').click();")
+    until(lambda: duo.driver.execute_async_script(READ_BLOB, "image/png") is not None, timeout=20, msg="no PNG")
+    png = Image.open(io.BytesIO(base64.b64decode(duo.driver.execute_async_script(READ_BLOB, "image/png"))))
+    assert abs(png.size[0] - 2 * size[0]) <= 1 and abs(png.size[1] - 2 * size[1]) <= 1  # 2x, as configured
+    pixels = np.asarray(png.convert("RGBA"))
+    assert tuple(pixels[2, 2]) == (255, 255, 255, 255)  # the margin: white, not transparent
+    blue = int(np.all(pixels[..., :3] == (0, 114, 178), axis=-1).sum())  # the first run's colour, solid
+    assert blue > 200, "the paths were not in the exported image"
+    assert duo.driver.execute_script("return window.__clicked") == "gradscape-contour.png"
+    emptied = duo.driver.execute_script(
+        "const gd = document.querySelector('#contour .js-plotly-plot');"
+        "return gd.data.filter(t => t.meta && t.meta.role === 'path').map(t => (t.x || []).length);")
+    assert emptied == [0, 0]  # the overlay draws the paths again; the figure's own path traces are empty
+    assert duo.get_logs() == []
+
+
+def test_sec001_mathjax_and_plots_work_under_the_csp(dash_duo, free_port):
+    """Dash's bundled MathJax (dcc.Markdown(mathjax=True), used by the maths panels) and the 3-D
+    view's WebGL run under the CSP: no violation reaches the console."""
+    from ui import create_app
+
+    app = create_app()
+    app.layout.children.append(dcc.Markdown(r"$$\theta_{t+1} = \theta_t - \eta \nabla f(\theta_t)$$",
+                                            mathjax=True, id="maths"))
+    dash_duo.start_server(app, port=free_port)
+    wait_drawn(dash_duo, 3)
+    dash_duo.wait_for_element("#maths mjx-container", timeout=20)
+    assert "frame-ancestors" in dash_duo.driver.execute_async_script(HEADERS)["content-security-policy"]
+    assert dash_duo.get_logs() == []
