@@ -147,3 +147,16 @@ def test_the_stretched_bowl_is_axis_aligned_with_condition_number_50():
     P = np.array([[0.3, -0.2], [1.0, 0.5]])
     np.testing.assert_allclose(L.grad(P), np.stack([P[:, 0], 50 * P[:, 1]], axis=1))
     np.testing.assert_allclose(L.loss(P), 0.5 * (P[:, 0] ** 2 + 50 * P[:, 1] ** 2))
+
+
+@pytest.mark.parametrize("lesson_id", ["groups-bowl", "local-minima", "cosine-constant"])
+def test_the_csv_exports_notebook_code_recreates_runs_with_their_own_settings(lesson_id):
+    """Parameter groups, a run's own start and a constant rate under a schedule: the export's one
+    optimizers.run per run gives exactly the paths of the scene's batched calls."""
+    from ui import exports
+
+    result = compute.run_scene(lessons.get(lesson_id).scene)
+    namespace = {"optimizers": optimizers, "L": result.landscape}
+    exec("\n".join(exports.notebook_lines(result.ok_runs)), namespace)
+    for traj, run in zip(namespace["trajs"], result.ok_runs):
+        np.testing.assert_array_equal(traj.params[:, 0], run.params)
