@@ -27,7 +27,9 @@
         key: null, steps: 0, runs: [],
         frame: 0, pos: 0, playing: false, speed: 40, last: 0, lastSurface: 0, lastPublish: 0,
         stats: {frames: 0},
-        options: options
+        options: options,
+        // Functions called as hook(view, gd, k) after a 2-D view is drawn at step k (assets/teaching.js).
+        hooks: []
     };
 
     // --- the store ------------------------------------------------------------------------------
@@ -176,10 +178,15 @@
         var gd = graphDiv(view);
         if (!gd) { return false; }
         hook(view, gd);
+        if (gd.offsetParent === null) { return true; } // hidden (the "why" panel stands in): redrawn when shown
         if (!ready(gd)) { return false; }
         var fresh = gd.__gsFilledFor !== gd.data;
         if (fresh) { fillGhosts(view, gd); }
-        if (view !== "surface") { return drawFlat(view, gd, k); }
+        if (view !== "surface") {
+            var drawn = drawFlat(view, gd, k);
+            state.hooks.forEach(function (hook) { hook(view, gd, k); });
+            return drawn;
+        }
         if (fresh || withSurface) { drawSurface(gd, k); }
         return true;
     }
@@ -281,6 +288,7 @@
         return items;
     };
 
+    state.decode = decode;
     window.gradscape = state; // read by the benchmark and the browser tests
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
@@ -313,6 +321,15 @@
                 var current = state.playing ? state.frame : Math.round(frame || 0); // the scrubber lags while playing
                 if (state.playing) { stop(); }
                 return Math.max(0, Math.min(max || 0, current + delta));
+            },
+            // Back to step 0; playing goes on from there.
+            restart: function (n) {
+                if (!n) { return window.dash_clientside.no_update; }
+                state.pos = 0;
+                state.frame = 0;
+                draw(0, true);
+                if (state.playing) { publishFrame(0); }
+                return 0;
             },
             setSpeed: function (index, marks) {
                 var mark = (marks || {})[index];

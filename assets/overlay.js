@@ -47,6 +47,12 @@
         return Number.isFinite(v) ? v.toFixed(1) : "-9999";
     }
 
+    // Data -> pixel coordinates of a graph's SVG (Plotly's own axes, so zoom and resize follow).
+    function pixels(gd) {
+        var xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        return {X: function (v) { return xa._offset + xa.c2p(v); }, Y: function (v) { return ya._offset + ya.c2p(v); }};
+    }
+
     /*
      * Draws the runs on a view. runs: [{colour, xs, ys, mx, my}] in data coordinates (xs, ys
      * the path so far, mx, my the marker); cursorX: data x of a vertical line, or null.
@@ -54,7 +60,7 @@
     function draw(view, gd, runs, cursorX) {
         var svg = svgFor(view), fl = gd && gd._fullLayout;
         if (!svg || !fl || !fl.xaxis || !fl.yaxis || !fl._size) { return false; }
-        var xa = fl.xaxis, ya = fl.yaxis, size = fl._size;
+        var size = fl._size, px = pixels(gd), X = px.X, Y = px.Y;
         svg.setAttribute("width", fl.width);
         svg.setAttribute("height", fl.height);
         svg.setAttribute("viewBox", "0 0 " + fl.width + " " + fl.height);
@@ -64,8 +70,6 @@
             c[0].setAttribute("width", size.w + 2 * c[1]);
             c[0].setAttribute("height", size.h + 2 * c[1]);
         });
-        var X = function (v) { return xa._offset + xa.c2p(v); };
-        var Y = function (v) { return ya._offset + ya.c2p(v); };
         var paths = ensureChildren(svg.__paths, "path", runs.length);
         var markers = ensureChildren(svg.__markers, "circle", runs.length);
         runs.forEach(function (run, i) {
@@ -95,5 +99,5 @@
         return true;
     }
 
-    window.gradscapeOverlay = {draw: draw};
+    window.gradscapeOverlay = {draw: draw, pixels: pixels, make: make, fixed: fixed};
 }());

@@ -1,7 +1,7 @@
 /*
  * Small browser-side helpers: the URL kept in step with the scene (no reload, no new history
  * entry per slider move), the "Copy link" button, the learning rate's real value, and keyboard
- * shortcuts for playback.
+ * shortcuts for playback and lessons.
  */
 (function () {
     "use strict";
@@ -36,9 +36,11 @@
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         share: {
             // The scene's query string -> the address bar, replacing (not pushing) the entry.
-            writeUrl: function (query) {
+            // The view flags (lesson, teach, present) follow the scene's part, both written by ui/scene.py.
+            writeUrl: function (query, viewQuery) {
                 if (typeof query !== "string") { return window.dash_clientside.no_update; }
-                var search = query ? "?" + query : "";
+                var parts = [query, typeof viewQuery === "string" ? viewQuery : ""].filter(Boolean);
+                var search = parts.length ? "?" + parts.join("&") : "";
                 if (window.location.search !== search) {
                     window.history.replaceState(window.history.state, "",
                         window.location.pathname + search + window.location.hash);
@@ -70,7 +72,8 @@
         }
     });
 
-    // Space plays/pauses, arrows step; never while typing or while a slider has focus.
+    // Space plays/pauses, arrows step, Home goes back to step 0, L opens the next lesson; never
+    // while typing or while a slider has focus.
     document.addEventListener("keydown", function (event) {
         var t = event.target, tag = (t && t.tagName) || "";
         if (/^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(tag) || (t && t.isContentEditable) ||
@@ -78,7 +81,8 @@
             event.ctrlKey || event.metaKey) {
             return;
         }
-        var target = {" ": "play", "ArrowLeft": "step-back", "ArrowRight": "step-forward"}[event.key];
+        var target = {" ": "play", "ArrowLeft": "step-back", "ArrowRight": "step-forward", "Home": "restart",
+                      "l": "next-lesson", "L": "next-lesson"}[event.key];
         var button = target && document.getElementById(target);
         if (button) {
             event.preventDefault();

@@ -70,26 +70,40 @@ def recompute_request(app, drawn: dict) -> dict:
                      ids.LOSS_KIND: []})
 
 
+def time_request(client, body: dict, repeats: int) -> dict:
+    """p50 and p90 server time and the response size of one callback request, after 3 warm-ups."""
+    times, size = [], 0
+    for _ in range(repeats + 3):
+        t0 = time.perf_counter()
+        response = client.post("/_dash-update-component", json=body)
+        times.append(time.perf_counter() - t0)
+        assert response.status_code == 200, response.data[:500]
+        size = len(response.data)
+    times = sorted(times[3:])
+    return {"p50_ms": 1000 * statistics.median(times), "p90_ms": 1000 * times[int(0.9 * (len(times) - 1))],
+            "kb": size / 1000}
+
+
 def measure_recompute(repeats: int) -> dict:
     app = create_app()
     client = app.server.test_client()
     client.get("/")  # first request: Dash sets itself up
-    out = {}
-    for label, drawn in (("first open (grid sent)", {}),
-                         ("scene change (grid kept)", {"landscape": "rosenbrock", "runs": 3,
-                                                       "contour_traces": 11, "surface_traces": 9})):
-        body = recompute_request(app, drawn)
-        times, size = [], 0
-        for _ in range(repeats + 3):
-            t0 = time.perf_counter()
-            response = client.post("/_dash-update-component", json=body)
-            times.append(time.perf_counter() - t0)
-            assert response.status_code == 200, response.data[:500]
-            size = len(response.data)
-        times = sorted(times[3:])
-        out[label] = {"p50_ms": 1000 * statistics.median(times), "p90_ms": 1000 * times[int(0.9 * (len(times) - 1))],
-                      "kb": size / 1000}
-    return out
+    return {label: time_request(client, recompute_request(app, drawn), repeats)
+            for label, drawn in (("first open (grid sent)", {}),
+                                 ("scene change (grid kept)", {"landscape": "rosenbrock", "runs": 3,
+                                                               "contour_traces": 11, "surface_traces": 9}))}
+
+
+def measure_teach(repeats: int) -> dict:
+    """The "Why?" panel's one request per scene change (lazy: only while it is on): the default scene
+    with record_state, the inspector's numbers for every step, arrows, slices and the schedule."""
+    app = create_app()
+    client = app.server.test_client()
+    client.get("/")
+    body = body_for(app.callback_map, ids.TEACH_DATA,
+                    {ids.SCENE: {"scene": S.default_scene(), "warnings": []}, ids.TEACH: ["on"],
+                     ids.INSPECT_RUN: "adam", ids.SLICE_DIRECTION: "x"})
+    return time_request(client, body, repeats)
 
 
 def main(argv=None) -> int:
@@ -105,6 +119,9 @@ def main(argv=None) -> int:
         print(f"recompute, default scene, {label}: p50 {r['p50_ms']:.1f} ms, p90 {r['p90_ms']:.1f} ms, "
               f"response {r['kb']:.1f} KB")
         ok &= r["p50_ms"] <= 30 and r["kb"] <= 150
+    r = measure_teach(args.repeats)
+    print(f"teach data (\"Why?\" on, sent once per scene), default scene: p50 {r['p50_ms']:.1f} ms, "
+          f"response {r['kb']:.1f} KB")
     if not args.no_browser:
         r = measure_playback(args.seconds)
         print(f"playback, 4 runs x 2000 steps, headless Chromium: {r['fps']:.1f} frames/s "

@@ -1,6 +1,7 @@
 """Make docs/screenshot.png: the app's first-open scene in headless Chromium at 1280×720.
 
-Usage: python docs/make_screenshot.py [--out docs/screenshot.png] [--link "?landscape=..."]
+Usage: python docs/make_screenshot.py [--out docs/screenshot.png] [--link "?landscape=..."] [--frame k]
+       python docs/make_screenshot.py --lesson ravine-momentum --frame 12 --out docs/lesson.png
        python docs/make_screenshot.py --maps     # docs/basin-map.png and docs/stability-map.png instead
 """
 
@@ -17,14 +18,25 @@ sys.path.insert(0, ROOT)
 from benchmarks.headless import chrome, serve  # noqa: E402
 from ui import create_app  # noqa: E402
 
-# Every graph shows the store's scene and its moving parts are drawn.
+# Every graph on show has the store's scene and its moving parts are drawn; with "Why?" on, the
+# inspector shows the scene too.
 DRAWN_JS = """
-const g = window.gradscape;
+const g = window.gradscape, t = window.gradscapeTeaching;
 if (!g || !g.key || !g.runs.length) { return false; }
+const teach = document.getElementById('app').classList.contains('teach');
 return ['contour', 'surface', 'loss-curve'].every(v => {
     const gd = document.querySelector('#' + v + ' .js-plotly-plot');
-    return gd && gd.layout && gd.layout.meta && gd.layout.meta.key === g.key && gd.__gsFilledFor === gd.data;
-}) && document.querySelectorAll('#contour-overlay circle').length === g.runs.length;
+    return gd && (gd.offsetParent === null ||
+                  gd.layout && gd.layout.meta && gd.layout.meta.key === g.key && gd.__gsFilledFor === gd.data);
+}) && document.querySelectorAll('#contour-overlay .overlay-svg circle').length === g.runs.length
+  && (!teach || (t.data && t.data.key === g.key && document.getElementById('rules').getAttribute('data-typeset')));
+"""
+
+# The step label, and with "Why?" on the inspector, show step k.
+AT_FRAME_JS = """
+const k = String(arguments[0]), teach = document.getElementById('app').classList.contains('teach');
+return document.getElementById('frame-label').innerText.startsWith('step ' + k + ' ')
+    && (!teach || document.getElementById('inspector').getAttribute('data-step') === k);
 """
 
 
@@ -33,9 +45,14 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshot.png"))
     parser.add_argument("--link", default="", help="a scene's query string (default: the first-open scene)")
     parser.add_argument("--frame", type=int, default=None, help="show this step instead of the last")
+    parser.add_argument("--lesson", default=None, help="a lesson's id (ui/lessons.py): its link")
     parser.add_argument("--maps", action="store_true",
                         help="the map screenshots instead: docs/basin-map.png, docs/stability-map.png")
     args = parser.parse_args(argv)
+    if args.lesson:
+        from ui import lessons
+
+        args.link = lessons.get(args.lesson).link()
     if not args.maps:
         shoot(args.link, args.out, args.frame)
     else:
@@ -65,9 +82,7 @@ def shoot(link, out, frame, map_button=None) -> None:
         WebDriverWait(driver, 30).until(lambda d: d.execute_script(DRAWN_JS))
         if frame is not None:
             driver.execute_script("window.dash_clientside.set_props('frame', {value: arguments[0]});", frame)
-            WebDriverWait(driver, 10).until(lambda d: d.execute_script(
-                "return document.getElementById('frame-label').innerText.startsWith('step ' + arguments[0] + ' ')",
-                frame))
+            WebDriverWait(driver, 10).until(lambda d: d.execute_script(AT_FRAME_JS, frame))
         if map_button is not None:
             # Open the maps section (so the buttons show), make the map, and bring it into view.
             driver.execute_script("const b = document.getElementById(arguments[0]); b.closest('details').open = true;"

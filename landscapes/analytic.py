@@ -58,6 +58,18 @@ def _ill_conditioned(x, y):
     return 0.5 * (u**2 + k * v**2), c * u - k * s * v, s * u + k * c * v
 
 
+_STRETCH = 50.0
+
+
+def _stretched_bowl(x, y):
+    """Axis-aligned narrow bowl with condition number κ = 50: f = ½ (x² + κ y²), ∇f = (x, κ y).
+
+    Its axes are the coordinates, so a learning rate per coordinate (two parameter groups, each
+    rate 1/curvature times the same factor) makes both coordinates shrink alike: a straight path.
+    """
+    return 0.5 * (x**2 + _STRETCH * y**2), x, _STRETCH * y
+
+
 def _rosenbrock(x, y):
     """Rosenbrock's banana: f = (1 − x)² + 100 (y − x²)².
 
@@ -220,6 +232,9 @@ REGISTRY: dict[str, Landscape] = {landscape.name: landscape for landscape in (
     fused("ill_conditioned", _ill_conditioned, title="Rotated ravine (κ = 50)", bounds=((-2, 2), (-2, 2)),
           minima=[(0, 0)], start=(-1.8, -0.6), log_scale=True,
           description="A narrow rotated valley: GD zig-zags across it, momentum smooths it, Adam's per-axis steps can't align."),
+    fused("stretched_bowl", _stretched_bowl, title="Stretched bowl (κ = 50)", bounds=((-2, 2), (-1, 1)),
+          minima=[(0, 0)], start=(-1.8, 0.5),
+          description="A narrow bowl along the axes: one rate must suit steep y, so x crawls; a rate per axis fixes it."),
     fused("rosenbrock", _rosenbrock, title="Rosenbrock", bounds=((-2, 2), (-1, 3)), minima=[(1, 1)],
           start=(-1.5, 2.0), log_scale=True,
           description="A curved narrow valley: momentum helps, plain GD crawls along the floor."),

@@ -314,14 +314,14 @@ def test_clicking_a_stability_cell_sets_the_sliders_and_clears_that_optimizers_o
     spec = app.callback_map[key]
     body = {"output": key, "outputs": [
         {"id": ids.LR, "property": "value"}, {"id": ids.MOMENTUM, "property": "value"},
-        [{"id": i, "property": "value"} for i in lr_ids], [], [{"id": i, "property": "value"} for i in beta_ids]],
+        [{"id": i, "property": "value"} for i in lr_ids], [], [], [], [{"id": i, "property": "value"} for i in beta_ids]],
         "inputs": [{"id": ids.STABILITY, "property": "clickData",
                     "value": {"points": [{"x": -1.6500000001, "y": 0.7400000002, "curveNumber": 0}]}}],
         "state": [{"id": ids.STABILITY, "property": "figure", "value": figure},
-                  [{"id": i, "property": "id", "value": i} for i in lr_ids], [],
+                  [{"id": i, "property": "id", "value": i} for i in lr_ids], [], [], [],
                   [{"id": i, "property": "id", "value": i} for i in beta_ids]],
         "changedPropIds": [f"{ids.STABILITY}.clickData"]}
-    assert len(spec["state"]) == 4
+    assert len(spec["state"]) == 6
     out = client.post("/_dash-update-component", json=body).get_json()["response"]
     assert out[ids.LR]["value"] == -1.65 and out[ids.MOMENTUM]["value"] == 0.74
     cleared = {(json.loads(k)["type"], json.loads(k)["index"]): v["value"] for k, v in out.items() if k.startswith("{")}

@@ -75,7 +75,8 @@ def scenes(draw):
         own = {}
         for key in draw(st.lists(st.sampled_from(F.override_keys(defaults)), unique=True)):
             o = F.OVERRIDES[key]
-            value = draw(st.booleans() if o.kind == "bool" else _canonical_in(*o.bounds))
+            bounds = {"x0": (xmin, xmax), "y0": (ymin, ymax)}.get(key, o.bounds)  # a run's start: in view
+            value = draw(st.booleans() if o.kind == "bool" else _canonical_in(*bounds))
             if o.pinned or not F.same_value(value, F.torch_default(key, defaults)):
                 own[key] = value
         if own:

@@ -25,7 +25,8 @@ def register(app) -> None:
         Output(ids.SPEED_SET, "data"), Input(ids.SPEED, "value"), State(ids.SPEED, "marks"))
     app.clientside_callback(
         ClientsideFunction("share", "writeUrl"),
-        Output(ids.URL_WRITTEN, "data"), Input(ids.QUERY, "data"), prevent_initial_call=True)
+        Output(ids.URL_WRITTEN, "data"), Input(ids.QUERY, "data"), Input(ids.VIEW_QUERY, "data"),
+        prevent_initial_call=True)
     app.clientside_callback(
         ClientsideFunction("share", "copyLink"),
         Output(ids.COPY_STATUS, "children"), Input(ids.COPY_LINK, "n_clicks"), prevent_initial_call=True)

@@ -34,6 +34,11 @@ class Run:
     diverged_at: int = -1
     converged_at: int = -1
     error: Optional[str] = None
+    settings: Optional[dict] = None       # the optimizer's resolved hyperparameters (Optimizer.hyper)
+    grads: Optional[np.ndarray] = None    # (steps, 2) the gradient each step used
+    lr: Optional[np.ndarray] = None       # (steps, 2) the learning rate of each coordinate at each step
+    momentum: Optional[np.ndarray] = None  # (steps, 2) momentum or β₁ when one-cycle cycles it
+    state: Optional[dict] = None          # with record_state: every buffer after every step, (steps, 2)
     trajectory: Optional[optimizers.Trajectory] = None  # the engine's own record (the CSV export's source)
     schedule: Optional[optimizers.Schedule] = None      # the schedule this run really followed (after fallbacks)
     batch_loss: Optional[np.ndarray] = None  # (steps,) the mini-batch loss each step's gradient came from
@@ -61,7 +66,7 @@ def hyperparameters(scene: dict, name: str) -> dict:
     ``momentum`` or the Adam family's β₁. β₁/β₂ overrides are joined into torch's ``betas``.
     """
     info = optimizers.info(name)
-    own = dict((scene.get("overrides") or {}).get(name) or {})
+    own = {k: v for k, v in ((scene.get("overrides") or {}).get(name) or {}).items() if not F.OVERRIDES[k].run}
     hyper = {"lr": own.pop("lr", scene["lr"])}
     if info.momentum_param == "momentum":
         hyper["momentum"] = scene["momentum"]
@@ -69,7 +74,45 @@ def hyperparameters(scene: dict, name: str) -> dict:
         beta1 = scene["momentum"] if info.momentum_param == "beta1" else info.defaults["betas"][0]
         hyper["betas"] = (own.pop("beta1", beta1), own.pop("beta2", info.defaults["betas"][1]))
     hyper.update(own)
+    groups = parameter_groups(scene, name, hyper["lr"])
+    if groups is not None:
+        hyper["groups"] = groups
     return hyper
+
+
+def _run_setting(scene: dict, name: str, key: str):
+    return ((scene.get("overrides") or {}).get(name) or {}).get(key, F.OVERRIDES[key].default)
+
+
+def parameter_groups(scene: dict, name: str, lr: float):
+    """torch's two ``param_groups`` (x, then y) when the run sets a learning rate per coordinate."""
+    rates = [_run_setting(scene, name, key) for key in F.GROUP_KEYS]
+    if all(r is None for r in rates):
+        return None
+    return [{"lr": lr if r is None else r} for r in rates]
+
+
+def run_start(scene: dict, name: str) -> tuple:
+    """Where the run starts: its own start, else the scene's."""
+    x0, y0 = (_run_setting(scene, name, key) for key in ("x0", "y0"))
+    return (scene["x0"] if x0 is None else x0, scene["y0"] if y0 is None else y0)
+
+
+def follows_schedule(scene: dict, name: str) -> bool:
+    return not _run_setting(scene, name, "fixed_lr")
+
+
+def run_title(scene: dict, name: str) -> str:
+    """The optimizer's title, marked when its own run settings set it apart from a namesake."""
+    marks = []
+    if parameter_groups(scene, name, scene["lr"]) is not None:
+        marks.append("x/y rates")
+    if scene["schedule"] != "constant" and not follows_schedule(scene, name):
+        marks.append("constant lr")
+    if run_start(scene, name) != (scene["x0"], scene["y0"]):
+        marks.append("own start")
+    title = optimizers.info(name).title
+    return f"{title} ({', '.join(marks)})" if marks else title
 
 
 def schedule_kwargs(scene: dict) -> Optional[dict]:
@@ -113,27 +156,27 @@ def _fallback_schedule(scene, err, notes):
     return None
 
 
-def _run(landscape, opts, scene, schedule, seed=None):
+def _run(landscape, opts, scene, schedule, record_state=False, seed=None):
     return optimizers.run(landscape, opts, start=(scene["x0"], scene["y0"]), steps=scene["steps"],
                           schedule=schedule, noise=scene["noise"], seed=scene["seed"] if seed is None else seed,
-                          tol=TOLERANCE, batch_size=scene.get("batch"))
+                          tol=TOLERANCE, record_state=record_state, batch_size=scene.get("batch"))
 
 
-def _trajectories(landscape, opts, scene, schedule, notes):
+def _trajectories(landscape, opts, scene, schedule, notes, record_state=False):
     """(the engine's runs, the schedule they used). A combination it refuses degrades rather than
     fails: the one it can refuse is one-cycle cycling the momentum of an optimizer without one
     (torch's rule)."""
     try:
-        return _run(landscape, opts, scene, schedule), schedule
+        return _run(landscape, opts, scene, schedule, record_state), schedule
     except ValueError as err:
         fallback = _fallback_schedule(scene, err, notes)
     if fallback is None:
-        return _run(landscape, opts, scene, None), None
+        return _run(landscape, opts, scene, None, record_state), None
     try:
-        return _run(landscape, opts, scene, fallback), fallback
+        return _run(landscape, opts, scene, fallback, record_state), fallback
     except ValueError as err:
         notes.append(_constant_rate_note(scene, err))
-        return _run(landscape, opts, scene, None), None
+        return _run(landscape, opts, scene, None, record_state), None
 
 
 def _repeats(landscape, opts, scene, schedule, notes) -> list:
@@ -148,33 +191,51 @@ def _repeats(landscape, opts, scene, schedule, notes) -> list:
     return [_run(landscape, opts, scene, schedule, seed=scene["seed"] + i) for i in range(1, k)]
 
 
-def run_scene(scene: dict) -> SceneRun:
-    """Every selected optimizer on the scene's landscape, in one fused engine call."""
+def run_scene(scene: dict, record_state: bool = False) -> SceneRun:
+    """Every selected optimizer on the scene's landscape, in one fused engine call (one per start
+    and schedule when runs set their own). ``record_state`` keeps every optimizer buffer."""
     landscape = surfaces.of(scene)
     notes: List[str] = []
     colours = run_colours(len(scene["optimizers"]))
-    runs, built = [], []
+    runs, batches = [], {}
     for name, colour in zip(scene["optimizers"], colours):
-        info = optimizers.info(name)
-        hyper = hyperparameters(scene, name)
+        hyper, title = hyperparameters(scene, name), run_title(scene, name)
         try:
-            built.append((len(runs), optimizers.get(name, **hyper)))
-            runs.append(Run(name, info.title, colour, hyper))
+            opt = optimizers.get(name, **hyper)
+            batches.setdefault((run_start(scene, name), follows_schedule(scene, name)), []).append((len(runs), opt))
+            runs.append(Run(name, title, colour, hyper))
         except (ValueError, TypeError) as err:
-            runs.append(Run(name, info.title, colour, hyper, error=str(err)))
+            runs.append(Run(name, title, colour, hyper, error=str(err)))
     schedule = _build_schedule(scene, notes)
-    if built:
-        opts = [opt for _, opt in built]
-        trajs, schedule = _trajectories(landscape, opts, scene, schedule, notes)
-        extra = _repeats(landscape, opts, scene, schedule, notes)
-        for j, ((i, _), traj) in enumerate(zip(built, trajs)):
-            more = [e[j] for e in extra]
-            runs[i] = dataclasses.replace(
-                runs[i], params=traj.params[:, 0, :], loss=traj.loss[:, 0],
-                diverged_at=int(traj.diverged_at[0]), converged_at=int(traj.converged_at[0]), trajectory=traj,
-                schedule=schedule, batch_loss=None if traj.batch_loss is None else traj.batch_loss[:, 0],
-                spread=np.array([t.params[:, 0, :] for t in more]) if more else None,
-                spread_loss=np.array([t.loss[:, 0] for t in more]) if more else None,
-                spread_batch_loss=np.array([t.batch_loss[:, 0] for t in more]) if more and scene.get("batch")
-                else None)
-    return SceneRun(scene, landscape, runs, notes)
+    # Each optimizer draws its noise from its own generator, so running in batches changes no path.
+    for ((x0, y0), scheduled), built in batches.items():
+        here, opts = dict(scene, x0=x0, y0=y0), [opt for _, opt in built]
+        trajs, used = _trajectories(landscape, opts, here, schedule if scheduled else None, notes, record_state)
+        extra = _repeats(landscape, opts, here, used, notes)
+        for j, ((i, opt), traj) in enumerate(zip(built, trajs)):
+            runs[i] = with_spread(with_trajectory(runs[i], opt, traj, schedule=used), [e[j] for e in extra])
+    return SceneRun(scene, landscape, runs, list(dict.fromkeys(notes)))
+
+
+def with_trajectory(run: Run, opt, traj, index: int = 0, schedule=None) -> Run:
+    """The run filled with run ``index`` of an engine Trajectory of optimizer ``opt`` (which
+    followed ``schedule``)."""
+    return dataclasses.replace(
+        run, params=traj.params[:, index, :], loss=traj.loss[:, index],
+        diverged_at=int(traj.diverged_at[index]), converged_at=int(traj.converged_at[index]),
+        settings={k: v[index] if np.ndim(v) == 2 else v for k, v in opt.hyper.items()},
+        grads=traj.grads[:, index], lr=traj.lr[:, index],
+        momentum=None if traj.momentum is None else traj.momentum[:, index],
+        state=None if traj.state is None else {k: v[:, index] for k, v in traj.state.items()},
+        trajectory=traj, schedule=schedule,
+        batch_loss=None if traj.batch_loss is None else traj.batch_loss[:, index])
+
+
+def with_spread(run: Run, more) -> Run:
+    """The run with the paths and losses of its repeats (the same run under other seeds)."""
+    if not more:
+        return run
+    batch = more[0].batch_loss is not None
+    return dataclasses.replace(
+        run, spread=np.array([t.params[:, 0, :] for t in more]), spread_loss=np.array([t.loss[:, 0] for t in more]),
+        spread_batch_loss=np.array([t.batch_loss[:, 0] for t in more]) if batch else None)

@@ -156,8 +156,11 @@ def frame_marks(steps: int) -> dict:
 OVERRIDE_IDS = {
     "lr": ids.OPT_LR, "momentum": ids.OPT_MOMENTUM, "beta1": ids.OPT_BETA1, "beta2": ids.OPT_BETA2,
     "eps": ids.OPT_EPS, "rho": ids.OPT_RHO, "alpha": ids.OPT_ALPHA, "weight_decay": ids.OPT_WEIGHT_DECAY,
-    "centered": ids.OPT_CENTERED, "amsgrad": ids.OPT_AMSGRAD,
+    "centered": ids.OPT_CENTERED, "amsgrad": ids.OPT_AMSGRAD, "lr_x": ids.OPT_LR_X, "lr_y": ids.OPT_LR_Y,
+    "fixed_lr": ids.OPT_FIXED_LR, "x0": ids.OPT_X0, "y0": ids.OPT_Y0,
 }
+RUN_SECTIONS = [("Separate learning rates for x and y (parameter groups)", ("lr_x", "lr_y")),
+                ("This run only", ("fixed_lr", "x0", "y0"))]
 OVERRIDE_KEYS = {v: k for k, v in OVERRIDE_IDS.items()}
 
 
@@ -165,6 +168,10 @@ def _placeholder(key: str, info) -> str:
     """What an empty box means: the scene's slider, or torch's default."""
     if key == "lr":
         return "scene lr"
+    if key in F.GROUP_KEYS:
+        return "= lr"
+    if key in ("x0", "y0"):
+        return "scene start"
     if (key, info.momentum_param) in (("momentum", "momentum"), ("beta1", "beta1")):
         return "slider"
     return f"{F.torch_default(key, info.defaults):g}"
@@ -189,10 +196,13 @@ def override_control(name: str, key: str, value) -> html.Div:
 def override_panel(name: str, colour: str, overrides: dict) -> html.Details:
     """The advanced panel of one selected optimizer: one box per hyperparameter torch gives it."""
     info = optimizers.info(name)
-    keys = F.override_keys(info.defaults)
+    keys = [k for k in F.override_keys(info.defaults) if not F.OVERRIDES[k].run]
     summary = html.Summary([html.Span(className="swatch", style={"background": colour}), info.title])
-    body = [override_control(name, key, overrides.get(key)) for key in keys]
-    return html.Details([summary, html.Div(body, className="override-grid")], className="override-panel",
+    body = [html.Div([override_control(name, key, overrides.get(key)) for key in keys], className="override-grid")]
+    for heading, run_keys in RUN_SECTIONS:
+        body += [html.Div(heading, className="override-heading"),
+                 html.Div([override_control(name, k, overrides.get(k)) for k in run_keys], className="override-grid")]
+    return html.Details([summary, *body], className="override-panel",
                         title=info.description, open=bool(overrides))  # a link's overrides are in view
 
 

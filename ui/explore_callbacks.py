@@ -180,17 +180,18 @@ def register(app) -> None:
                   f"{time.perf_counter() - t0:.1f} s; {int(result.diverged.sum())} diverged. " + " ".join(notes))
         return payload.compact_figure(fig), False, status
 
-    override_outputs = [Output({"type": t, "index": ALL}, "value", allow_duplicate=True)
-                        for t in (ids.OPT_LR, ids.OPT_MOMENTUM, ids.OPT_BETA1)]
-    override_ids = [State({"type": t, "index": ALL}, "id") for t in (ids.OPT_LR, ids.OPT_MOMENTUM, ids.OPT_BETA1)]
+    # What would override the sliders for the map's optimizer: its own lr (and per-coordinate rates), μ and β₁.
+    cleared_types = (ids.OPT_LR, ids.OPT_LR_X, ids.OPT_LR_Y, ids.OPT_MOMENTUM, ids.OPT_BETA1)
+    override_outputs = [Output({"type": t, "index": ALL}, "value", allow_duplicate=True) for t in cleared_types]
+    override_ids = [State({"type": t, "index": ALL}, "id") for t in cleared_types]
 
     @app.callback(
         Output(ids.LR, "value", allow_duplicate=True), Output(ids.MOMENTUM, "value", allow_duplicate=True),
         *override_outputs, Input(ids.STABILITY, "clickData"), State(ids.STABILITY, "figure"), *override_ids,
         prevent_initial_call=True)
     def stability_clicked(click, figure, *id_lists):
-        """A cell's (lr, momentum) onto the sliders; the map's optimizer loses its own lr and
-        momentum/β₁ overrides, so the sliders are what it runs with."""
+        """A cell's (lr, momentum) onto the sliders; the map's optimizer loses its own lr (and x/y
+        rates) and momentum/β₁ overrides, so the sliders are what it runs with."""
         point = ((click or {}).get("points") or [{}])[0]
         x, y = point.get("x"), point.get("y")
         if not isinstance(x, (int, float)) or not isinstance(y, (int, float)):

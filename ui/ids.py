@@ -81,6 +81,39 @@ OPT_ALPHA = "opt-alpha"
 OPT_WEIGHT_DECAY = "opt-weight-decay"
 OPT_CENTERED = "opt-centered"
 OPT_AMSGRAD = "opt-amsgrad"
+OPT_LR_X = "opt-lr-x"          # run settings: a learning rate per coordinate (parameter groups),
+OPT_LR_Y = "opt-lr-y"
+OPT_FIXED_LR = "opt-fixed-lr"  # a constant rate whatever the schedule,
+OPT_X0 = "opt-x0"              # and the run's own start
+OPT_Y0 = "opt-y0"
+
+# Teaching (issue 4): lessons, presentation mode, and the "why" panels beside the map.
+APP = "app"                      # the page's root: its class carries "present" and "teach"
+RESTART = "restart"              # back to step 0 (the Home key)
+LESSONS = "lessons"              # the lessons menu in the header, listing every lesson
+LESSON_LIST = "lesson-list"
+NEXT_LESSON = "next-lesson"      # a link to the next lesson (the L key)
+LESSON_BAR = "lesson-bar"        # the open lesson's title and caption
+LESSON = "lesson"                # store: the open lesson's id, from the link
+PRESENT = "present"              # presentation-mode toggle (present=1 in the link)
+TEACH = "teach"                  # the "why" panels toggle (teach=1 in the link)
+VIEW_QUERY = "view-query"        # store: the link's view flags, written after the scene's query
+TEACH_PANEL = "teach-panel"
+TEACH_DATA = "teach-data"        # store: the inspected run's numbers for every step, played clientside
+TEACH_DRAWN = "teach-drawn"      # dummy output of the clientside loader
+INSPECT_RUN = "inspect-run"      # which run the inspector, the arrows and the slice follow
+INSPECTOR = "inspector"          # filled by assets/teaching.js
+TEACH_SHOW = "teach-show"        # arrows on the map, gradient field
+SLICE_DIRECTION = "slice-direction"
+SLICE_PLOT = "slice-plot"        # drawn by assets/teaching.js
+SCHEDULE_PLOT = "schedule-plot"
+SCHEDULE_PLOT_OVERLAY = "schedule-plot-overlay"
+RULES = "rules"                  # one update-rule card per chosen optimizer, drawn by assets/teaching.js
+RULES_DATA = "rules-data"        # store: the cards' content (ui/teaching.py rule_cards)
+RULES_DRAWN = "rules-drawn"      # dummy output of the clientside renderer
+DIAGRAM = "diagram"              # "How training works": assets/teaching.js puts the SVG in it
+DIAGRAM_SOURCE = "diagram-source"  # store: assets/training.svg's text
+DIAGRAM_NOTES = "diagram-notes"
 
 # Issue 5: your own formula, stochastic gradients, basin and stability maps.
 EXPR = "expr"                  # the formula of the "Custom…" surface

@@ -12,6 +12,7 @@ from . import controls as C
 from . import explore_layout as X
 from . import ids
 from . import scene_fields as F
+from . import teach_layout as T
 from .export_panel import export_controls
 from .exports import graph_config
 from .palette import run_colours
@@ -26,7 +27,7 @@ def header() -> html.Header:
     return html.Header([
         html.Div([html.Span("Gradscape", className="brand"),
                   html.Span("optimizers racing down a loss surface", className="tagline")], className="title"),
-        html.Div([html.Span(id=ids.COPY_STATUS, className="copy-status", role="status"),
+        html.Div([*T.header_controls(), html.Span(id=ids.COPY_STATUS, className="copy-status", role="status"),
                   html.Button("Copy link", id=ids.COPY_LINK, n_clicks=0, className="button button-primary",
                               title="Copy a link that opens this exact scene"), *export_controls()], className="share"),
     ], className="header")
@@ -104,6 +105,7 @@ def advanced_panels(scene: dict) -> list:
 def playback(steps: int) -> html.Div:
     return html.Div([
         html.Button("▶ Play", id=ids.PLAY, n_clicks=0, className="button button-play", title="Play / pause (space)"),
+        html.Button("|◀", id=ids.RESTART, n_clicks=0, className="button button-step", title="Back to step 0 (Home)"),
         html.Button("◀", id=ids.STEP_BACK, n_clicks=0, className="button button-step", title="One step back (←)"),
         html.Button("▶", id=ids.STEP_FORWARD, n_clicks=0, className="button button-step",
                     title="One step forward (→)"),
@@ -122,6 +124,7 @@ def views(scene: dict) -> html.Div:
     return html.Div([
         playback(scene["steps"]),
         html.Div(id=ids.MESSAGE, className="message", role="status", **{"aria-live": "polite"}),
+        T.lesson_bar(),
         html.Div([
             html.Div([graph(ids.CONTOUR, "graph-contour"), html.Div(id=ids.CONTOUR_OVERLAY, className="overlay"),
                       html.Div(id=ids.RUN_LEGEND, className="run-legend"),
@@ -135,6 +138,7 @@ def views(scene: dict) -> html.Div:
                 graph(ids.LOSS_CURVE, "graph-loss"),
                 html.Div(id=ids.LOSS_CURVE_OVERLAY, className="overlay"),
             ], className="panel panel-loss"),
+            T.teach_panel(),
         ], className="views-grid"),
         # A long recompute (repeated seeds, many steps) shows a dot here after 0.3 s; a quick one never does.
         dcc.Loading(html.Div(results_table([]), id=ids.RESULTS, className="results"), type="dot", delay_show=300,
@@ -180,8 +184,9 @@ def make_layout() -> html.Div:
         dcc.Store(id=ids.URL_WRITTEN),
         dcc.Store(id=ids.SPEED_SET),
         dcc.Store(id=ids.BASIN),
+        *T.stores(),
         header(),
         html.Main([html.Aside(scene_controls(scene), className="sidebar"), views(scene)], className="main"),
-        html.Footer("Space plays and pauses · ← → step · drag the step slider to scrub · "
-                    "click the map to move the start", className="footer"),
-    ], className="app")
+        html.Footer("Space plays and pauses · ← → step · Home back to step 0 · L next lesson · "
+                    "drag the step slider to scrub · click the map to move the start", className="footer"),
+    ], className="app", id=ids.APP)

@@ -59,8 +59,9 @@ def _capped(scene: dict, landscape, notes: List[str], G: int = None) -> Tuple[in
     return steps, G
 
 
-def _schedule(scene: dict, notes: List[str]):
-    return compute._build_schedule(scene, notes)
+def _schedule(scene: dict, name: str, notes: List[str]):
+    """The scene's schedule, unless the run keeps a constant rate."""
+    return compute._build_schedule(scene, notes) if compute.follows_schedule(scene, name) else None
 
 
 def basin(scene: dict, name: str, G: int = DEFAULT_GRID):
@@ -71,7 +72,7 @@ def basin(scene: dict, name: str, G: int = DEFAULT_GRID):
     steps, G = _capped(scene, landscape, notes, G)
     opt = optimizers.get(name, **compute.hyperparameters(scene, name))
     result = optimizers.basin_map(landscape, opt, G=G, steps=steps, tol=compute.TOLERANCE,
-                                  schedule=_schedule(scene, notes), noise=scene["noise"], seed=scene["seed"],
+                                  schedule=_schedule(scene, name, notes), noise=scene["noise"], seed=scene["seed"],
                                   batch_size=scene.get("batch"))
     if not len(landscape.minima):
         notes.append("This surface has no known minimum: the map shows where runs settle, stall or diverge.")
@@ -85,10 +86,10 @@ def stability(scene: dict, name: str):
     notes: List[str] = []
     steps, _ = _capped(scene, landscape, notes)
     hyper = compute.hyperparameters(scene, name)
-    hyper.pop("lr", None)
-    hyper.pop("momentum", None)
-    result = optimizers.stability_map(landscape, name, start=(scene["x0"], scene["y0"]), lrs=STABILITY_LRS,
-                                      momenta=STABILITY_MOMENTA, steps=steps, schedule=_schedule(scene, notes),
+    for key in ("lr", "momentum", "groups"):  # the map sweeps one lr (so no per-coordinate rates) and μ
+        hyper.pop(key, None)
+    result = optimizers.stability_map(landscape, name, start=compute.run_start(scene, name), lrs=STABILITY_LRS,
+                                      momenta=STABILITY_MOMENTA, steps=steps, schedule=_schedule(scene, name, notes),
                                       noise=scene["noise"], seed=scene["seed"], batch_size=scene.get("batch"),
                                       **hyper)
     return result, notes

@@ -20,11 +20,11 @@ from .grid import SURFACE_RESOLUTION, inside_count, lifted_heights, surface_grid
 LIMIT = 1e30
 
 
-def pack(values, dtype: str = "f4", keep_nan: bool = False) -> dict:
-    """A numpy array as Plotly's typed-array spec (2-D arrays keep their shape). NaN becomes 0
-    unless ``keep_nan``: then it stays NaN, which Plotly draws as a gap."""
+def pack(values, dtype: str = "f4", nan: float = 0.0) -> dict:
+    """A numpy array as Plotly's typed-array spec (2-D arrays keep their shape); ``nan=np.nan``
+    keeps NaN: for numbers shown as "—", and for the gaps of a trace marked ``meta.gaps``."""
     a = np.asarray(values, dtype=np.float64)
-    a = np.clip(np.nan_to_num(a, nan=np.nan if keep_nan else 0.0, posinf=LIMIT, neginf=-LIMIT), -LIMIT, LIMIT)
+    a = np.clip(np.nan_to_num(a, nan=nan, posinf=LIMIT, neginf=-LIMIT), -LIMIT, LIMIT)
     a = np.ascontiguousarray(a, dtype=np.float32 if dtype == "f4" else np.float64)
     spec = {"dtype": dtype, "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
     if a.ndim > 1:
@@ -53,7 +53,7 @@ def compact_figure(fig, keep_nan: bool = False):
         return [compact_figure(v, keep_nan) for v in fig]
     if isinstance(fig, np.ndarray):
         if fig.dtype.kind == "f" and fig.size > 4:
-            return pack(fig, keep_nan=keep_nan)
+            return pack(fig, nan=np.nan if keep_nan else 0.0)
         return [None if v != v else v for v in fig.tolist()] if keep_nan and fig.dtype.kind == "f" else fig.tolist()
     if isinstance(fig, np.generic):
         return fig.item()

@@ -246,7 +246,7 @@ def _schedule(values, steps, warnings, base) -> Tuple[str, object]:
     return name, value
 
 
-def _overrides(values, chosen, warnings, base) -> dict:
+def _overrides(values, chosen, warnings, base, bounds) -> dict:
     overrides, kept_overrides = {}, base.get("overrides")
     kept_overrides = kept_overrides if isinstance(kept_overrides, dict) else {}
     for key in [k for k in values if "." in k]:
@@ -272,6 +272,11 @@ def _overrides(values, chosen, warnings, base) -> dict:
                 continue
             warnings.append(f"{key}: {_show(text)} is not {expected}; keeping {_text(kept)}")
             value = kept
+        view = dict(zip(("x0", "y0"), bounds)).get(hyper)
+        if view is not None and not F.in_range(value, view):
+            warnings.append(f"{key}: {_show(text)} is outside the view "
+                            f"{F.format_number(view[0])}..{F.format_number(view[1])}; using the scene's start")
+            continue
         if spec.pinned or not F.same_value(value, F.torch_default(hyper, defaults)):
             overrides.setdefault(name, {})[hyper] = value
     # A fixed key order keeps equal scenes equal as JSON too.
@@ -288,7 +293,10 @@ def parse(query, base=None) -> Tuple[dict, List[str]]:
     warnings: List[str] = []
     base = base if isinstance(base, dict) else {}
     values = _read_pairs(query, warnings)
+    lesson = _view(values, warnings)["lesson"]
     if not values:
+        if lesson is not None:  # a short lesson link, "?lesson=divergence": the lesson's own scene
+            return parse(_lessons().get(lesson).query)[0], warnings
         return default_scene(), warnings  # first open: the teaching scene, overrides included
     scene = {"landscape": _landscape(values, warnings)}
     scene["expr"] = _expression(values, scene["landscape"], warnings, base)
@@ -313,7 +321,7 @@ def parse(query, base=None) -> Tuple[dict, List[str]]:
     scene["schedule"], scene["schedule_param"] = _schedule(values, scene["steps"], warnings, base)
     scene["noise"] = _number(values, "noise", F.parse_float, F.NOISE_RANGE, 0.0, warnings, kept=base.get("noise"))
     scene["seed"] = _number(values, "seed", F.parse_int, F.SEED_RANGE, 0, warnings, kept=base.get("seed"))
-    scene["overrides"] = _overrides(values, scene["optimizers"], warnings, base)
+    scene["overrides"] = _overrides(values, scene["optimizers"], warnings, base, ((xmin, xmax), (ymin, ymax)))
     scene["repeat"] = _number(values, "repeat", F.parse_int, F.REPEAT_RANGE, 1, warnings, kept=base.get("repeat"))
     scene["batch"] = _batch(values, surface, warnings)
     for key in values:
@@ -325,3 +333,54 @@ def normalize(raw: dict, base=None) -> Tuple[dict, List[str]]:
     """A scene from loose values (e.g. controls'): the same checks as a link; a bad value falls back
     to ``base``'s (the last good scene's) where given, else to its default."""
     return parse(encode(raw), base)
+
+
+# --- the view: how the page shows a scene (never what the runs are) -------------------------------
+#
+# A link also carries three view flags, after the scene: ``lesson=<id>`` (its caption, and where
+# the L key goes next), ``teach=1`` (the step inspector and the other "why" panels) and
+# ``present=1`` (presentation mode). ``parse`` reads past them, warning about bad ones.
+
+VIEW_DEFAULTS = {"lesson": None, "teach": False, "present": False}
+
+
+def _lessons():
+    from . import lessons  # lessons are scenes written as links, so they import this module
+
+    return lessons
+
+
+def _view(values, warnings) -> dict:
+    """Pop the view flags off a link's values; a bad one is named and dropped."""
+    view = dict(VIEW_DEFAULTS)
+    lesson = values.pop("lesson", None)
+    if lesson is not None:
+        if lesson in _lessons().ids():
+            view["lesson"] = lesson
+        else:
+            warnings.append(f"lesson: unknown lesson {_show(lesson)}; ignored")
+    for key in ("teach", "present"):
+        if key in values:
+            flag = F.parse_bool(values.pop(key))
+            if flag is None:
+                warnings.append(f"{key}: expected 1 or 0; ignored")
+            view[key] = bool(flag)
+    return view
+
+
+def parse_view(query) -> dict:
+    """The view flags of a link (``parse`` reports what was wrong with them)."""
+    return _view(_read_pairs(query, []), [])
+
+
+def encode_view(view: dict) -> str:
+    """The view flags' part of a link ('' for the defaults), to follow ``encode(scene)``."""
+    view = view or {}
+    pairs = [("lesson", view["lesson"])] if view.get("lesson") else []
+    pairs += [(key, "1") for key in ("teach", "present") if view.get(key)]
+    return "&".join(f"{k}={quote(str(v), safe='-_')}" for k, v in pairs)
+
+
+def link(scene: dict, view: dict = None) -> str:
+    """The whole query string of a scene shown with a view."""
+    return "&".join(part for part in (encode(scene), encode_view(view)) if part)

@@ -20,6 +20,7 @@ NOISE_RANGE = (0.0, 10.0)
 SEED_RANGE = (0, 2**31 - 1)
 REPEAT_RANGE = (1, 10)    # seeds per optimizer, drawn faintly (issue 5)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)  # the batch-size control's choices; a link may hold any size
+START_RANGE = (-1e3, 1e3)  # a run's own start; the codec then checks it against the landscape's view
 MAX_OPTIMIZERS = 8
 MAX_QUERY_LENGTH = 4000  # a link longer than this is not ours (8 runs with every override fit in ~1500)
 MAX_VALUE_LENGTH = 100
@@ -140,6 +141,11 @@ class Override:
     available; β₁ and β₂ are separate here (``adam.beta2=0.99`` in a link) and become torch's
     ``betas=(β₁, β₂)`` when the optimizer is built. ``pinned`` overrides replace a scene-wide
     slider (lr, momentum, β₁), so they are kept even when equal to torch's default.
+
+    ``run`` settings are not torch hyperparameters but belong to one run, so every optimizer
+    offers them: a learning rate per coordinate (torch's two ``param_groups``, one for x and one
+    for y), a constant rate whatever the scene's schedule, and the run's own start. ``default``
+    is what an unset run setting means (None: the scene's value).
     """
 
     key: str
@@ -148,6 +154,8 @@ class Override:
     bounds: tuple = (0.0, 1.0)
     torch_key: Optional[str] = None
     pinned: bool = False
+    run: bool = False
+    default: object = None
 
 
 OVERRIDES = {
@@ -163,17 +171,25 @@ OVERRIDES = {
         Override("weight_decay", "weight decay", "float", (0.0, 10.0), "weight_decay"),
         Override("centered", "centered", "bool", torch_key="centered"),
         Override("amsgrad", "amsgrad", "bool", torch_key="amsgrad"),
+        Override("lr_x", "lr for x", "float", LR_RANGE, pinned=True, run=True),
+        Override("lr_y", "lr for y", "float", LR_RANGE, pinned=True, run=True),
+        Override("fixed_lr", "constant lr (no schedule)", "bool", run=True, default=False),
+        Override("x0", "start x", "float", START_RANGE, pinned=True, run=True),
+        Override("y0", "start y", "float", START_RANGE, pinned=True, run=True),
     ]
 }
+GROUP_KEYS = ("lr_x", "lr_y")  # the two parameter groups' learning rates
 
 
 def override_keys(defaults) -> list:
     """The override keys an optimizer with these torch defaults offers, in panel order."""
-    return [k for k, o in OVERRIDES.items() if o.torch_key in defaults]
+    return [k for k, o in OVERRIDES.items() if o.run or o.torch_key in defaults]
 
 
 def torch_default(key: str, defaults):
-    """Torch's default for an override key (β₁/β₂ come out of ``betas``)."""
+    """Torch's default for an override key (β₁/β₂ come out of ``betas``); a run setting's own."""
+    if OVERRIDES[key].run:
+        return OVERRIDES[key].default
     if key == "beta1":
         return defaults["betas"][0]
     if key == "beta2":

@@ -7,8 +7,9 @@ r"""AdaDelta (torch.optim.Adadelta): a step whose units come from a running aver
    u_t &= \rho u_{t-1} + (1 - \rho) \Delta_t^2 \\
    \theta_t &= \theta_{t-1} - \gamma \Delta_t
 
-Conventions (torch's): eps is added inside both square roots; torch keeps an
-``lr`` (default 1.0) that scales the step, which the original paper has not.
+Conventions (torch's): eps is added inside both square roots; no bias
+correction; weight decay is L2; torch keeps an ``lr`` (default 1.0) that
+scales the step, which the original paper has not.
 """
 
 from __future__ import annotations

@@ -4,15 +4,18 @@ r"""Adam, AdamW and AMSGrad (torch.optim.Adam / AdamW): bias-corrected moments o
    g_t &= \nabla f(\theta_{t-1}) + \lambda \theta_{t-1}
           \quad\text{(L2; AdamW instead sets } \theta_{t-1} \leftarrow \theta_{t-1}(1 - \gamma\lambda)\text{)} \\
    m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t \\
-   v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\
-   \hat v_t &= \max(\hat v_{t-1}, v_t) \quad\text{(AMSGrad; otherwise } \hat v_t = v_t\text{)} \\
-   \theta_t &= \theta_{t-1} - \frac{\gamma}{1 - \beta_1^t}\,
-               \frac{m_t}{\sqrt{\hat v_t} / \sqrt{1 - \beta_2^t} + \epsilon}
+   v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2, \qquad
+          v^{\max}_t = \max(v^{\max}_{t-1}, v_t) \quad\text{(AMSGrad)} \\
+   \hat m_t &= \frac{m_t}{1 - \beta_1^t}, \qquad
+          \hat v_t = \frac{v_t}{1 - \beta_2^t} \quad\text{(AMSGrad: } \frac{v^{\max}_t}{1 - \beta_2^t}\text{)} \\
+   \theta_t &= \theta_{t-1} - \frac{\gamma\, \hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
 Conventions (torch's): both moments are bias-corrected; eps is added after
-the bias-corrected square root, outside it; AMSGrad keeps the maximum of the
-raw second moment; Adam's weight decay is L2 (added to the gradient) and
-AdamW's is decoupled (the point shrinks by ``lr * weight_decay`` before the step).
+the bias-corrected square root, outside it (torch computes
+:math:`\sqrt{v_t} / \sqrt{1 - \beta_2^t}`, the same number); AMSGrad keeps
+the maximum of the raw second moment; Adam's weight decay is L2 (added to
+the gradient) and AdamW's is decoupled (the point shrinks by
+``lr * weight_decay`` before the step).
 """
 
 from __future__ import annotations

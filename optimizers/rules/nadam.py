@@ -1,6 +1,8 @@
 r"""NAdam (torch.optim.NAdam): Adam with Nesterov momentum and a warming-up momentum schedule.
 
 .. math::
+   g_t &= \nabla f(\theta_{t-1}) + \lambda \theta_{t-1}
+          \quad\text{(L2; with decoupled decay instead } \theta_{t-1} \leftarrow \theta_{t-1}(1 - \gamma\lambda)\text{)} \\
    \mu_t &= \beta_1 \left(1 - \tfrac12\, 0.96^{\,t \psi}\right), \qquad
    \Pi_t = \prod_{i \le t} \mu_i \\
    m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t, \qquad

@@ -1,6 +1,8 @@
 r"""RAdam (torch.optim.RAdam): Adam whose adaptive step is switched on only once its variance is tractable.
 
 .. math::
+   g_t &= \nabla f(\theta_{t-1}) + \lambda \theta_{t-1}
+          \quad\text{(L2; with decoupled decay instead } \theta_{t-1} \leftarrow \theta_{t-1}(1 - \gamma\lambda)\text{)} \\
    m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t, \qquad v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\
    \rho_\infty &= \frac{2}{1 - \beta_2} - 1, \qquad
    \rho_t = \rho_\infty - \frac{2 t \beta_2^t}{1 - \beta_2^t} \\

@@ -35,7 +35,7 @@ return out;
 
 # The SVG overlay of a 2-D view: per run its path's point count and its marker's data position.
 _READ_OVERLAY = """
-const svg = document.querySelector('#' + arguments[0] + '-overlay svg');
+const svg = document.querySelector('#' + arguments[0] + '-overlay svg.overlay-svg');
 if (!svg) { return null; }
 const paths = Array.from(svg.querySelectorAll('path'))
     .map(p => (p.getAttribute('d') || '').split(/[ML]/).length - 1);
@@ -90,6 +90,47 @@ def markers(duo) -> dict:
     m = read_graph(duo, "surface")["markers"]
     out["surface"] = list(zip(m["x"], m["y"], m["z"]))
     return out
+
+
+# --- the teaching layer ---------------------------------------------------------------------------
+
+_READ_TEACH = """
+const t = window.gradscapeTeaching, g = window.gradscape, ins = document.getElementById('inspector');
+const rows = {};
+for (const tr of ins.querySelectorAll('tr[data-row]')) {
+    rows[tr.getAttribute('data-row')] = Array.from(tr.querySelectorAll('td.num')).map(td => td.textContent);
+}
+const arrows = {};
+for (const el of document.querySelectorAll('#contour-overlay .teach-arrows [data-arrow]')) {
+    arrows[el.getAttribute('data-arrow')] = el.getAttribute('visibility') === 'visible'
+        && el.closest('.teach-arrows').getAttribute('visibility') === 'visible';
+}
+const slice = document.getElementById('slice-plot');
+const head = ins.querySelector('.inspector-head b');
+return {loaded: !!(t.data && t.data.key === g.key), run: t.data && t.data.run, title: head && head.textContent,
+        step: ins.getAttribute('data-step'), stepText: (ins.querySelector('.inspector-step') || {}).textContent,
+        rows, arrows, sliceStep: slice.getAttribute('data-step'),
+        field: document.querySelectorAll('#contour-overlay .teach-field line').length,
+        fieldShown: (document.querySelector('#contour-overlay .teach-field') || {getAttribute: () => null})
+            .getAttribute('visibility') === 'visible',
+        cursor: (document.querySelector('#schedule-plot-overlay line') || {getAttribute: () => null})
+            .getAttribute('data-step')};
+"""
+
+
+def read_teach(duo) -> dict:
+    return duo.driver.execute_script(_READ_TEACH)
+
+
+def wait_teach(duo, timeout: float = 15) -> dict:
+    """The teach store of the scene on show has arrived and the inspector shows it."""
+    until(lambda: (lambda t: t["loaded"] and t["rows"])(read_teach(duo)), timeout=timeout,
+          msg="the step inspector did not show the scene")
+    return read_teach(duo)
+
+
+def class_list(duo, selector: str) -> list:
+    return duo.find_element(selector).get_attribute("class").split()
 
 
 # --- issue 5: the formula box, the maps ----------------------------------------------------------
