@@ -120,7 +120,7 @@ def register(app) -> None:
         patch = XF.basin_patch(Patch(), trace)
         g = len(result.xs)
         status = (f"Basin map: {optimizers.info(name).title}, {g} × {g} starts × {result.n_steps} steps, "
-                  f"{time.perf_counter() - t0:.1f} s. Click the map to start a run there. " + " ".join(notes))
+                  f"{time.perf_counter() - t0:.2f} s. Click the map to start a run there. " + " ".join(notes))
         return patch, store, X.basin_legend(legend), status
 
     @app.callback(
@@ -177,7 +177,7 @@ def register(app) -> None:
                                   title=f"{optimizers.info(name).title} on {surfaces.of(scene).title}, from "
                                         f"({scene['x0']:g}, {scene['y0']:g}), {result.n_steps} steps")
         status = (f"Stability map: {len(result.momenta)} × {len(result.lrs)} settings × {result.n_steps} steps, "
-                  f"{time.perf_counter() - t0:.1f} s; {int(result.diverged.sum())} diverged. " + " ".join(notes))
+                  f"{time.perf_counter() - t0:.2f} s; {int(result.diverged.sum())} diverged. " + " ".join(notes))
         return payload.compact_figure(fig), False, status
 
     # What would override the sliders for the map's optimizer: its own lr (and per-coordinate rates), μ and β₁.
