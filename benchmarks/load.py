@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import random
-import re
 import sys
 import threading
 import time
@@ -39,7 +38,20 @@ from ui import scene as S  # noqa: E402
 
 P95_TARGET_MS = 500
 # The answer's `drawn` store, read without parsing the whole answer (the client shares the machine).
-DRAWN = re.compile(rb'"%s":\s*\{"data":\s*\{"landscape":\s*"([^"]+)",\s*"runs":\s*(\d+)\}' % ids.DRAWN.encode())
+def recompute_payload(callbacks, scene: dict, drawn: dict) -> bytes:
+    """The body the page posts when a student changes the scene (the recompute callback)."""
+    return json.dumps(body_for(callbacks, ids.TRAJECTORIES,
+                               {ids.SCENE: {"scene": scene, "warnings": []}, ids.DRAWN: drawn,
+                                ids.LOG_Y: ["log"]})).encode()
+
+
+def drawn_of(data: bytes):
+    """The drawn store the answer sets (what the graphs now hold), or None if the answer has none."""
+    try:
+        drawn = json.loads(data)["response"][ids.DRAWN]["data"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return drawn if isinstance(drawn, dict) and drawn.get("landscape") else None
 CLASSROOM = ["rosenbrock", "himmelblau", "beale", "saddle", "bowl", "rastrigin"]
 
 
@@ -106,16 +118,14 @@ class Student(threading.Thread):
         time.sleep(self.rng.uniform(0, self.think))  # students do not all click at the same instant
         while time.monotonic() < self.stop_at:
             self.scene = scene_change(self.scene, self.rng)
-            payload = json.dumps(body_for(self.callbacks, ids.TRAJECTORIES,
-                                          {ids.SCENE: {"scene": self.scene, "warnings": []}, ids.DRAWN: self.drawn,
-                                           ids.LOG_Y: ["log"]})).encode()
+            payload = recompute_payload(self.callbacks, self.scene, self.drawn)
             t0 = time.perf_counter()
             try:
                 status, data = self.post(payload)
-                drawn = DRAWN.search(data) if status == 200 else None
+                drawn = drawn_of(data) if status == 200 else None
                 if drawn:  # what the graphs now hold, sent back with the next change as the page does
-                    self.drawn = {"landscape": drawn.group(1).decode(), "runs": int(drawn.group(2))}
-                error = None if drawn else f"HTTP {status}"
+                    self.drawn = drawn
+                error = None if drawn else f"HTTP {status}" + ("" if status != 200 else ": no drawn store")
             except (OSError, http.client.HTTPException) as err:
                 error = f"{type(err).__name__}: {err}"
                 self.connection.close()
