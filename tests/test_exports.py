@@ -19,6 +19,7 @@ from ui import create_app, exports, gif, grid, guard, ids, scene_file
 from ui import scene as S
 from ui.guard import BadInput
 from ui.render import render_scene
+from layout_tree import walk
 
 
 def read_csv(text: str) -> pd.DataFrame:
@@ -80,14 +81,6 @@ def test_the_filename_names_the_surface():
 
 
 # --- PNG (the modebar's image export) --------------------------------------------------------------
-
-def walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from walk(child)
-
 
 def test_every_graph_exports_a_2x_png_from_its_modebar():
     graphs = [c for c in walk(create_app().layout) if type(c).__name__ == "Graph"]

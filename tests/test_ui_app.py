@@ -10,18 +10,11 @@ import optimizers
 from benchmarks.dash_requests import DISPATCH, body_for
 from ui import create_app, ids
 from ui import scene as S
+from layout_tree import walk
 
 DESIGN_IDS = ["landscape", "optimizers", "lr", "momentum", "start-x", "start-y", "steps", "schedule", "play",
               "step-back", "step-forward", "frame", "speed", "contour", "surface", "loss-curve", "results",
               "message"]
-
-
-def walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from walk(child)
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from ui import create_app, explore_figures as XF, grid, ids, maps_compute, paylo
 from ui import scene as S
 from ui.compute import run_scene
 from ui.render import render_scene, runs_from_store
+from layout_tree import walk
 
 
 def scene(**changes):
@@ -340,13 +341,6 @@ def test_map_buttons_are_disabled_while_a_map_runs(app):
 
 def test_a_long_recompute_shows_progress_and_holds_the_repeat_control(app):
     from dash import dcc
-
-    def walk(component):
-        yield component
-        children = getattr(component, "children", None)
-        for child in children if isinstance(children, (list, tuple)) else [children]:
-            if hasattr(child, "to_plotly_json"):
-                yield from walk(child)
 
     loading = [c for c in walk(app.layout) if isinstance(c, dcc.Loading)]
     assert any(getattr(c.children, "id", None) == ids.RESULTS and c.delay_show == 300 for c in loading)
