@@ -13,19 +13,22 @@
 
     // Tuning knobs, on window.gradscape.options so the benchmark can compare settings.
     var options = {
-        // While playing, the 3-D view follows every 1.5 s: any gl3d update rebuilds the whole
-        // surface mesh (50-150 ms in software GL), which would stall the 2-D views.
-        surfaceEveryMs: 1500,
+        // The 3-D view is redrawn this long after the last change (a drag, a scrub), never while
+        // playing and never while hidden or scrolled away: any gl3d update rebuilds the whole
+        // scene (100-600 ms in software GL), which would stall the 2-D views.
+        surfaceDelayMs: 250,
         // The scrubber and step label follow the loop about 8 times a second: a Dash prop update
         // with its callbacks costs more than drawing a frame.
         publishEveryMs: 125
     };
     var MAX_POINTS = 500; // a path-so-far is thinned to this many points (always keeping the last)
     var FLAT_VIEWS = ["contour", "loss-curve"];
+    var IDS = {trajectories: "trajectories", contour: "contour"};
 
     var state = {
         key: null, steps: 0, runs: [],
-        frame: 0, pos: 0, playing: false, speed: 40, last: 0, lastSurface: 0, lastPublish: 0,
+        frame: 0, pos: 0, playing: false, speed: 40, t0: 0, pos0: 0, lastPublish: 0,
+        figureKey: null, start: null, surfaceFor: null,
         stats: {frames: 0},
         options: options,
         // Functions called as hook(view, gd, k) after a 2-D view is drawn at step k (assets/teaching.js).
@@ -45,6 +48,8 @@
     function load(store) {
         if (!store || store.key === state.key) { return; }
         state.key = store.key;
+        state.figureKey = store.figures;
+        state.start = store.start || null;
         state.steps = store.steps;
         state.index = null;
         state.runs = (store.runs || []).map(function (r) {
@@ -59,19 +64,22 @@
         return document.querySelector("#" + id + " .js-plotly-plot");
     }
 
+    // A figure is ready when it was made for the runs in the store (its surface, runs and
+    // colours): a new lr or start changes only the store, never the contour map or the surface.
     function ready(gd) {
         return gd && gd.data && gd._fullLayout && gd.layout && gd.layout.meta &&
-            gd.layout.meta.key === state.key;
+            gd.layout.meta.key === state.figureKey;
     }
 
     function roles(gd) {
         if (gd.__gsRolesFor !== gd.data) {
-            var out = {ghost: [], path: [], markers: undefined};
+            var out = {ghost: [], path: [], markers: undefined, start: undefined};
             gd.data.forEach(function (t, i) {
                 var m = t.meta;
                 if (!m) { return; }
                 if (m.role === "ghost" || m.role === "path") { out[m.role][m.run] = i; }
                 else if (m.role === "markers") { out.markers = i; }
+                else if (m.role === "start") { out.start = i; }
             });
             gd.__gsRoles = out;
             gd.__gsRolesFor = gd.data;
@@ -137,58 +145,74 @@
         Object.keys(groups).forEach(function (sig) { Plotly.restyle(gd, groups[sig].update, groups[sig].traces); });
     }
 
-    // A new figure: its ghosts get the whole paths, once.
-    function fillGhosts(view, gd) {
-        var idx = roles(gd), items = [];
-        state.runs.forEach(function (run, i) {
-            if (idx.ghost[i] === undefined) { return; }
-            var s = series(view, run, gd);
-            var data = view === "loss-curve" ? {y: s.y} : view === "surface" ? {x: s.x, y: s.y, z: s.z}
-                                                                              : {x: s.x, y: s.y};
-            items.push({trace: idx.ghost[i], data: data});
-        });
-        gd.__gsFilledFor = gd.data;
-        if (items.length) { restyle(gd, items); }
-    }
-
     function drawFlat(view, gd, k) {
         var runs = state.runs.map(function (run) {
             var s = series(view, run, gd), kk = Math.min(k, s.last), n = kk + 1;
-            return {colour: run.colour, xs: head(s.x, n), ys: head(s.y, n), mx: s.x[kk], my: s.y[kk]};
+            return {colour: run.colour, xs: head(s.x, n), ys: head(s.y, n), mx: s.x[kk], my: s.y[kk],
+                    gx: head(s.x, s.last + 1), gy: head(s.y, s.last + 1)};
         });
-        return window.gradscapeOverlay.draw(view, gd, runs, view === "loss-curve" ? k : null);
+        var ghostKey = state.key + (view === "loss-curve" ? JSON.stringify(gd.layout.meta.lossMap) : "");
+        return window.gradscapeOverlay.draw(view, gd, runs, view === "loss-curve" ? k : null, ghostKey,
+                                            view === "contour" ? state.start : null);
     }
 
+    // The 3-D view: ghosts, paths so far and markers in one Plotly.restyle (one gl3d redraw).
     function drawSurface(gd, k) {
         var idx = roles(gd), items = [], mx = [], my = [], mz = [];
         state.runs.forEach(function (run, i) {
-            if (idx.path[i] === undefined) { return; }
             var s = series("surface", run, gd), kk = Math.min(k, s.last), n = kk + 1;
-            items.push({trace: idx.path[i], data: {x: head(s.x, n), y: head(s.y, n), z: head(s.z, n)}});
+            if (idx.ghost[i] !== undefined) { items.push({trace: idx.ghost[i], data: {x: s.x, y: s.y, z: s.z}}); }
+            if (idx.path[i] !== undefined) {
+                items.push({trace: idx.path[i], data: {x: head(s.x, n), y: head(s.y, n), z: head(s.z, n)}});
+            }
             mx.push(s.x[kk]);
             my.push(s.y[kk]);
             mz.push(s.z[kk]);
         });
         if (idx.markers !== undefined && mx.length) { items.push({trace: idx.markers, data: {x: mx, y: my, z: mz}}); }
+        state.surfaceFor = gd.data;
         if (items.length) { restyle(gd, items); }
     }
 
-    // Draws one view at step k; false if it is not ready for the current scene yet.
-    function drawView(view, k, withSurface) {
+    function onScreen(gd) {
+        if (gd.offsetParent === null) { return false; }
+        var r = gd.getBoundingClientRect();
+        return r.width > 0 && r.bottom > 0 && r.top < window.innerHeight;
+    }
+
+    // The 3-D view follows lazily: after the 2-D views, once changes pause, while it is on screen.
+    var surfaceTimer = null, surfaceWanted = null;
+    function scheduleSurface(delay) {
+        window.clearTimeout(surfaceTimer);
+        surfaceTimer = window.setTimeout(function () {
+            surfaceTimer = null;
+            var gd = graphDiv("surface");
+            if (!gd || state.playing) { return; }          // playback ends with a redraw
+            if (!ready(gd)) { return; }                    // its figure is on the way: afterplot calls again
+            if (document.documentElement.classList.contains("gs-working")) { scheduleSurface(options.surfaceDelayMs); return; }
+            if (!onScreen(gd)) { surfaceWanted = state.frame; return; } // drawn when scrolled into view
+            var want = state.key + ":" + state.frame;
+            if (gd.__gsSurfaceDrawn === want && state.surfaceFor === gd.data) { return; }
+            gd.__gsSurfaceDrawn = want;
+            surfaceWanted = null;
+            drawSurface(gd, state.frame);
+        }, delay);
+    }
+    ["scroll", "resize"].forEach(function (ev) {
+        window.addEventListener(ev, function () { if (surfaceWanted !== null) { scheduleSurface(50); } },
+                                {passive: true});
+    });
+
+    // Draws one 2-D view at step k; false if it is not ready for the current scene yet.
+    function drawView(view, k) {
         var gd = graphDiv(view);
         if (!gd) { return false; }
         hook(view, gd);
         if (gd.offsetParent === null) { return true; } // hidden (the "why" panel stands in): redrawn when shown
         if (!ready(gd)) { return false; }
-        var fresh = gd.__gsFilledFor !== gd.data;
-        if (fresh) { fillGhosts(view, gd); }
-        if (view !== "surface") {
-            var drawn = drawFlat(view, gd, k);
-            state.hooks.forEach(function (hook) { hook(view, gd, k); });
-            return drawn;
-        }
-        if (fresh || withSurface) { drawSurface(gd, k); }
-        return true;
+        var drawn = drawFlat(view, gd, k);
+        state.hooks.forEach(function (hook) { hook(view, gd, k); });
+        return drawn;
     }
 
     // Redraw when Plotly redraws: a new figure from the server, a zoom, a resize.
@@ -196,12 +220,14 @@
         if (gd.__gsHooked || typeof gd.on !== "function") { return; }
         gd.__gsHooked = true;
         var again = function () {
-            window.requestAnimationFrame(function () { drawView(view, state.frame, true); });
+            window.requestAnimationFrame(function () { draw(state.frame, true); });
         };
-        gd.on("plotly_afterplot", function () {
-            if (gd.__gsFilledFor !== gd.data || view !== "surface") { again(); }
-        });
-        if (view !== "surface") { gd.on("plotly_relayout", again); } // zoom and pan move the axes under the overlay
+        if (view === "surface") {
+            gd.on("plotly_afterplot", function () { if (state.surfaceFor !== gd.data) { scheduleSurface(0); } });
+            return;
+        }
+        gd.on("plotly_afterplot", again);
+        gd.on("plotly_relayout", again); // zoom and pan move the axes under the overlay
     }
 
     // Views that are not ready (graph not mounted, or its figure still on the way) are retried
@@ -209,11 +235,11 @@
     var retry = {timer: null, left: 0};
 
     function draw(k, withSurface) {
-        var now = performance.now();
-        var surface = withSurface || now - state.lastSurface >= options.surfaceEveryMs;
-        if (surface) { state.lastSurface = now; }
-        var allDrawn = drawView("surface", k, surface);
-        FLAT_VIEWS.forEach(function (view) { allDrawn = drawView(view, k, surface) && allDrawn; });
+        var allDrawn = true;
+        FLAT_VIEWS.forEach(function (view) { allDrawn = drawView(view, k) && allDrawn; });
+        var surface = graphDiv("surface");
+        if (surface) { hook("surface", surface); }
+        if (withSurface && !state.playing) { scheduleSurface(options.surfaceDelayMs); }
         if (allDrawn || !state.key) {
             retry.left = 0;
         } else if (!retry.timer) {
@@ -242,21 +268,21 @@
 
     function tick() {
         if (!state.playing) { return; }
+        // The step follows the wall clock from where playing started: a late frame catches up
+        // rather than losing time, so the chosen speed holds.
         var now = performance.now(); // rAF's own timestamp can precede the one start() took
-        var dt = Math.max(0, Math.min(0.1, (now - state.last) / 1000));
-        state.last = now;
-        state.pos = Math.min(state.steps, state.pos + dt * state.speed);
+        state.pos = Math.min(state.steps, state.pos0 + Math.max(0, now - state.t0) / 1000 * state.speed);
         var k = Math.floor(state.pos);
         if (k !== state.frame) {
             state.frame = k;
-            draw(k, k >= state.steps);
+            draw(k, false);
             state.stats.frames += 1;
             if (now - state.lastPublish >= options.publishEveryMs || k >= state.steps) {
                 state.lastPublish = now;
                 publishFrame(k);
             }
         }
-        if (k >= state.steps) { stop(); return; }
+        if (k >= state.steps) { stop(); draw(k, true); return; }
         window.requestAnimationFrame(tick);
     }
 
@@ -267,8 +293,9 @@
             publishFrame(0);
         }
         state.pos = state.frame;
+        state.pos0 = state.frame;
         state.playing = true;
-        state.last = performance.now();
+        state.t0 = performance.now();
         window.requestAnimationFrame(tick);
     }
 
@@ -278,14 +305,32 @@
     state.exportTraces = function (view, gd) {
         if (!ready(gd) || FLAT_VIEWS.indexOf(view) < 0) { return []; }
         var idx = roles(gd), items = [], mx = [], my = [];
+        if (idx.start !== undefined && state.start && view === "contour") {
+            items.push({trace: idx.start, x: [state.start[0]], y: [state.start[1]]});
+        }
         state.runs.forEach(function (run, i) {
             var s = series(view, run, gd), kk = Math.min(state.frame, s.last), n = kk + 1;
+            if (idx.ghost[i] !== undefined) { items.push({trace: idx.ghost[i], x: head(s.x, s.last + 1), y: head(s.y, s.last + 1)}); }
             if (idx.path[i] !== undefined) { items.push({trace: idx.path[i], x: head(s.x, n), y: head(s.y, n)}); }
             mx.push(s.x[kk]);
             my.push(s.y[kk]);
         });
         if (idx.markers !== undefined && mx.length) { items.push({trace: idx.markers, x: mx, y: my}); }
         return items;
+    };
+
+    // An answer just arrived (the renderer's request_post hook, ui/app_factory.py): if it holds
+    // new paths for the figures the map already shows, draw them on the map now; the rest of the
+    // page (loss curve, table) follows when Dash has applied the answer.
+    state.early = function (response) {
+        var store = response && response[IDS.trajectories] && response[IDS.trajectories].data;
+        if (!store || store.key === state.key || (response[IDS.contour] && response[IDS.contour].figure)) { return; }
+        load(store);
+        if (!state.playing) {
+            state.frame = state.steps;
+            state.pos = state.steps;
+            drawView("contour", state.frame);
+        }
     };
 
     state.decode = decode;
@@ -326,6 +371,8 @@
             restart: function (n) {
                 if (!n) { return window.dash_clientside.no_update; }
                 state.pos = 0;
+                state.pos0 = 0;
+                state.t0 = performance.now();
                 state.frame = 0;
                 draw(0, true);
                 if (state.playing) { publishFrame(0); }
@@ -334,7 +381,11 @@
             setSpeed: function (index, marks) {
                 var mark = (marks || {})[index];
                 var value = parseFloat(mark && (mark.label || mark));
-                if (value > 0) { state.speed = value; }
+                if (value > 0) {
+                    state.pos0 = state.pos;        // playing goes on from here at the new speed
+                    state.t0 = performance.now();
+                    state.speed = value;
+                }
                 return state.speed;
             }
         }

@@ -29,8 +29,10 @@
             var defs = make("defs", {}, svg);
             svg.__clipRect = make("rect", {}, make("clipPath", {id: view + "-overlay-clip"}, defs));
             svg.__clipWide = make("rect", {}, make("clipPath", {id: view + "-overlay-clip-wide"}, defs));
+            svg.__ghosts = make("g", {"class": "ghosts", "clip-path": "url(#" + view + "-overlay-clip)"}, svg);
             svg.__cursor = make("line", {"class": "overlay-cursor"}, svg);
-            svg.__paths = make("g", {"clip-path": "url(#" + view + "-overlay-clip)"}, svg);
+            svg.__start = make("circle", {"class": "overlay-start", "visibility": "hidden"}, svg);
+            svg.__paths = make("g", {"class": "paths", "clip-path": "url(#" + view + "-overlay-clip)"}, svg);
             svg.__markers = make("g", {"clip-path": "url(#" + view + "-overlay-clip-wide)"}, svg);
             holder.__gsSvg = svg;
         }
@@ -53,11 +55,21 @@
         return {X: function (v) { return xa._offset + xa.c2p(v); }, Y: function (v) { return ya._offset + ya.c2p(v); }};
     }
 
+    function pathData(xs, ys, X, Y) {
+        var d = [];
+        for (var j = 0; j < xs.length; j++) {
+            d.push((j ? "L" : "M") + fixed(X(xs[j])) + "," + fixed(Y(ys[j])));
+        }
+        return d.join("");
+    }
+
     /*
-     * Draws the runs on a view. runs: [{colour, xs, ys, mx, my}] in data coordinates (xs, ys
-     * the path so far, mx, my the marker); cursorX: data x of a vertical line, or null.
+     * Draws the runs on a view. runs: [{colour, xs, ys, mx, my, gx, gy}] in data coordinates (xs,
+     * ys the path so far, mx, my the marker, gx, gy the faint whole path); ghostKey names what the
+     * whole paths and the axes are, so they are redrawn only when one of them changes, not every
+     * frame; cursorX: data x of a vertical line, or null; start: [x, y] of the start ring, or null.
      */
-    function draw(view, gd, runs, cursorX) {
+    function draw(view, gd, runs, cursorX, ghostKey, start) {
         var svg = svgFor(view), fl = gd && gd._fullLayout;
         if (!svg || !fl || !fl.xaxis || !fl.yaxis || !fl._size) { return false; }
         var size = fl._size, px = pixels(gd), X = px.X, Y = px.Y;
@@ -70,14 +82,24 @@
             c[0].setAttribute("width", size.w + 2 * c[1]);
             c[0].setAttribute("height", size.h + 2 * c[1]);
         });
+        var axesKey = [ghostKey, fl.width, fl.height, fl.xaxis.range, fl.yaxis.range].join("|");
+        if (svg.__ghostKey !== axesKey) {
+            svg.__ghostKey = axesKey;
+            var ghosts = ensureChildren(svg.__ghosts, "path", runs.length);
+            runs.forEach(function (run, i) {
+                ghosts[i].setAttribute("d", run.gx ? pathData(run.gx, run.gy, X, Y) : "");
+                ghosts[i].setAttribute("stroke", run.colour);
+            });
+            if (start) {
+                svg.__start.setAttribute("cx", fixed(X(start[0])));
+                svg.__start.setAttribute("cy", fixed(Y(start[1])));
+            }
+            svg.__start.setAttribute("visibility", start ? "visible" : "hidden");
+        }
         var paths = ensureChildren(svg.__paths, "path", runs.length);
         var markers = ensureChildren(svg.__markers, "circle", runs.length);
         runs.forEach(function (run, i) {
-            var d = [], xs = run.xs, ys = run.ys;
-            for (var j = 0; j < xs.length; j++) {
-                d.push((j ? "L" : "M") + fixed(X(xs[j])) + "," + fixed(Y(ys[j])));
-            }
-            paths[i].setAttribute("d", d.join(""));
+            paths[i].setAttribute("d", pathData(run.xs, run.ys, X, Y));
             paths[i].setAttribute("stroke", run.colour);
             markers[i].setAttribute("cx", fixed(X(run.mx)));
             markers[i].setAttribute("cy", fixed(Y(run.my)));

@@ -17,6 +17,10 @@ def create_app(**dash_kwargs) -> dash.Dash:
     app = dash.Dash(__name__, title="Gradscape", assets_folder=ASSETS, update_title=None,
                     suppress_callback_exceptions=True, on_error=guard.callback_error, **dash_kwargs)
     app.layout = make_layout()
+    # The renderer's request_post hook hands each answer to assets/animation.js as it arrives, so
+    # the new paths are on the map before Dash has applied the rest of the answer.
+    app.renderer = ("var renderer = new DashRenderer({request_post: function (payload, response) {"
+                    "if (window.gradscape && window.gradscape.early) { window.gradscape.early(response); }}});")
     callbacks.register(app)
     explore_callbacks.register(app)
     clientside.register(app)

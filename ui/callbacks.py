@@ -13,7 +13,7 @@ from dash import ALL, Input, Output, Patch, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from . import controls as C
-from . import explore_figures, guard, ids, maps_compute, payload, surfaces
+from . import explore_callbacks, explore_figures, guard, ids, maps_compute, payload, surfaces
 from . import scene as S
 from . import scene_fields as F
 from .figures import colour_key
@@ -52,6 +52,60 @@ def _maps_to_send(r, drawn: dict, basin_kept: bool):
 
 def _message(lines):
     return [html.P(line) for line in lines]
+
+
+def _override_groups(id_lists, value_lists) -> list:
+    """Per override type, ``[{"id", "value"}]`` as Dash lists pattern-matching inputs."""
+    if not isinstance(id_lists, list) or not isinstance(value_lists, list):
+        return []
+    return [[{"id": i, "value": v} for i, v in zip(ids_, values)]
+            for ids_, values in zip(id_lists, value_lists) if isinstance(ids_, list) and isinstance(values, list)]
+
+
+def _scene_from_controls(controls: dict, groups: list, last_good):
+    """The controls' values, checked by the same codec as a link; a bad value keeps its last good one."""
+    entries = guard.override_entries(groups)
+    lr = guard.check_number(controls["lr"], "lr (log10)", (-20, 20), optional=True)
+    previous = (last_good or {}).get("overrides", {})
+    kept = {n: v for n, v in previous.items() if n not in C.panel_names(entries)}
+    kept.update(C.overrides_from_inputs(entries))  # panels not drawn yet keep their overrides
+    landscape = controls["landscape"]
+    raw = {**controls, "lr": C.slider_to_lr(lr), "overrides": kept,
+           "batch": (controls["batch"] or None) if surfaces.is_dataset(landscape) else None}  # kept for the next dataset
+    return S.normalize(raw, base=last_good)
+
+
+def _scene_outputs(scene: dict, warnings: list, drawn: dict, basin, log_y, loss_kind) -> dict:
+    """The outputs of a scene the page does not show yet: whole figures for a new surface, patches
+    for new runs, and nothing of the contour map or the surface when only the paths moved."""
+    log_y = guard.checked_on(log_y, "log")
+    kind = "batch" if guard.checked_on(loss_kind, "batch") else "full"
+    signature = maps_compute.signature(scene)
+    basin_stale = bool(basin) and guard.stored_dict(basin).get("signature") != signature
+    new_surface = drawn.get("landscape") != surfaces.name_of(scene)
+    r = render_scene(scene, warnings, log_y, kind, build=("loss",))
+    same_figures = drawn.get("figures") == r.figure_key and not new_surface
+    out = {"store": r.store, "loss": payload.compact_figure(payload.hollow_runs(r.loss)),
+           "results": results_table(r.rows), "message": _message(r.messages),
+           "batch_hidden": not scene.get("batch"), "info": surfaces.of(scene).description}
+    if basin_stale:
+        out["basin"], out["basin_legend"] = None, []
+    if drawn.get("steps") != str(r.steps):
+        out["frame_max"], out["frame_marks"] = r.steps, C.frame_marks(r.steps)
+    out["frame"] = r.steps
+    now = {**drawn, "key": r.key, "warnings": payload.scene_key(warnings), "steps": str(r.steps),
+           "signature": signature}
+    if same_figures:
+        if basin_stale:
+            out["contour"] = explore_figures.basin_patch(Patch(), None)
+    else:
+        r = render_scene(scene, warnings, log_y, kind)
+        out["contour"], out["surface"], out["key"] = _maps_to_send(r, drawn, not basin_stale)
+        out["legend"] = run_legend(r.legend)
+        now.update(landscape=r.landscape, runs=r.n_runs, contour_traces=len(r.contour["data"]),
+                   surface_traces=len(r.surface["data"]), figures=r.figure_key)
+    out["drawn"] = now
+    return out
 
 
 def register(app) -> None:
@@ -112,57 +166,72 @@ def register(app) -> None:
         return advanced_panels({"optimizers": chosen, "overrides": overrides}), C.optimizer_options(chosen), opened
 
     @app.callback(
-        Output(ids.SCENE, "data", allow_duplicate=True), Output(ids.QUERY, "data"),
-        Input(ids.LANDSCAPE, "value"), Input(ids.OPTIMIZERS, "value"), Input(ids.LR, "value"),
-        Input(ids.MOMENTUM, "value"), Input(ids.START_X, "value"), Input(ids.START_Y, "value"),
-        Input(ids.STEPS, "value"), Input(ids.SCHEDULE, "value"), Input(ids.SCHEDULE_PARAM, "value"),
-        Input(ids.NOISE, "value"), Input(ids.SEED, "value"), *OVERRIDE_INPUTS, Input(ids.EXPR, "value"),
-        Input(ids.REPEAT, "value"), Input(ids.BATCH, "value"), State(ids.SCENE, "data"),
-        prevent_initial_call=True)
-    def controls_changed(landscape, chosen, lr, momentum, x0, y0, steps, schedule, param, noise, seed, *rest):
-        """The controls' values, checked by the same codec as a link, become the scene. A formula
-        that cannot be drawn leaves the last good one on the map, and the message says why."""
-        expr, repeat, batch = rest[-4], rest[-3], rest[-2]
-        stored = guard.stored_dict(rest[-1])
-        entries = guard.override_entries(ctx.inputs_list[11:11 + len(OVERRIDE_INPUTS)])
-        lr = guard.check_number(lr, "lr (log10)", (-20, 20), optional=True)
-        last_good = guard.last_good_scene(stored)
-        previous = (last_good or {}).get("overrides", {})
-        overrides = {n: v for n, v in previous.items() if n not in C.panel_names(entries)}
-        overrides.update(C.overrides_from_inputs(entries))  # panels not drawn yet keep their overrides
-        raw = {"landscape": landscape, "optimizers": chosen, "lr": C.slider_to_lr(lr), "momentum": momentum,
-               "x0": x0, "y0": y0, "steps": steps, "schedule": schedule, "schedule_param": param,
-               "noise": noise, "seed": seed, "overrides": overrides, "expr": expr, "repeat": repeat,
-               "batch": (batch or None) if surfaces.is_dataset(landscape) else None}  # kept for the next dataset
-        scene, warnings = S.normalize(raw, base=last_good)  # a bad value keeps its last good one
-        new = {"scene": scene, "warnings": warnings, "source": "controls"}
-        # A link's warnings stay up until the scene changes; a control's last until it is fixed.
-        unchanged = scene == stored.get("scene") and (stored.get("source") == "link" and not warnings
-                                                      or stored.get("warnings") == warnings)
-        return (no_update if unchanged else new), S.encode(scene)
-
-    @app.callback(
-        Output(ids.TRAJECTORIES, "data"), Output(ids.CONTOUR, "figure"), Output(ids.SURFACE, "figure"),
-        Output(ids.LOSS_CURVE, "figure"), Output(ids.RESULTS, "children"), Output(ids.MESSAGE, "children"),
-        Output(ids.FRAME, "max"), Output(ids.FRAME, "marks"), Output(ids.FRAME, "value"), Output(ids.DRAWN, "data"),
-        Output(ids.RUN_LEGEND, "children"), Output(ids.COLOUR_KEY, "children"),
-        Input(ids.SCENE, "data"), State(ids.DRAWN, "data"), State(ids.LOG_Y, "value"), State(ids.LOSS_KIND, "value"),
+        output=dict(
+            stored=Output(ids.SCENE, "data", allow_duplicate=True), query=Output(ids.QUERY, "data"),
+            store=Output(ids.TRAJECTORIES, "data"), contour=Output(ids.CONTOUR, "figure"),
+            surface=Output(ids.SURFACE, "figure"), loss=Output(ids.LOSS_CURVE, "figure"),
+            results=Output(ids.RESULTS, "children"), message=Output(ids.MESSAGE, "children"),
+            frame_max=Output(ids.FRAME, "max"), frame_marks=Output(ids.FRAME, "marks"),
+            frame=Output(ids.FRAME, "value"), drawn=Output(ids.DRAWN, "data"),
+            legend=Output(ids.RUN_LEGEND, "children"), key=Output(ids.COLOUR_KEY, "children"),
+            basin=Output(ids.BASIN, "data", allow_duplicate=True),
+            basin_legend=Output(ids.BASIN_LEGEND, "children", allow_duplicate=True),
+            batch_hidden=Output(ids.LOSS_KIND_WRAP, "hidden"),
+            info=Output(ids.LANDSCAPE_INFO, "children", allow_duplicate=True),
+            stability=Output(ids.STABILITY, "figure", allow_duplicate=True),
+            teach_scene=Output(ids.TEACH_SCENE, "data"),
+            x0=Output(ids.START_X, "value", allow_duplicate=True), y0=Output(ids.START_Y, "value", allow_duplicate=True),
+            served=Output(ids.SERVED, "data")),
+        inputs=dict(
+            ticket=Input(ids.REQUEST, "data"),
+            controls=dict(
+                landscape=State(ids.LANDSCAPE, "value"), optimizers=State(ids.OPTIMIZERS, "value"),
+                lr=State(ids.LR, "value"), momentum=State(ids.MOMENTUM, "value"), x0=State(ids.START_X, "value"),
+                y0=State(ids.START_Y, "value"), steps=State(ids.STEPS, "value"), schedule=State(ids.SCHEDULE, "value"),
+                schedule_param=State(ids.SCHEDULE_PARAM, "value"), noise=State(ids.NOISE, "value"),
+                seed=State(ids.SEED, "value"), expr=State(ids.EXPR, "value"), repeat=State(ids.REPEAT, "value"),
+                batch=State(ids.BATCH, "value")),
+            overrides=[State({"type": t, "index": ALL}, "value") for t in C.OVERRIDE_KEYS],
+            override_ids=[State({"type": t, "index": ALL}, "id") for t in C.OVERRIDE_KEYS],
+            stored=State(ids.SCENE, "data"), drawn=State(ids.DRAWN, "data"), basin=State(ids.BASIN, "data"),
+            log_y=State(ids.LOG_Y, "value"), loss_kind=State(ids.LOSS_KIND, "value"),
+            stability_for=State(ids.STABILITY_FOR, "data"), teach=State(ids.TEACH, "value")),
         running=[(Output(ids.REPEAT, "disabled"), True, False)], prevent_initial_call=True)
-    def recompute(stored, drawn, log_y, loss_kind):
-        """Run the engine once for the scene; send the trajectories and the figures' new parts."""
-        if not stored:
-            raise PreventUpdate
-        scene, warnings = guard.check_scene_store(stored)  # the store is the browser's: read it again
-        r = render_scene(scene, warnings, guard.checked_on(log_y, "log"),
-                         "batch" if guard.checked_on(loss_kind, "batch") else "full")
+    def scene_changed(ticket, controls, overrides, override_ids, stored, drawn, basin, log_y, loss_kind,
+                      stability_for, teach):
+        """One round trip per change: the controls (read when the browser's request gate lets the
+        request go, so they are the newest) become the scene, the engine runs once, and only what
+        changed is sent: for a new lr, momentum, start or step count that is the trajectory store
+        (the browser draws the paths from it), the loss curve and the table, never the contour grid
+        or the surface."""
+        stored = guard.stored_dict(stored)
+        last_good = guard.last_good_scene(stored)
+        scene, warnings = _scene_from_controls(controls, _override_groups(override_ids, overrides), last_good)
+        # A link's warnings stay up until the scene changes; a control's last until it is fixed.
+        if scene == stored.get("scene") and stored.get("source") == "link" and not warnings:
+            warnings = guard.stored_warnings(stored)
+        new = {"scene": scene, "warnings": warnings,
+               "source": stored.get("source", "controls") if scene == stored.get("scene") else "controls"}
         drawn = guard.check_drawn(drawn)
-        signature = maps_compute.signature(scene)
-        contour, surface, key = _maps_to_send(r, drawn, drawn.get("signature") == signature)
-        loss = payload.compact_figure(payload.hollow_runs(r.loss))
-        now = {"landscape": r.landscape, "runs": r.n_runs, "contour_traces": len(r.contour["data"]),
-               "surface_traces": len(r.surface["data"]), "signature": signature}
-        return (r.store, contour, surface, loss, results_table(r.rows), _message(r.messages), r.steps,
-                C.frame_marks(r.steps), r.steps, now, run_legend(r.legend), key)
+        out = {name: no_update for name in scene_changed_outputs}
+        out["served"] = ticket
+        key = payload.scene_key(scene)
+        if drawn.get("key") == key and drawn.get("warnings") == payload.scene_key(warnings):
+            return out  # the paths drawn are this scene's already
+        out["stored"], out["query"] = new, S.encode(scene)
+        out.update(_scene_outputs(scene, warnings, drawn, basin, log_y, loss_kind))
+        # The other views that follow the scene, only when they are shown: no request of their own.
+        if isinstance(stability_for, str):
+            out["stability"] = explore_callbacks.stability_marker(scene, stability_for)
+        if guard.checked_on(teach, "on"):
+            out["teach_scene"] = key
+        if scene["landscape"] == surfaces.CUSTOM and (controls["x0"], controls["y0"]) != (scene["x0"], scene["y0"]):
+            out["x0"], out["y0"] = scene["x0"], scene["y0"]  # a formula not finite at the start moved it
+        return out
+
+    scene_changed_outputs = ("stored", "query", "store", "contour", "surface", "loss", "results", "message",
+                             "frame_max", "frame_marks", "frame", "drawn", "legend", "key", "basin", "basin_legend",
+                             "batch_hidden", "info", "stability", "teach_scene", "x0", "y0", "served")
 
     @app.callback(
         Output(ids.LOSS_CURVE, "figure", allow_duplicate=True),

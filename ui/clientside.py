@@ -3,12 +3,27 @@ on the server."""
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Input, Output, State
+from dash import ALL, ClientsideFunction, Input, Output, State
 
 from . import ids
+from .controls import OVERRIDE_KEYS
+
+
+# Every control that changes the scene: a change asks the gate for a scene request.
+SCENE_CONTROLS = [Input(i, "value") for i in (
+    ids.LANDSCAPE, ids.OPTIMIZERS, ids.LR, ids.MOMENTUM, ids.START_X, ids.START_Y, ids.STEPS, ids.SCHEDULE,
+    ids.SCHEDULE_PARAM, ids.NOISE, ids.SEED, ids.EXPR, ids.REPEAT, ids.BATCH)]
 
 
 def register(app) -> None:
+    # The request gate (assets/gate.js): one scene request in flight at a time; changes made
+    # meanwhile are folded into the next one, so a drag never queues stale requests.
+    app.clientside_callback(
+        ClientsideFunction("gate", "changed"), Output(ids.REQUEST, "data"),
+        *SCENE_CONTROLS, *[Input({"type": t, "index": ALL}, "value") for t in OVERRIDE_KEYS])
+    app.clientside_callback(
+        ClientsideFunction("gate", "served"), Output(ids.REQUEST, "data", allow_duplicate=True),
+        Input(ids.SERVED, "data"), prevent_initial_call=True)
     app.clientside_callback(
         ClientsideFunction("gradscape", "renderFrame"),
         Output(ids.FRAME_LABEL, "children"), Input(ids.FRAME, "value"), Input(ids.TRAJECTORIES, "data"))

@@ -106,12 +106,12 @@ def lr_slider(lr: float) -> dcc.Slider:
     lo, hi = (round(math.log10(v)) for v in F.LR_RANGE)
     marks = {k: {"label": decade_label(k)} for k in range(lo, hi + 1)}
     return dcc.Slider(id=ids.LR, min=lo, max=hi, step=0.01, value=lr_to_slider(lr), marks=marks,
-                      allow_direct_input=False, updatemode="mouseup", className="slider")
+                      allow_direct_input=False, updatemode="drag", className="slider")
 
 
 def plain_slider(id_, bounds, step, value, marks) -> dcc.Slider:
     return dcc.Slider(id=id_, min=bounds[0], max=bounds[1], step=step, value=value, marks=marks,
-                      updatemode="mouseup", className="slider")
+                      updatemode="drag", className="slider")
 
 
 def start_slider_props(landscape_name: str) -> dict:

@@ -74,24 +74,6 @@ def register(app) -> None:
         batch = ((stored or {}).get("scene") or {}).get("batch")
         return name != surfaces.CUSTOM, not size, X.batch_options(size, batch) if size else []
 
-    @app.callback(Output(ids.LOSS_KIND_WRAP, "hidden"), Output(ids.LANDSCAPE_INFO, "children", allow_duplicate=True),
-                  Input(ids.SCENE, "data"), prevent_initial_call=True)
-    def scene_shown(stored):
-        """The mini-batch loss toggle when the scene has batches; the surface's line (a formula's
-        changes with it)."""
-        scene = _scene(stored)
-        return not scene.get("batch"), surfaces.of(scene).description
-
-    @app.callback(
-        Output(ids.START_X, "value", allow_duplicate=True), Output(ids.START_Y, "value", allow_duplicate=True),
-        Input(ids.SCENE, "data"), State(ids.START_X, "value"), State(ids.START_Y, "value"), prevent_initial_call=True)
-    def start_shown(stored, x0, y0):
-        """The start sliders follow the scene when it moved the start (a formula not finite there)."""
-        scene = _scene(stored)
-        if scene.get("landscape") != surfaces.CUSTOM or (x0, y0) == (scene["x0"], scene["y0"]):
-            raise PreventUpdate
-        return scene["x0"], scene["y0"]
-
     @app.callback(
         Output(ids.MAP_OPTIMIZER, "options"), Output(ids.MAP_OPTIMIZER, "value"),
         Input(ids.OPTIMIZERS, "value"), State(ids.MAP_OPTIMIZER, "value"))
@@ -134,28 +116,18 @@ def register(app) -> None:
         return XF.basin_patch(Patch(), trace), X.basin_legend(legend)
 
     @app.callback(
-        Output(ids.BASIN, "data", allow_duplicate=True), Output(ids.BASIN_LEGEND, "children", allow_duplicate=True),
-        Input(ids.SCENE, "data"), State(ids.BASIN, "data"), prevent_initial_call=True)
-    def basin_outdated(stored, store):
-        """A scene change beyond the start makes the basin map stale: recompute hides the layer,
-        and its legend goes here."""
-        if not store or store.get("signature") == maps_compute.signature(_scene(stored)):
-            raise PreventUpdate
-        return None, []
-
-    @app.callback(
         Output(ids.CONTOUR, "figure", allow_duplicate=True), Output(ids.BASIN, "data", allow_duplicate=True),
         Output(ids.BASIN_LEGEND, "children", allow_duplicate=True), Output(ids.STABILITY_PANEL, "hidden"),
-        Output(ids.MAP_STATUS, "children", allow_duplicate=True),
+        Output(ids.MAP_STATUS, "children", allow_duplicate=True), Output(ids.STABILITY_FOR, "data", allow_duplicate=True),
         Input(ids.MAPS_CLEAR, "n_clicks"), prevent_initial_call=True)
     def clear_maps(n):
         if not n:
             raise PreventUpdate
-        return XF.basin_patch(Patch(), None), None, [], True, ""
+        return XF.basin_patch(Patch(), None), None, [], True, "", None
 
     @app.callback(
         Output(ids.STABILITY, "figure"), Output(ids.STABILITY_PANEL, "hidden", allow_duplicate=True),
-        Output(ids.MAP_STATUS, "children", allow_duplicate=True),
+        Output(ids.MAP_STATUS, "children", allow_duplicate=True), Output(ids.STABILITY_FOR, "data"),
         Input(ids.STABILITY_BUTTON, "n_clicks"), State(ids.SCENE, "data"), State(ids.MAP_OPTIMIZER, "value"),
         running=RUNNING, prevent_initial_call=True)
     def stability_map(n, stored, name):
@@ -164,21 +136,21 @@ def register(app) -> None:
         usable = maps_compute.map_optimizers(scene, stability=True)
         if name not in usable:
             title = optimizers.info(name).title if name in optimizers.names() else "This optimizer"
-            return (no_update, no_update,
+            return (no_update, no_update, no_update,
                     f"No stability map: the momentum slider does not set {title}'s settings. Pick "
                     + (", ".join(optimizers.info(u).title for u in usable) or "Momentum, Nesterov or an Adam")
-                    + " as the map's optimizer.")
+                    + " as the map's optimizer.", no_update)
         t0 = time.perf_counter()
         try:
             result, notes = maps_compute.stability(scene, name)
         except (ValueError, TypeError) as err:
-            return no_update, no_update, f"No stability map: {err}"
+            return no_update, no_update, f"No stability map: {err}", no_update
         fig = XF.stability_figure(result, current=_current(scene, name),
                                   title=f"{optimizers.info(name).title} on {surfaces.of(scene).title}, from "
                                         f"({scene['x0']:g}, {scene['y0']:g}), {result.n_steps} steps")
         status = (f"Stability map: {len(result.momenta)} × {len(result.lrs)} settings × {result.n_steps} steps, "
                   f"{time.perf_counter() - t0:.2f} s; {int(result.diverged.sum())} diverged. " + " ".join(notes))
-        return payload.compact_figure(fig), False, status
+        return payload.compact_figure(fig), False, status, name
 
     # What would override the sliders for the map's optimizer: its own lr (and per-coordinate rates), μ and β₁.
     cleared_types = (ids.OPT_LR, ids.OPT_LR_X, ids.OPT_LR_Y, ids.OPT_MOMENTUM, ids.OPT_BETA1)
@@ -200,21 +172,16 @@ def register(app) -> None:
         cleared = [[None if i.get("index") == name else no_update for i in id_list] for id_list in id_lists]
         return (round(x, 2), round(y, 3), *cleared)
 
-    @app.callback(
-        Output(ids.STABILITY, "figure", allow_duplicate=True),
-        Input(ids.SCENE, "data"), State(ids.STABILITY, "figure"), State(ids.STABILITY_PANEL, "hidden"),
-        prevent_initial_call=True)
-    def stability_marker(stored, figure, hidden):
-        """The ring on the stability map follows the sliders: where the scene is now."""
-        meta = (((figure or {}).get("layout") or {}).get("meta") or {})
-        scene = (stored or {}).get("scene")
-        if hidden or not scene or meta.get("figure") != "stability" or meta.get("optimizer") not in scene["optimizers"]:
-            raise PreventUpdate
-        lr, mu = _current(scene, meta["optimizer"])
-        patch = Patch()
-        patch["data"][2]["x"] = [C.lr_to_slider(lr)]
-        patch["data"][2]["y"] = [mu]
-        return patch
+
+def stability_marker(scene: dict, name) -> Patch:
+    """The ring on the stability map follows the sliders: where the scene is now (a patch)."""
+    if name not in scene["optimizers"]:
+        return no_update
+    lr, mu = _current(scene, name)
+    patch = Patch()
+    patch["data"][2]["x"] = [C.lr_to_slider(lr)]
+    patch["data"][2]["y"] = [mu]
+    return patch
 
 
 def _current(scene: dict, name: str):

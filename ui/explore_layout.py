@@ -101,6 +101,7 @@ def stability_panel() -> html.Div:
         html.Div("Stability map: final loss for every learning rate × momentum. Click a cell to set the sliders.",
                  className="panel-title"),
         graph,
+        dcc.Store(id=ids.STABILITY_FOR),
     ], id=ids.STABILITY_PANEL, className="panel-stability", hidden=True)
 
 

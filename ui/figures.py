@@ -94,7 +94,8 @@ def minima_trace(landscape, z: Optional[np.ndarray] = None) -> dict:
 def start_trace(start) -> dict:
     return {"type": "scatter", "mode": "markers", "x": [float(start[0])], "y": [float(start[1])],
             "name": "start", "showlegend": False, "hovertemplate": "start (%{x:.2f}, %{y:.2f})<extra></extra>",
-            "marker": {"symbol": "circle-open", "size": 20, "color": P.INK, "line": {"width": 2.5}}}
+            "marker": {"symbol": "circle-open", "size": 20, "color": P.INK, "line": {"width": 2.5}},
+            "meta": {"role": "start"}}
 
 
 def path_traces(run: Run, i: int, frame: Optional[int] = None) -> list:

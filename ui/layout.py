@@ -39,7 +39,7 @@ def value_label(text: str, slider_id: str) -> list:
 
 
 def start_slider(id_: str, value: float, props: dict) -> dcc.Slider:
-    return dcc.Slider(id=id_, value=value, updatemode="mouseup", className="slider", **props)
+    return dcc.Slider(id=id_, value=value, updatemode="drag", className="slider", **props)
 
 
 def schedule_param_row(p: dict) -> html.Div:
@@ -47,7 +47,7 @@ def schedule_param_row(p: dict) -> html.Div:
     label = [html.Span(p["label"], id=ids.SCHEDULE_PARAM_LABEL), " ",
              html.Span(id=ids.SLIDER_VALUES[ids.SCHEDULE_PARAM], className="value")]
     slider = dcc.Slider(id=ids.SCHEDULE_PARAM, min=p["min"], max=p["max"], step=p["step"], value=p["value"],
-                        marks=p["marks"], updatemode="mouseup", className="slider")
+                        marks=p["marks"], updatemode="drag", className="slider")
     return html.Div(C.labelled(label, slider), id=ids.SCHEDULE_PARAM_ROW, hidden=p["hidden"])
 
 
@@ -127,6 +127,7 @@ def views(scene: dict) -> html.Div:
         T.lesson_bar(),
         html.Div([
             html.Div([graph(ids.CONTOUR, "graph-contour"), html.Div(id=ids.CONTOUR_OVERLAY, className="overlay"),
+                      html.Div("updating…", id=ids.WORKING, className="working", role="status"),
                       html.Div(id=ids.RUN_LEGEND, className="run-legend"),
                       html.Div(id=ids.COLOUR_KEY, className="colour-key"),
                       html.Div(id=ids.BASIN_LEGEND, className="basin-legend")], className="panel panel-contour"),
@@ -183,6 +184,8 @@ def make_layout() -> html.Div:
         dcc.Store(id=ids.DRAWN, data={}),
         dcc.Store(id=ids.URL_WRITTEN),
         dcc.Store(id=ids.SPEED_SET),
+        dcc.Store(id=ids.REQUEST, data=0),
+        dcc.Store(id=ids.SERVED),
         dcc.Store(id=ids.BASIN),
         *T.stores(),
         header(),

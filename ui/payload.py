@@ -77,7 +77,8 @@ def trajectories_payload(result: SceneRun, key: str) -> dict:
                      "x": pack(run.params[:, 0]), "y": pack(run.params[:, 1]), "loss": pack(run.loss),
                      "z": pack(lifted_heights(grid, run.params[:inside], run.loss[:inside])),
                      "inside": inside, "diverged_at": run.diverged_at, **_extras(run)})
-    return {"key": key, "landscape": L.name, "steps": int(result.scene["steps"]), "runs": runs}
+    start = [float(result.scene["x0"]), float(result.scene["y0"])]
+    return {"key": key, "landscape": L.name, "steps": int(result.scene["steps"]), "start": start, "runs": runs}
 
 
 def _extras(run) -> dict:

@@ -58,8 +58,9 @@ def register(app) -> None:
     @app.callback(Output(ids.RULES_DATA, "data"), Output(ids.DIAGRAM, "className"),
                   Output(ids.DIAGRAM_NOTES, "children"), Output(ids.INSPECT_RUN, "options"),
                   Output(ids.INSPECT_RUN, "value"),
-                  Input(ids.SCENE, "data"), Input(ids.TEACH, "value"), State(ids.INSPECT_RUN, "value"))
-    def explain_scene(stored, teach, inspected):
+                  Input(ids.TEACH_SCENE, "data"), Input(ids.TEACH, "value"), State(ids.SCENE, "data"),
+                  State(ids.INSPECT_RUN, "value"))
+    def explain_scene(_shown, teach, stored, inspected):
         """Update rules, the diagram's highlights and the runs to follow: no engine call."""
         if not _on(teach):
             raise PreventUpdate
@@ -71,9 +72,9 @@ def register(app) -> None:
 
     @app.callback(Output(ids.TEACH_DATA, "data"), Output(ids.SCHEDULE_PLOT, "figure"),
                   Output(ids.SCHEDULE_PLOT, "mathjax"),
-                  Input(ids.SCENE, "data"), Input(ids.TEACH, "value"), Input(ids.INSPECT_RUN, "value"),
-                  Input(ids.SLICE_DIRECTION, "value"))
-    def teach_data(stored, teach, inspected, direction):
+                  Input(ids.TEACH_SCENE, "data"), Input(ids.TEACH, "value"), Input(ids.INSPECT_RUN, "value"),
+                  Input(ids.SLICE_DIRECTION, "value"), State(ids.SCENE, "data"))
+    def teach_data(_shown, teach, inspected, direction, stored):
         """One engine run with the buffers recorded; every step of the followed run, for the browser."""
         if not _on(teach):
             raise PreventUpdate

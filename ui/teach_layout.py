@@ -89,6 +89,6 @@ def teach_panel() -> html.Div:
 
 
 def stores() -> list:
-    return [dcc.Store(id=ids.LESSON), dcc.Store(id=ids.VIEW_QUERY), dcc.Store(id=ids.TEACH_DATA),
+    return [dcc.Store(id=ids.LESSON), dcc.Store(id=ids.VIEW_QUERY), dcc.Store(id=ids.TEACH_DATA), dcc.Store(id=ids.TEACH_SCENE),
             dcc.Store(id=ids.TEACH_DRAWN), dcc.Store(id=ids.DIAGRAM_SOURCE, data=svg_text()),
             dcc.Store(id=ids.RULES_DATA), dcc.Store(id=ids.RULES_DRAWN)]
