@@ -84,3 +84,18 @@ def body_for(callback_map: Mapping, output_id: str, values: Values, changed=None
     key = find_key(callback_map, output_id)
     spec = callback_map[key]
     return body(key, spec["inputs"], spec["state"], values, changed)
+
+
+def scene_values(scene: dict, /, **extra) -> dict:
+    """The values a page's controls hold for a (normalized) scene, as ``body_for`` takes them: the
+    scene request reads the controls (not the scene store), as the page's request gate sends them."""
+    from ui import controls as C
+    from ui import ids
+
+    opened = dict(zip(C.OPEN_SCENE_OUTPUTS, C.open_scene(scene, [])))
+    values = {i: v for (i, _), v in opened.items()}
+    values.update({ids.START_X: scene["x0"], ids.START_Y: scene["y0"],
+                   ids.SCHEDULE_PARAM: scene.get("schedule_param"), ids.REQUEST: 1})
+    values[ids.SCENE] = {"scene": scene, "warnings": []}
+    values.update(extra)
+    return values

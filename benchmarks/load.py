@@ -31,7 +31,7 @@ sys.path.insert(0, ROOT)
 
 import landscapes  # noqa: E402
 import optimizers  # noqa: E402
-from benchmarks.dash_requests import DISPATCH, body_for  # noqa: E402
+from benchmarks.dash_requests import DISPATCH, body_for, scene_values  # noqa: E402
 from benchmarks.gunicorn_server import container_command  # noqa: E402
 from ui import create_app, ids  # noqa: E402
 from ui import scene as S  # noqa: E402
@@ -41,8 +41,7 @@ P95_TARGET_MS = 500
 def recompute_payload(callbacks, scene: dict, drawn: dict) -> bytes:
     """The body the page posts when a student changes the scene (the recompute callback)."""
     return json.dumps(body_for(callbacks, ids.TRAJECTORIES,
-                               {ids.SCENE: {"scene": scene, "warnings": []}, ids.DRAWN: drawn,
-                                ids.LOG_Y: ["log"]})).encode()
+                               scene_values(scene, **{ids.DRAWN: drawn, ids.LOG_Y: ["log"]}))).encode()
 
 
 def drawn_of(data: bytes):
@@ -125,7 +124,9 @@ class Student(threading.Thread):
                 drawn = drawn_of(data) if status == 200 else None
                 if drawn:  # what the graphs now hold, sent back with the next change as the page does
                     self.drawn = drawn
-                error = None if drawn else f"HTTP {status}" + ("" if status != 200 else ": no drawn store")
+                # A change that leaves the scene as it was is answered with the gate's ticket alone.
+                answered = drawn or status == 200 and f'"{ids.SERVED}"'.encode() in data
+                error = None if answered else f"HTTP {status}" + ("" if status != 200 else ": no drawn store")
             except (OSError, http.client.HTTPException) as err:
                 error = f"{type(err).__name__}: {err}"
                 self.connection.close()

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.dash_requests import DISPATCH, body, body_for, concrete, is_wildcard, parse_id
+from benchmarks.dash_requests import DISPATCH, body, body_for, concrete, is_wildcard, parse_id, scene_values
 from ui import create_app, guard, ids
 from ui import scene as S
 
@@ -71,8 +71,7 @@ def realistic(app, client):
     values[(ids.SCENE, "data")] = {"scene": scene, "warnings": [], "source": "link"}
     values[(ids.URL, "search")] = "?" + S.encode(scene)
     response = client.post(DISPATCH, json=body_for(app.callback_map, ids.TRAJECTORIES,
-                                                    {ids.SCENE: values[(ids.SCENE, "data")], ids.DRAWN: {},
-                                                     ids.LOG_Y: ["log"]}))
+                                                    scene_values(scene, **{ids.DRAWN: {}, ids.LOG_Y: ["log"]})))
     values[(ids.TRAJECTORIES, "data")] = response.get_json()["response"][ids.TRAJECTORIES]["data"]
     values[(ids.DRAWN, "data")] = {"landscape": scene["landscape"], "runs": 2}
     return values
@@ -229,21 +228,21 @@ def test_random_json_in_random_slots(app, client, realistic, data):
 # --- the messages say what was wrong, and the last good scene stays ---------------------------------
 
 def test_an_edited_scene_store_is_read_again_by_the_codec(app, client, realistic):
-    stored = {"scene": dict(realistic[(ids.SCENE, "data")]["scene"], steps=10**9, lr="fast"), "warnings": []}
-    response = _post(client, body_for(app.callback_map, ids.TRAJECTORIES,
-                                      {ids.SCENE: stored, ids.DRAWN: {}, ids.LOG_Y: ["log"]}))
+    scene = realistic[(ids.SCENE, "data")]["scene"]
+    stored = {"scene": dict(scene, steps=10**9, lr="fast"), "warnings": []}
+    response = _post(client, body_for(app.callback_map, ids.TRAJECTORIES, scene_values(
+        scene, **{ids.SCENE: stored, ids.STEPS: 10**9, ids.DRAWN: {}, ids.LOG_Y: ["log"]})))
     out = response.get_json()["response"]
-    assert out[ids.FRAME]["max"] == S.DEFAULT_STEPS  # the engine ran the default, not 10**9 steps
-    text = json.dumps(out[ids.MESSAGE]["children"])
-    assert "steps: '1000000000' is outside 10..2000" in text and "lr: 'fast' is not a finite number" in text
+    assert out[ids.FRAME]["max"] == S.DEFAULT_STEPS  # the engine ran the last good scene's steps, not 10**9
+    assert "steps: '1000000000' is outside 10..2000" in json.dumps(out[ids.MESSAGE]["children"])
 
 
-def test_garbage_in_the_scene_store_keeps_the_last_scene_and_says_so(app, client):
-    response = _post(client, body_for(app.callback_map, ids.TRAJECTORIES,
-                                      {ids.SCENE: {"scene": "rosenbrock"}, ids.DRAWN: {}, ids.LOG_Y: []}))
-    data = response.get_json()
-    assert data.get("response", {}) == {}  # no output changes: the graphs keep the last good scene
-    assert "not a scene" in _messages(response)[0] and guard.KEEP in _messages(response)[0]
+def test_garbage_in_the_scene_store_is_ignored_the_controls_decide(app, client, realistic):
+    scene = realistic[(ids.SCENE, "data")]["scene"]
+    response = _post(client, body_for(app.callback_map, ids.TRAJECTORIES, scene_values(
+        scene, **{ids.SCENE: {"scene": "rosenbrock"}, ids.DRAWN: {}, ids.LOG_Y: []})))
+    out = response.get_json()["response"]
+    assert out[ids.SCENE]["data"]["scene"] == scene and len(out[ids.TRAJECTORIES]["data"]["runs"]) == 2
 
 
 def test_a_huge_run_count_in_the_drawn_store_cannot_cost_a_worker(app, client, realistic):
@@ -275,17 +274,19 @@ def test_a_nan_click_does_not_move_the_start(app, client):
 
 def test_a_bad_control_value_keeps_the_last_good_scene_and_says_so(app, client):
     good = dict(S.default_scene(), overrides={"adam": {"lr": 0.05, "eps": 1e-6}})
-    key = next(k for k, s in app.callback_map.items() if k.startswith(f"..{ids.SCENE}.data@"))
+    key = next(k for k, s in app.callback_map.items() if k.startswith(f"..{ids.TRAJECTORIES}.data..."))
     spec = app.callback_map[key]
     controls = {ids.LANDSCAPE: good["landscape"], ids.OPTIMIZERS: good["optimizers"], ids.LR: -3,
                 ids.MOMENTUM: good["momentum"], ids.START_X: good["x0"], ids.START_Y: good["y0"], ids.STEPS: 300,
-                ids.SCHEDULE: "constant", ids.NOISE: 0, ids.SEED: 0, ids.SCENE: {"scene": good, "warnings": []}}
+                ids.SCHEDULE: "constant", ids.NOISE: 0, ids.SEED: 0, ids.SCENE: {"scene": good, "warnings": []},
+                ids.REQUEST: 1}
     boxes = {"opt-lr": "0.05", "opt-eps": "not a number"}  # the student typed into Adam's eps box
 
     def values(dep):
         id_ = parse_id(dep["id"])
         if is_wildcard(id_):
-            return [{"id": {"type": id_["type"], "index": "adam"}, "property": "value", "value": boxes[id_["type"]]}] \
+            return [{"id": {"type": id_["type"], "index": "adam"}, "property": dep["property"],
+                     "value": boxes[id_["type"]] if dep["property"] == "value" else {"type": id_["type"], "index": "adam"}}] \
                 if id_["type"] in boxes else []
         return controls.get(dep["id"])
 

@@ -7,7 +7,7 @@ import pytest
 import app as app_module
 import landscapes
 import optimizers
-from benchmarks.dash_requests import DISPATCH, body_for
+from benchmarks.dash_requests import DISPATCH, body_for, scene_values
 from ui import create_app, ids
 from ui import scene as S
 from layout_tree import walk
@@ -64,22 +64,28 @@ def test_a_link_sets_the_controls_and_carries_its_warnings(dash_app):
     assert out[ids.SCENE]["data"]["warnings"] == ["lr: 'banana' is not a finite number; using 0.001"]
 
 
-def test_recompute_sends_the_grid_only_for_a_new_landscape(dash_app):
+def test_a_scene_change_sends_the_grid_only_for_a_new_landscape_and_paths_only_for_a_new_lr(dash_app):
     client = dash_app.server.test_client()
-    stored = {"scene": S.default_scene(), "warnings": []}
-    first = _post(client, dash_app, ids.TRAJECTORIES, {ids.SCENE: stored},
-                  {ids.DRAWN: {}, ids.LOG_Y: ["log"], ids.LOSS_KIND: []})
+    client.get("/")
+    scene = S.default_scene()
+    ask = lambda scene, drawn: client.post(DISPATCH, json=body_for(  # noqa: E731
+        dash_app.callback_map, ids.TRAJECTORIES, scene_values(scene, **{ids.DRAWN: drawn, ids.LOG_Y: ["log"]})))
+    first = ask(scene, {})
     drawn = first.get_json()["response"][ids.DRAWN]["data"]
-    again = _post(client, dash_app, ids.TRAJECTORIES, {ids.SCENE: stored},
-                  {ids.DRAWN: drawn, ids.LOG_Y: ["log"], ids.LOSS_KIND: []})
-    assert len(first.data) < 150_000 and len(again.data) < len(first.data) / 2
-    full, patch = first.get_json()["response"], again.get_json()["response"]
-    assert full[ids.CONTOUR]["figure"]["data"][0]["type"] == "contour"
-    assert patch[ids.CONTOUR]["figure"]["__dash_patch_update"] == "__dash_patch_update"
-    assert '"type": "contour"' not in json.dumps(patch[ids.CONTOUR]["figure"])  # the grid stayed home
-    assert patch[ids.DRAWN]["data"] == drawn == {"landscape": "rosenbrock", "runs": 3, "contour_traces": 11,
-                                                 "surface_traces": 9, "signature": drawn["signature"]}
-    assert full[ids.FRAME]["value"] == 300
+    full = first.get_json()["response"]
+    assert full[ids.CONTOUR]["figure"]["data"][0]["type"] == "contour" and full[ids.FRAME]["value"] == 300
+    again = ask(scene, drawn)  # nothing changed: the gate's ticket back, nothing else
+    assert set(again.get_json()["response"]) == {ids.SERVED}
+    moved = ask(dict(scene, lr=0.002), drawn)  # a new lr: the paths, the loss curve, the table
+    out = moved.get_json()["response"]
+    assert ids.CONTOUR not in out and ids.SURFACE not in out and ids.COLOUR_KEY not in out
+    assert len(moved.data) < len(first.data) / 2
+    assert out[ids.TRAJECTORIES]["data"]["figures"] == drawn["figures"]  # the figures the page holds fit
+    more = ask(dict(scene, optimizers=["sgd", "adam"]), out[ids.DRAWN]["data"])  # other runs: a patch
+    patch = more.get_json()["response"][ids.CONTOUR]["figure"]
+    assert patch["__dash_patch_update"] == "__dash_patch_update" and '"type": "contour"' not in json.dumps(patch)
+    other = ask(dict(scene, landscape="himmelblau"), out[ids.DRAWN]["data"])  # a new surface: whole figures
+    assert other.get_json()["response"][ids.CONTOUR]["figure"]["data"][0]["type"] == "contour"
 
 
 def test_app_py_flags_and_port(monkeypatch):

@@ -167,8 +167,8 @@ def register(app) -> None:
 
     @app.callback(
         output=dict(
-            stored=Output(ids.SCENE, "data", allow_duplicate=True), query=Output(ids.QUERY, "data"),
-            store=Output(ids.TRAJECTORIES, "data"), contour=Output(ids.CONTOUR, "figure"),
+            store=Output(ids.TRAJECTORIES, "data"),
+            stored=Output(ids.SCENE, "data", allow_duplicate=True), query=Output(ids.QUERY, "data"), contour=Output(ids.CONTOUR, "figure"),
             surface=Output(ids.SURFACE, "figure"), loss=Output(ids.LOSS_CURVE, "figure"),
             results=Output(ids.RESULTS, "children"), message=Output(ids.MESSAGE, "children"),
             frame_max=Output(ids.FRAME, "max"), frame_marks=Output(ids.FRAME, "marks"),
@@ -214,7 +214,8 @@ def register(app) -> None:
                "source": stored.get("source", "controls") if scene == stored.get("scene") else "controls"}
         drawn = guard.check_drawn(drawn)
         out = {name: no_update for name in scene_changed_outputs}
-        out["served"] = ticket
+        # The gate's ticket goes back as it came: a number the page counts up (anything else: None).
+        out["served"] = ticket if type(ticket) is int and 0 <= ticket < 2 ** 31 else None
         key = payload.scene_key(scene)
         if drawn.get("key") == key and drawn.get("warnings") == payload.scene_key(warnings):
             return out  # the paths drawn are this scene's already

@@ -136,7 +136,7 @@ def register(app) -> None:
         usable = maps_compute.map_optimizers(scene, stability=True)
         if name not in usable:
             title = optimizers.info(name).title if name in optimizers.names() else "This optimizer"
-            return (no_update, no_update, no_update,
+            return (no_update, no_update,
                     f"No stability map: the momentum slider does not set {title}'s settings. Pick "
                     + (", ".join(optimizers.info(u).title for u in usable) or "Momentum, Nesterov or an Adam")
                     + " as the map's optimizer.", no_update)
