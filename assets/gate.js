@@ -10,7 +10,7 @@
 (function () {
     "use strict";
 
-    var GIVE_UP_MS = 5000; // an answer that never comes (a dropped connection) frees the gate
+    var GIVE_UP_MS = 4000;
     var gate = {ticket: 0, inFlight: false, dirty: false, since: 0, sent: 0, served: 0};
 
     function working(on) {
@@ -23,7 +23,28 @@
         gate.since = performance.now();
         gate.ticket += 1;
         gate.sent += 1;
+        watch(gate.ticket);
         return gate.ticket;
+    }
+
+    function request() {
+        window.dash_clientside.set_props("scene-request", {data: send()});
+    }
+
+    // An answer that never comes (a callback that failed, a dropped connection) must not hold the
+    // gate shut: after GIVE_UP_MS the newest controls go in a fresh request, or the gate opens.
+    function watch(ticket) {
+        window.clearTimeout(gate.watchdog);
+        gate.watchdog = window.setTimeout(function () {
+            if (!gate.inFlight || gate.ticket !== ticket) { return; }
+            gate.inFlight = false;
+            gate.lost = (gate.lost || 0) + 1;
+            if (gate.dirty) {
+                request();
+            } else {
+                working(false);
+            }
+        }, GIVE_UP_MS);
     }
 
     working(true); // nothing drawn yet
@@ -32,21 +53,28 @@
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         gate: {
             // Any scene control changed.
+            // The request goes by set_props, not as this callback's output: Dash would otherwise
+            // see every drag event as a pending change of the request and throw away the answer
+            // already on its way.
             changed: function () {
                 working(true);
-                if (gate.inFlight && performance.now() - gate.since < GIVE_UP_MS) {
+                if (gate.inFlight) {
                     gate.dirty = true;
-                    return window.dash_clientside.no_update;
+                } else {
+                    request();
                 }
-                return send();
+                return window.dash_clientside.no_update;
             },
             // The server answered a request (its ticket): let the next one go if the controls moved.
             served: function (ticket) {
                 gate.served += 1;
                 if (ticket !== gate.ticket) { return window.dash_clientside.no_update; } // an old answer
                 gate.inFlight = false;
-                if (gate.dirty) { return send(); }
-                working(false);
+                if (gate.dirty) {
+                    request();
+                } else {
+                    working(false);
+                }
                 return window.dash_clientside.no_update;
             }
         }

@@ -33,7 +33,7 @@
             svg.__cursor = make("line", {"class": "overlay-cursor"}, svg);
             svg.__start = make("circle", {"class": "overlay-start", "visibility": "hidden"}, svg);
             svg.__paths = make("g", {"class": "paths", "clip-path": "url(#" + view + "-overlay-clip)"}, svg);
-            svg.__markers = make("g", {"clip-path": "url(#" + view + "-overlay-clip-wide)"}, svg);
+            svg.__markers = make("g", {"class": "markers", "clip-path": "url(#" + view + "-overlay-clip-wide)"}, svg);
             holder.__gsSvg = svg;
         }
         return holder.__gsSvg;

@@ -4,7 +4,6 @@ import ast
 import builtins
 import os
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -98,11 +97,10 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("text, match", HOSTILE, ids=[repr(t[:24]) for t, _ in HOSTILE])
-def test_hostile_or_malformed_input_raises_valueerror_quickly(text, match):
-    t0 = time.perf_counter()
+def test_hostile_or_malformed_input_raises_valueerror(text, match):
+    # How quickly: benchmarks/bench_expression.py (no test asserts a wall-clock time).
     with pytest.raises(ValueError, match=match):
         landscapes.from_expression(text)
-    assert time.perf_counter() - t0 < 1.0
 
 
 def test_a_formula_finite_nowhere_in_view_is_refused():
@@ -268,9 +266,7 @@ def central_difference(L, P, h):
 
 @pytest.mark.parametrize("text, bounds", HONEST, ids=[t[:30] for t, _ in HONEST])
 def test_honest_gradient_matches_central_differences(text, bounds):
-    t0 = time.perf_counter()
     L = landscapes.from_expression(text, bounds=bounds)
-    assert time.perf_counter() - t0 < 1.0
     (x0, x1), (y0, y1) = L.bounds
     rng = np.random.default_rng(0)
     P = np.column_stack([rng.uniform(x0, x1, 40), rng.uniform(y0, y1, 40)])

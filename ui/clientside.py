@@ -19,10 +19,10 @@ def register(app) -> None:
     # The request gate (assets/gate.js): one scene request in flight at a time; changes made
     # meanwhile are folded into the next one, so a drag never queues stale requests.
     app.clientside_callback(
-        ClientsideFunction("gate", "changed"), Output(ids.REQUEST, "data"),
+        ClientsideFunction("gate", "changed"), Output(ids.GATE, "data"),
         *SCENE_CONTROLS, *[Input({"type": t, "index": ALL}, "value") for t in OVERRIDE_KEYS])
     app.clientside_callback(
-        ClientsideFunction("gate", "served"), Output(ids.REQUEST, "data", allow_duplicate=True),
+        ClientsideFunction("gate", "served"), Output(ids.GATE, "data", allow_duplicate=True),
         Input(ids.SERVED, "data"), prevent_initial_call=True)
     app.clientside_callback(
         ClientsideFunction("gradscape", "renderFrame"),

@@ -70,6 +70,7 @@ DRAWN = "drawn"
 URL_WRITTEN = "url-written"   # dummy output of the clientside history.replaceState
 SPEED_SET = "speed-set"       # dummy output of the clientside speed setter
 REQUEST = "scene-request"     # the browser's request gate (assets/gate.js) lets a scene request go
+GATE = "scene-gate"           # dummy output of the gate's clientside callbacks (they request by set_props)
 SERVED = "scene-served"       # the server's answer to one: the gate may let the next one go
 WORKING = "working"           # shown while the paths drawn are older than the controls
 TEACH_SCENE = "teach-scene"   # store: the key of the scene the "why" panels should follow (only while on)

@@ -186,6 +186,7 @@ def make_layout() -> html.Div:
         dcc.Store(id=ids.SPEED_SET),
         dcc.Store(id=ids.REQUEST, data=0),
         dcc.Store(id=ids.SERVED),
+        dcc.Store(id=ids.GATE),
         dcc.Store(id=ids.BASIN),
         *T.stores(),
         header(),

@@ -30,6 +30,12 @@ for (const t of gd.data) {
     if (m && (m.role === 'ghost' || m.role === 'path')) { out[m.role][m.run] = data; }
     if (m && m.role === 'markers') { out.markers = data; }
 }
+// The 2-D views draw their whole paths on the overlay, from the store: read them there.
+const g = window.gradscape;
+if (arguments[0] !== 'surface' && g && g.runs) {
+    out.ghost = g.runs.map(r => arguments[0] === 'contour' ? {x: list(r.x), y: list(r.y), z: null}
+                                                         : {x: null, y: list(r.lossY || r.loss), z: null});
+}
 return out;
 """
 
@@ -37,9 +43,9 @@ return out;
 _READ_OVERLAY = """
 const svg = document.querySelector('#' + arguments[0] + '-overlay svg.overlay-svg');
 if (!svg) { return null; }
-const paths = Array.from(svg.querySelectorAll('path'))
+const paths = Array.from(svg.querySelectorAll('g.paths path'))
     .map(p => (p.getAttribute('d') || '').split(/[ML]/).length - 1);
-const markers = Array.from(svg.querySelectorAll('circle'))
+const markers = Array.from(svg.querySelectorAll('g.markers circle'))
     .map(c => [parseFloat(c.getAttribute('data-x')), parseFloat(c.getAttribute('data-y'))]);
 const cursor = svg.querySelector('line');
 const bad = Array.from(svg.querySelectorAll('path, circle')).some(e => /NaN|Infinity/.test(e.outerHTML));
@@ -56,6 +62,12 @@ def read_overlay(duo, view: str) -> dict:
 
 
 def store_key(duo) -> str:
+    """The key of the figures the store's runs are drawn in (a new lr keeps it; new runs change it)."""
+    return duo.driver.execute_script("return window.gradscape && window.gradscape.figureKey")
+
+
+def paths_key(duo) -> str:
+    """The key of the scene whose paths the page shows."""
     return duo.driver.execute_script("return window.gradscape && window.gradscape.key")
 
 

@@ -3,7 +3,7 @@
 import pytest
 from dash.testing.wait import until
 
-from gradscape_page import VIEWS, query, read_graph, store_key, wait_drawn
+from gradscape_page import VIEWS, query, read_graph, paths_key, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +23,11 @@ def test_app001_page_loads_default_scene(gradscape):
 def test_ctrl001_changing_lr_changes_the_paths(gradscape):
     duo = gradscape
     wait_drawn(duo, 3)
-    before_key, before = store_key(duo), read_graph(duo, "contour")["ghost"][0]
+    before_key, before = paths_key(duo), read_graph(duo, "contour")["ghost"][0]
     label = duo.find_element("#lr-value").text
     duo.click_at_coord_fractions("#lr", 0.2, 0.25)  # lower on the log scale: about 2e-4
     until(lambda: duo.find_element("#lr-value").text != label, timeout=5)
-    until(lambda: store_key(duo) != before_key, timeout=10)
+    until(lambda: paths_key(duo) != before_key, timeout=10)
     wait_drawn(duo, 3)
     after = read_graph(duo, "contour")["ghost"][0]
     assert after["x"] != before["x"]
@@ -50,9 +50,9 @@ def test_ctrl002_adding_an_optimizer_adds_a_path_in_every_view(gradscape):
 def test_ctrl003_click_on_contour_moves_the_start(gradscape):
     duo = gradscape
     wait_drawn(duo, 3)
-    before = store_key(duo)
+    before = paths_key(duo)
     duo.click_at_coord_fractions("#contour .nsewdrag", 0.75, 0.7)
-    until(lambda: store_key(duo) != before, timeout=10)
+    until(lambda: paths_key(duo) != before, timeout=10)
     wait_drawn(duo, 3)
     x0, y0 = float(query(duo)["x0"]), float(query(duo)["y0"])
     assert (x0, y0) != (-1.5, 2.0)

@@ -7,7 +7,7 @@ import pytest
 from dash.testing.wait import until
 
 from gradscape_page import (FLAT_VIEWS, VIEWS, open_section_of, query, read_graph, read_overlay, read_traces,
-                            set_value, store_key, type_into, wait_drawn)
+                            set_value, paths_key, type_into, wait_drawn)
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def test_expr001_custom_formula_draws_and_a_hostile_one_is_refused(gradscape):
     wait_drawn(duo, 3)
     assert query(duo)["landscape"] == "custom"
     duo.wait_for_contains_text("#landscape-info", "f(x, y) = x^2 + 3*y^2 + 0.5*sin(3*x)")
-    good_key = store_key(duo)
+    good_key = paths_key(duo)
     adam = read_graph(duo, "contour")["ghost"][2]
     assert abs(adam["x"][-1]) < 0.5 and abs(adam["y"][-1]) < 0.2  # Adam heads for the bowl's bottom
     # A payload: refused by the parser, never run; the scene and its drawing stay as they were.
@@ -48,7 +48,7 @@ def test_expr001_custom_formula_draws_and_a_hostile_one_is_refused(gradscape):
     type_into(duo, "#expr", f"__import__('os').system('touch {SENTINEL}')")
     duo.wait_for_contains_text("#message", "expr: attribute access ('.') is not allowed at column 1")
     duo.wait_for_contains_text("#message", "showing x^2 + 3*y^2 + 0.5*sin(3*x)")
-    assert query(duo)["expr"] == "x^2 + 3*y^2 + 0.5*sin(3*x)" and store_key(duo) == good_key
+    assert query(duo)["expr"] == "x^2 + 3*y^2 + 0.5*sin(3*x)" and paths_key(duo) == good_key
     wait_drawn(duo, 3)
     assert not os.path.exists(SENTINEL)
     # A formula that is fine again clears the message.
@@ -84,9 +84,9 @@ def test_sgd001_noise_repeat_and_minibatches(gradscape):
     duo.wait_for_contains_text("#message", "every seed gives the same path")
     assert spread_traces(duo, "contour") == []
     # noise: the slider's value reaches the scene, and the repeated seeds fan out faintly
-    before = store_key(duo)
+    before = paths_key(duo)
     set_value(duo, "noise", 1.5)
-    until(lambda: query(duo).get("noise") == "1.5" and store_key(duo) != before, timeout=10)
+    until(lambda: query(duo).get("noise") == "1.5" and paths_key(duo) != before, timeout=10)
     wait_drawn(duo, 2)
     until(lambda: len(spread_traces(duo, "contour")) == 2 and len(spread_traces(duo, "loss-curve")) == 2,
           timeout=10, msg="the other seeds are not drawn")
@@ -131,9 +131,9 @@ def test_map001_basin_map_layer_legend_and_modes(gradscape):
     duo.find_element("#basin-mode input[value='steps']").click()
     duo.wait_for_contains_text("#basin-legend", "steps to converge")
     # moving the start keeps the map (it does not depend on the start)...
-    key = store_key(duo)
+    key = paths_key(duo)
     duo.click_at_coord_fractions("#contour .nsewdrag", 0.8, 0.2)
-    until(lambda: store_key(duo) != key, timeout=10)
+    until(lambda: paths_key(duo) != key, timeout=10)
     wait_drawn(duo, 1)
     assert read_traces(duo, "contour")[1]["visible"] is True and duo.find_element("#basin-legend").text
     # ...any other change makes it stale: the layer and its legend go

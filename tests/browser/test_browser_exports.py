@@ -10,7 +10,7 @@ from dash import dcc
 from dash.testing.wait import until
 from PIL import Image
 
-from gradscape_page import query, store_key, wait_drawn
+from gradscape_page import query, paths_key, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -68,9 +68,9 @@ def test_exp001_exports_and_scene_files_under_the_security_headers(gradscape, tm
     saved["scene"].update(landscape="himmelblau", x0=1.0, y0=-1.0, optimizers=["adam", "sgd"])
     good = tmp_path / "lecture-3.json"
     good.write_text(json.dumps(saved))
-    before = store_key(duo)
+    before = paths_key(duo)
     duo.find_element("#load-scene input[type=file]").send_keys(str(good))
-    until(lambda: query(duo).get("landscape") == "himmelblau" and store_key(duo) != before, timeout=15)
+    until(lambda: query(duo).get("landscape") == "himmelblau" and paths_key(duo) != before, timeout=15)
     wait_drawn(duo, 2)
     assert (query(duo)["opt"], query(duo)["x0"], query(duo)["y0"]) == ("adam,sgd", "1", "-1")
     assert duo.find_element("#message").text == ""
@@ -78,10 +78,10 @@ def test_exp001_exports_and_scene_files_under_the_security_headers(gradscape, tm
     # A file that is not a scene: a message, and the scene stays.
     bad = tmp_path / "notes.json"
     bad.write_text("{ this is not json")
-    key = store_key(duo)
+    key = paths_key(duo)
     duo.find_element("#load-scene input[type=file]").send_keys(str(bad))
     duo.wait_for_contains_text("#message", "Scene file: not valid JSON")
-    assert store_key(duo) == key and query(duo)["landscape"] == "himmelblau"
+    assert paths_key(duo) == key and query(duo)["landscape"] == "himmelblau"
 
     # PNG from the contour's modebar: twice the size, white, with the overlay's paths in it.
     size = duo.driver.execute_script("const l = document.querySelector('#contour .js-plotly-plot')._fullLayout;"
