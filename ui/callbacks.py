@@ -245,6 +245,6 @@ def register(app) -> None:
             raise PreventUpdate
         store = guard.check_trajectory_store(store)
         fig = explore_figures.loss_view(surfaces.of(scene), runs_from_store(store),
-                                        log_y=guard.checked_on(log_y, "log"), key=store["key"],
+                                        log_y=guard.checked_on(log_y, "log"), key=store.get("figures") or store["key"],
                                         kind="batch" if guard.checked_on(loss_kind, "batch") else "full")
         return payload.compact_figure(payload.hollow_runs(fig))

@@ -3,7 +3,7 @@
 import pytest
 from dash.testing.wait import until
 
-from gradscape_page import VIEWS, current_step, markers, read_graph, read_overlay, wait_drawn
+from gradscape_page import VIEWS, current_step, markers, read_graph, read_overlay, set_value, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 def test_anim001_play_advances_frame_and_moves_markers_in_every_view(gradscape):
     duo = gradscape
     wait_drawn(duo, 3)
+    set_value(duo, "speed", 1)  # 10 steps/s: playback keeps time, so a slow moment is made up at once
     duo.find_element("#play").click()  # at the last step, play starts again from step 0
     until(lambda: 0 < current_step(duo) < 100, timeout=10, msg="play did not start from the beginning")
     early_step, early = current_step(duo), markers(duo)

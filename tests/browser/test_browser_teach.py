@@ -6,7 +6,7 @@ from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from gradscape_page import class_list, current_step, query, read_graph, read_teach, wait_drawn, wait_teach
+from gradscape_page import class_list, current_step, query, read_graph, read_teach, set_value, wait_drawn, wait_teach
 from ui import lessons
 from ui import scene as S
 
@@ -47,6 +47,7 @@ def test_teach001_why_panel_follows_the_step(gradscape):
     duo.find_element("#restart").click()  # back to step 0, then play: everything follows
     duo.wait_for_text_to_equal("#frame-label", "step 0 / 150")
     until(lambda: read_teach(duo)["step"] == "0", timeout=5)
+    set_value(duo, "speed", 2)  # 20 steps/s: paused well before the last step, where no arrow is drawn
     duo.find_element("#play").click()
     until(lambda: int(read_teach(duo)["step"]) > 20, timeout=10, msg="the inspector did not follow playback")
     duo.find_element("#play").click()
@@ -134,6 +135,7 @@ def test_lesson001_menu_presentation_mode_and_parameter_groups(gradscape):
     until(lambda: query(duo).get("present") == "1", timeout=5)
     assert not any(s.is_displayed() for s in duo.find_elements(".sidebar .section"))
     assert duo.find_element("#next-lesson").get_attribute("href").endswith("lesson=cosine-constant&teach=1&present=1")
+    set_value(duo, "speed", 0)  # 5 steps/s: the run lasts long enough to see it playing
     press(duo, Keys.SPACE)  # the switch keeps no focus: space plays, it does not switch presentation off
     duo.wait_for_text_to_equal("#play", "❚❚ Pause")
     press(duo, Keys.SPACE)
