@@ -194,3 +194,30 @@ def fused(name: str, f: Callable[[Array, Array], Tuple[Array, Array, Array]], **
         value_and_grad=value_and_grad,
         **fields,
     )
+
+
+def compiled(name: str, kernel: Callable[[Array, Array, Array], None], dim: int, **fields) -> Landscape:
+    """Build a Landscape over ``dim`` parameters from one compiled ``kernel(P, f, G) -> None``.
+
+    The kernel takes P (n, dim) C-contiguous float64 points and writes the loss into f (n,) and
+    the gradient into G (n, dim). It is the landscape's ``compiled_value_and_grad``, and its
+    ``loss``/``grad``/``value_and_grad`` over points of any shape (..., dim) go through it too,
+    so the maths is written once.
+    """
+
+    def value_and_grad(P):
+        P = _as_points(P, dim)
+        flat = np.ascontiguousarray(P.reshape(-1, dim))
+        f, G = np.empty(len(flat)), np.empty(flat.shape)
+        kernel(flat, f, G)
+        return f.reshape(P.shape[:-1])[()], G.reshape(P.shape)
+
+    return Landscape(
+        name=name,
+        loss=lambda P: value_and_grad(P)[0],
+        grad=lambda P: value_and_grad(P)[1],
+        value_and_grad=value_and_grad,
+        compiled_value_and_grad=kernel,
+        dim=dim,
+        **fields,
+    )

@@ -79,3 +79,115 @@ def test_bad_d_dimensional_landscape_raises(fields, match):
 
 def test_registry_surfaces_are_two_dimensional():
     assert {landscapes.get(n).dim for n in landscapes.names()} == {2}
+
+
+# --- surfaces over d parameters ----------------------------------------------------------------
+
+SURFACES = [
+    landscapes.rosenbrock_nd(2), landscapes.rosenbrock_nd(3), landscapes.rosenbrock_nd(10),
+    landscapes.quadratic_nd(1), landscapes.quadratic_nd(4, condition=100.0),
+    landscapes.quadratic_nd(10, rotated=False, minimum=np.linspace(-1, 1, 10)), landscapes.quadratic_nd(10),
+]
+SURFACE_IDS = ["rosenbrock-2", "rosenbrock-3", "rosenbrock-10", "quadratic-1", "quadratic-4-k100",
+               "quadratic-10-axes", "quadratic-10"]
+
+
+def around(ls, n, seed=0, spread=1.0):
+    rng = np.random.default_rng(seed)
+    return np.asarray(ls.start) + spread * rng.standard_normal((n, ls.dim))
+
+
+def central_difference(f, P, h=1e-6):
+    return np.stack([(f(P + e) - f(P - e)) / (2 * h) for e in np.eye(P.shape[-1]) * h], axis=-1)
+
+
+@pytest.mark.parametrize("ls", SURFACES, ids=SURFACE_IDS)
+def test_d_dimensional_grad_matches_central_differences(ls):
+    P = around(ls, 30)
+    np.testing.assert_allclose(ls.grad(P), central_difference(ls.loss, P), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("ls", SURFACES, ids=SURFACE_IDS)
+@pytest.mark.parametrize("shape", [(), (7,), (3, 4)], ids=["point", "batch", "grid"])
+def test_d_dimensional_shapes_and_the_compiled_path(ls, shape):
+    P = around(ls, int(np.prod(shape)), seed=1).reshape(shape + (ls.dim,))
+    v, g = ls.value_and_grad(P)
+    assert np.shape(v) == shape and g.shape == shape + (ls.dim,)
+    flat = np.ascontiguousarray(P.reshape(-1, ls.dim))
+    f, G = np.full(len(flat), np.nan), np.full(flat.shape, np.nan)
+    ls.compiled_value_and_grad(flat, f, G)
+    np.testing.assert_array_equal(f, np.reshape(v, -1))
+    np.testing.assert_array_equal(G, g.reshape(-1, ls.dim))
+    np.testing.assert_array_equal(ls.loss(P), v)
+    np.testing.assert_array_equal(ls.grad(P), g)
+
+
+@pytest.mark.parametrize("ls", SURFACES, ids=SURFACE_IDS)
+@pytest.mark.parametrize("n", [1, 10_000])
+def test_d_dimensional_compiled_over_n_points(ls, n):
+    P = around(ls, n, seed=n)
+    f, G = np.empty(n), np.empty((n, ls.dim))
+    ls.compiled_value_and_grad(P, f, G)
+    np.testing.assert_array_equal(f[[0, -1]], [ls.loss(P[0]), ls.loss(P[-1])])
+    np.testing.assert_array_equal(G[-1], ls.grad(P[-1]))
+
+
+@pytest.mark.parametrize("ls", SURFACES, ids=SURFACE_IDS)
+def test_d_dimensional_minimum_is_stationary_and_lowest(ls):
+    (m,) = ls.minima
+    assert ls.loss(m) == 0.0
+    np.testing.assert_allclose(ls.grad(m), 0.0, atol=1e-12)
+    assert np.all(ls.loss(m + 1e-3 * np.random.default_rng(2).standard_normal((50, ls.dim))) > 0.0)
+    assert ls.nearest_minimum_distance(ls.start) > 0.5
+    assert (ls.bounds is None) == (ls.dim != 2) and ls.name not in landscapes.names()
+
+
+@pytest.mark.parametrize("d", [2, 3, 10])
+def test_rosenbrock_nd_is_the_chained_sum(d):
+    ls = landscapes.rosenbrock_nd(d)
+    P = around(ls, 20, seed=3)
+    x, nxt = P[:, :-1], P[:, 1:]
+    np.testing.assert_allclose(ls.loss(P), np.sum(100.0 * (nxt - x**2) ** 2 + (1.0 - x) ** 2, axis=-1), rtol=1e-13)
+    assert ls.minima.shape == (1, d) and ls.start[:3] == (-1.2, 1.0, -1.2)[:d]
+
+
+def test_rosenbrock_nd_of_two_is_the_registry_rosenbrock_to_the_bit():
+    P = np.random.default_rng(4).uniform(-2, 2, (200, 2))
+    v, g = landscapes.rosenbrock_nd(2).value_and_grad(P)
+    v2, g2 = landscapes.get("rosenbrock").value_and_grad(P)
+    np.testing.assert_array_equal(v, v2)
+    np.testing.assert_array_equal(g, g2)
+
+
+@pytest.mark.parametrize("rotated", [True, False], ids=["rotated", "axes"])
+def test_quadratic_nd_has_the_asked_curvatures(rotated):
+    ls = landscapes.quadratic_nd(6, condition=50.0, rotated=rotated, minimum=np.arange(6.0))
+    np.testing.assert_array_equal(ls.minima, [np.arange(6.0)])
+    # The gradient of a quadratic is linear: its Jacobian is the Hessian.
+    H = np.stack([ls.grad(ls.minima[0] + e) for e in np.eye(6)], axis=-1)
+    eig, vecs = np.linalg.eigh(H)
+    np.testing.assert_allclose(eig, np.geomspace(1.0, 50.0, 6), rtol=1e-12)
+    assert np.all(np.abs(vecs).max(axis=0) < 0.99) == rotated  # rotated: no eigenvector along an axis
+
+
+def test_quadratic_nd_is_seeded():
+    P = np.ones((1, 5))
+    assert landscapes.quadratic_nd(5, seed=1).loss(P) == landscapes.quadratic_nd(5, seed=1).loss(P)
+    assert landscapes.quadratic_nd(5, seed=1).loss(P) != landscapes.quadratic_nd(5, seed=2).loss(P)
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: landscapes.rosenbrock_nd(1), r"d must be an integer >= 2, got 1"),
+    (lambda: landscapes.rosenbrock_nd(2.0), r"d must be an integer >= 2, got 2.0"),
+    (lambda: landscapes.quadratic_nd(0), r"d must be an integer >= 1, got 0"),
+    (lambda: landscapes.quadratic_nd(3, condition=0.5), r"condition must be a finite number >= 1"),
+    (lambda: landscapes.quadratic_nd(3, condition=float("nan")), r"condition must be a finite number >= 1"),
+    (lambda: landscapes.quadratic_nd(3, minimum=[1.0, 2.0]), r"minimum must be 3 finite numbers"),
+    (lambda: landscapes.rosenbrock_nd(3).loss(np.zeros((4, 2))), r"points must have shape \(\.\.\., 3\)"),
+    (lambda: landscapes.rosenbrock_nd(3).compiled_value_and_grad(np.zeros((4, 3)), np.zeros(4), np.zeros((4, 2))),
+     r"needs P \(n, d\), f \(n,\) and G \(n, d\)"),
+], ids=["rosenbrock-1", "rosenbrock-float", "quadratic-0", "condition-below-1", "condition-nan",
+        "minimum-shape", "points-shape", "compiled-shapes"])
+def test_bad_d_dimensional_surface_raises(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
