@@ -233,6 +233,143 @@ def _plateau(x, y):
     return 1.0 - well, x * well, y * well
 
 
+# --- exact Hessians, derived by hand: (x, y) -> (f_xx, f_xy, f_yy) --------------------------------
+
+def _bowl_hess(x, y):
+    return 2.0, 0.0, 2.0
+
+
+def _saddle_hess(x, y):
+    return 2.0, 0.0, -2.0
+
+
+def _monkey_saddle_hess(x, y):
+    return 6.0 * x, -6.0 * y, -6.0 * x
+
+
+def _ill_conditioned_hess(x, y):
+    """Constant: R diag(1, κ) Rᵀ."""
+    c, s, k = _RAVINE_COS, _RAVINE_SIN, _RAVINE_STEEPNESS
+    return c * c + k * s * s, c * s * (1.0 - k), s * s + k * c * c
+
+
+def _stretched_bowl_hess(x, y):
+    return 1.0, 0.0, _STRETCH
+
+
+def _rosenbrock_hess(x, y):
+    """f_xx = 2 − 400 (y − x²) + 800 x², f_xy = −400 x, f_yy = 200."""
+    return 2.0 - 400.0 * (y - x**2) + 800.0 * x**2, -400.0 * x, 200.0
+
+
+def _beale_hess(x, y):
+    """With rₖ as in ``_beale``, ∂rₖ/∂x = yᵏ − 1 and ∂rₖ/∂y = k x yᵏ⁻¹:
+
+    f_xx = 2 Σ (yᵏ − 1)²
+    f_xy = 2 Σ (k x yᵏ⁻¹ (yᵏ − 1) + rₖ k yᵏ⁻¹)
+    f_yy = 2 Σ ((k x yᵏ⁻¹)² + rₖ k (k − 1) x yᵏ⁻²)
+    """
+    y2 = y * y
+    y3 = y2 * y
+    r1 = 1.5 - x + x * y
+    r2 = 2.25 - x + x * y2
+    r3 = 2.625 - x + x * y3
+    a1, a2, a3 = y - 1.0, y2 - 1.0, y3 - 1.0  # ∂rₖ/∂x
+    b1, b2, b3 = x, 2.0 * x * y, 3.0 * x * y2  # ∂rₖ/∂y
+    hxx = 2.0 * (a1 * a1 + a2 * a2 + a3 * a3)
+    hxy = 2.0 * (b1 * a1 + r1 + b2 * a2 + 2.0 * r2 * y + b3 * a3 + 3.0 * r3 * y2)
+    hyy = 2.0 * (b1 * b1 + b2 * b2 + b3 * b3 + 2.0 * r2 * x + 6.0 * r3 * x * y)
+    return hxx, hxy, hyy
+
+
+def _two_minima_hess(x, y):
+    return 12.0 * x**2 - 2.4 * x - 4.0, 0.0, 2.0
+
+
+def _himmelblau_hess(x, y):
+    """f_xx = 4a + 8x² + 2, f_xy = 4 (x + y), f_yy = 4b + 8y² + 2."""
+    a = x**2 + y - 11.0
+    b = x + y**2 - 7.0
+    return 4.0 * a + 8.0 * x**2 + 2.0, 4.0 * (x + y), 4.0 * b + 8.0 * y**2 + 2.0
+
+
+def _six_hump_camel_hess(x, y):
+    """f_xx = 8 − 25.2x² + 10x⁴, f_xy = 1, f_yy = 48y² − 8."""
+    x2 = x * x
+    return 8.0 - 25.2 * x2 + 10.0 * x2 * x2, 1.0, 48.0 * y * y - 8.0
+
+
+def _styblinski_tang_hess(x, y):
+    """∂²f/∂t² = 6t² − 16 for each coordinate; no cross term."""
+    return 6.0 * x**2 - 16.0, 0.0, 6.0 * y**2 - 16.0
+
+
+def _goldstein_price_hess(x, y):
+    """f = A·C with a, B, c, D as in ``_goldstein_price``; B' = ∂B/∂x = ∂B/∂y = 6x + 6y − 14,
+    D_x = 24x − 36y − 32, D_y = 54y − 36x + 48.
+
+    A_x = A_y = 2aB + a²B',  A_xx = A_xy = A_yy = 2B + 4aB' + 6a²
+    C_xx = 8D + 8cD_x + 24c²,  C_xy = −12D + 4cD_y − 6cD_x − 36c²,  C_yy = 18D − 12cD_y + 54c²
+    f_xx = A_xx C + 2A_x C_x + A C_xx,  f_xy = A_xy C + A_x C_y + A_y C_x + A C_xy,
+    f_yy = A_yy C + 2A_y C_y + A C_yy
+    """
+    a = x + y + 1.0
+    b = 19.0 - 14.0 * x + 3.0 * x**2 - 14.0 * y + 6.0 * x * y + 3.0 * y**2
+    db = 6.0 * x + 6.0 * y - 14.0
+    c = 2.0 * x - 3.0 * y
+    d = 18.0 - 32.0 * x + 12.0 * x**2 + 48.0 * y - 36.0 * x * y + 27.0 * y**2
+    dd_dx = 24.0 * x - 36.0 * y - 32.0
+    dd_dy = 54.0 * y - 36.0 * x + 48.0
+    big_a = 1.0 + a**2 * b
+    big_c = 30.0 + c**2 * d
+    da = 2.0 * a * b + a**2 * db
+    d2a = 2.0 * b + 4.0 * a * db + 6.0 * a**2
+    dc_dx = 4.0 * c * d + c**2 * dd_dx
+    dc_dy = -6.0 * c * d + c**2 * dd_dy
+    dc_xx = 8.0 * d + 8.0 * c * dd_dx + 24.0 * c**2
+    dc_xy = -12.0 * d + 4.0 * c * dd_dy - 6.0 * c * dd_dx - 36.0 * c**2
+    dc_yy = 18.0 * d - 12.0 * c * dd_dy + 54.0 * c**2
+    hxx = d2a * big_c + 2.0 * da * dc_dx + big_a * dc_xx
+    hxy = d2a * big_c + da * dc_dy + da * dc_dx + big_a * dc_xy
+    hyy = d2a * big_c + 2.0 * da * dc_dy + big_a * dc_yy
+    return hxx, hxy, hyy
+
+
+def _rastrigin_hess(x, y):
+    """∂²f/∂t² = 2 + 40π² cos 2πt; no cross term."""
+    k = 10.0 * _TAU * _TAU
+    return 2.0 + k * np.cos(_TAU * x), 0.0, 2.0 + k * np.cos(_TAU * y)
+
+
+def _ackley_hess(x, y):
+    """Funnel F = −20 exp(−0.2 r), with φ = exp(−0.2 r):
+    F_ij = (2φ / r) δᵢⱼ − tᵢ tⱼ φ (1 + 0.2 r) / r³.
+    Ripple R = −exp(S), S = ½ Σ cos 2πt:
+    R_tt = π² e^S (2 cos 2πt − sin² 2πt),  R_xy = −π² e^S sin 2πx sin 2πy.
+
+    At the cone's tip (r = 0) there is no Hessian; as for the gradient we take r as 1 in the
+    divisions there, which gives a finite value (2 on the diagonal, from the funnel).
+    """
+    r = np.hypot(x, y) * math.sqrt(0.5)
+    funnel = np.exp(-0.2 * r)
+    ripple = np.exp(0.5 * (np.cos(_TAU * x) + np.cos(_TAU * y)))
+    safe_r = r + (r == 0.0)
+    cone = 2.0 * funnel / safe_r
+    bend = funnel * (1.0 + 0.2 * r) / safe_r**3.0
+    sx, sy = np.sin(_TAU * x), np.sin(_TAU * y)
+    k = math.pi * math.pi * ripple
+    hxx = cone - x * x * bend + k * (2.0 * np.cos(_TAU * x) - sx * sx)
+    hxy = -x * y * bend - k * sx * sy
+    hyy = cone - y * y * bend + k * (2.0 * np.cos(_TAU * y) - sy * sy)
+    return hxx, hxy, hyy
+
+
+def _plateau_hess(x, y):
+    """With w = exp(−(x² + y²)/2): f_xx = w (1 − x²), f_xy = −x y w, f_yy = w (1 − y²)."""
+    well = np.exp(-0.5 * (x**2 + y**2))
+    return well * (1.0 - x**2), -x * y * well, well * (1.0 - y**2)
+
+
 # --- compiled value-and-grad -----------------------------------------------------------------------
 
 # Every surface function, in a fixed order: a surface's compiled value-and-grad is the kernel
@@ -242,6 +379,7 @@ _SURFACES = (_bowl, _saddle, _monkey_saddle, _ill_conditioned, _stretched_bowl, 
              _two_minima, _himmelblau, _six_hump_camel, _styblinski_tang, _goldstein_price, _rastrigin,
              _ackley, _plateau)
 _N_SURFACES = len(_SURFACES)
+_HESSIANS = {f: globals()[f.__name__ + "_hess"] for f in _SURFACES}
 
 
 @numba.njit(inline="always", **_JIT)
@@ -297,9 +435,10 @@ def _value_and_grad_kernel(which, P, f, G):
 
 
 def _surface(name, f, **fields) -> Landscape:
-    """``fused(name, f, ...)`` with the compiled value-and-grad of the same function ``f``."""
+    """``fused(name, f, ...)`` with the compiled value-and-grad of the same function ``f``, and its
+    hand-derived Hessian ``<f>_hess``."""
     compiled = functools.partial(_value_and_grad_kernel, _SURFACES.index(f))
-    return fused(name, f, compiled_value_and_grad=compiled, **fields)
+    return fused(name, f, hess=_HESSIANS[f], compiled_value_and_grad=compiled, **fields)
 
 
 # Minima to 16 digits, from Newton's method in 30-digit arithmetic.

@@ -86,6 +86,7 @@ class Landscape:
         and the gradient into G (n, d) in place. The run loop calls it once
         per step when it is given, else ``value_and_grad``. It must compute
         the same formula as ``value_and_grad``.
+      hessian: optional exact Hessian, (..., d) -> (..., d, d).
     """
 
     name: str
@@ -102,6 +103,7 @@ class Landscape:
     batch_value_and_grad: Optional[Callable[[Array, Array], Tuple[Array, Array]]] = None
     dim: int = 2
     compiled_value_and_grad: Optional[Callable[[Array, Array, Array], None]] = None
+    hessian: Optional[Callable[[Array], Array]] = None
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
@@ -114,6 +116,8 @@ class Landscape:
             raise ValueError(f"loss and grad must be callables over points of shape (..., {dim})")
         if self.compiled_value_and_grad is not None and not callable(self.compiled_value_and_grad):
             raise ValueError("compiled_value_and_grad must be None or a callable (P, f, G) -> None")
+        if self.hessian is not None and not callable(self.hessian):
+            raise ValueError(f"hessian must be None or a callable over points of shape (..., {dim})")
         if dim == 2:
             bounds = _view(self.bounds)
         elif self.bounds is None or self.bounds is _DEFAULT_VIEW:
@@ -160,7 +164,7 @@ class Landscape:
         return d.min(axis=-1)
 
 
-def fused(name: str, f: Callable[[Array, Array], Tuple[Array, Array, Array]], **fields) -> Landscape:
+def fused(name: str, f: Callable[[Array, Array], Tuple[Array, Array, Array]], hess=None, **fields) -> Landscape:
     """Build a Landscape from one function ``f(x, y) -> (loss, dloss/dx, dloss/dy)``.
 
     Writing the loss and its gradient in one place keeps them from drifting
@@ -168,6 +172,9 @@ def fused(name: str, f: Callable[[Array, Array], Tuple[Array, Array, Array]], **
     return scalars for constant terms; they are broadcast to the points'
     shape. Overflow and invalid operations (far out, where a run diverged)
     give inf/nan without a RuntimeWarning.
+
+    ``hess(x, y) -> (f_xx, f_xy, f_yy)``, if given, is the exact Hessian in the same form; it
+    becomes the landscape's ``hessian``, mapping (..., 2) to (..., 2, 2).
     """
 
     def value_and_grad(P):
@@ -187,11 +194,23 @@ def fused(name: str, f: Callable[[Array, Array], Tuple[Array, Array, Array]], **
             v = np.broadcast_to(v, shape).copy()[()]
         return v, G
 
+    def hessian(P):
+        P = _as_points(P)
+        with np.errstate(over="ignore", invalid="ignore"):
+            hxx, hxy, hyy = hess(P[..., 0], P[..., 1])
+        H = np.empty(P.shape + (2,))
+        H[..., 0, 0] = hxx  # broadcasts constant entries, as for the gradient
+        H[..., 0, 1] = hxy
+        H[..., 1, 0] = hxy
+        H[..., 1, 1] = hyy
+        return H
+
     return Landscape(
         name=name,
         loss=lambda P: value_and_grad(P)[0],
         grad=lambda P: value_and_grad(P)[1],
         value_and_grad=value_and_grad,
+        hessian=None if hess is None else hessian,
         **fields,
     )
 

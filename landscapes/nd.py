@@ -18,7 +18,7 @@ import math
 import numba
 import numpy as np
 
-from .base import Landscape, compiled
+from .base import Landscape, _as_points, compiled
 
 # No fastmath (rounding is part of the contract); error_model="numpy": inf/nan, never
 # ZeroDivisionError. Module-level functions only, so that numba's on-disk cache serves them.
@@ -80,6 +80,23 @@ def _quadratic_kernel(A, m, P, f, G):
         f[k] = 0.5 * loss
 
 
+def _rosenbrock_nd_hessian(P):
+    """Tridiagonal: ∂²f/∂xᵢ² = 2 − 400 (xᵢ₊₁ − xᵢ²) + 800 xᵢ² [i < d] + 200 [i > 1],
+    ∂²f/∂xᵢ∂xᵢ₊₁ = −400 xᵢ."""
+    P = np.asarray(P, dtype=np.float64)
+    d = P.shape[-1]
+    x, nxt = P[..., :-1], P[..., 1:]
+    H = np.zeros(P.shape + (d,))
+    with np.errstate(over="ignore", invalid="ignore"):
+        diagonal = np.zeros(P.shape)
+        diagonal[..., :-1] += 2.0 - 400.0 * (nxt - x**2) + 800.0 * x**2
+        diagonal[..., 1:] += 200.0
+        i = np.arange(d)
+        H[..., i, i] = diagonal
+        H[..., i[:-1], i[1:]] = H[..., i[1:], i[:-1]] = -400.0 * x
+    return H
+
+
 def _dimension(d, least: int) -> int:
     if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < least:
         raise ValueError(f"d must be an integer >= {least}, got {d!r}")
@@ -94,7 +111,11 @@ def rosenbrock_nd(d: int = 10) -> Landscape:
     classic (−1.2, 1, −1.2, 1, …).
     """
     d = _dimension(d, 2)
-    return compiled(f"rosenbrock_{d}d", _rosenbrock_nd_kernel, d, title=f"Rosenbrock ({d}-D)",
+
+    def hessian(P):
+        return _rosenbrock_nd_hessian(_as_points(P, d))
+
+    return compiled(f"rosenbrock_{d}d", _rosenbrock_nd_kernel, d, title=f"Rosenbrock ({d}-D)", hessian=hessian,
                     minima=[np.ones(d)], start=[-1.2 if i % 2 == 0 else 1.0 for i in range(d)], log_scale=True,
                     description=f"A chain of {d - 1} curved valleys: one coordinate converges after another.")
 
@@ -136,7 +157,11 @@ def quadratic_nd(d: int = 10, condition: float = 10.0, rotated: bool = True, min
     def kernel(P, f, G):
         _quadratic_kernel(A, m, P, f, G)
 
+    def hessian(P):
+        P = _as_points(P, d)
+        return np.broadcast_to(A, P.shape + (d,)).copy()
+
     kind = "rotated" if rotated else "axis-aligned"
-    return compiled(f"quadratic_{d}d", kernel, d, title=f"Quadratic ({d}-D, κ = {condition:g})",
+    return compiled(f"quadratic_{d}d", kernel, d, title=f"Quadratic ({d}-D, κ = {condition:g})", hessian=hessian,
                     minima=[m], start=m + 1.0,
                     description=f"A {kind} bowl with condition number {condition:g}: the steep directions set the step.")

@@ -191,3 +191,20 @@ def test_quadratic_nd_is_seeded():
 def test_bad_d_dimensional_surface_raises(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+@pytest.mark.parametrize("ls", SURFACES, ids=SURFACE_IDS)
+@pytest.mark.parametrize("shape", [(), (6,), (2, 3)], ids=["point", "batch", "grid"])
+def test_d_dimensional_hessian_matches_central_differences_of_the_gradient(ls, shape):
+    P = around(ls, int(np.prod(shape)), seed=6).reshape(shape + (ls.dim,))
+    H = ls.hessian(P)
+    assert H.shape == shape + (ls.dim, ls.dim)
+    np.testing.assert_array_equal(H, np.swapaxes(H, -1, -2))
+    fd = central_difference(ls.grad, P, h=1e-5)
+    np.testing.assert_allclose(H, fd, rtol=1e-6, atol=1e-4)
+
+
+def test_rosenbrock_nd_hessian_of_two_is_the_registry_one():
+    P = np.random.default_rng(7).uniform(-2, 2, (20, 2))
+    np.testing.assert_allclose(landscapes.rosenbrock_nd(2).hessian(P), landscapes.get("rosenbrock").hessian(P),
+                               rtol=1e-14, atol=1e-12)
