@@ -1,4 +1,4 @@
-"""Gradscape's optimizer engine: torch.optim's update rules and schedules, vectorised in NumPy.
+"""Gradscape's optimizer engine: torch.optim's update rules as compiled kernels, and its schedules.
 
     import landscapes, optimizers
     opt = optimizers.get("adam", lr=0.01)
@@ -7,6 +7,7 @@
 Nothing here imports dash or plotly: this is the notebook API as well as the app's engine.
 """
 
+from ._meta import Control, Inputs
 from .maps import BasinMap, StabilityMap, basin_map, stability_map
 from .registry import Optimizer, OptimizerInfo, get, info, names
 from .runner import run
@@ -14,5 +15,5 @@ from .schedules import Schedule, ScheduleState, schedule
 from .schedules import names as schedule_names
 from .trajectory import Trajectory
 
-__all__ = ["BasinMap", "Optimizer", "OptimizerInfo", "Schedule", "ScheduleState", "StabilityMap", "Trajectory",
+__all__ = ["BasinMap", "Control", "Inputs", "Optimizer", "OptimizerInfo", "Schedule", "ScheduleState", "StabilityMap", "Trajectory",
            "basin_map", "get", "info", "names", "run", "schedule", "schedule_names", "stability_map"]

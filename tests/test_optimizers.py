@@ -14,6 +14,7 @@ import pytest
 
 import landscapes
 import optimizers
+from optim_db import ERROR_CASES, OPTIM_DB
 
 BOWL = landscapes.get("bowl")
 ROSENBROCK = landscapes.get("rosenbrock")
@@ -256,6 +257,11 @@ HAND_CASES = [
     ("nadam", "nadam", dict(lr=0.1), hand_nadam, dict(lr=0.1, momentum_decay=4e-3)),
     ("radam", "radam", dict(lr=0.1), hand_radam, dict(lr=0.1, betas=(0.9, 0.999))),
 ]
+
+
+def test_optim_db_covers_the_registry():
+    assert [info.name for info in OPTIM_DB] == optimizers.names()
+    assert all(info.inputs for info in OPTIM_DB)
 
 
 def test_hand_cases_cover_the_registry():
@@ -526,10 +532,10 @@ BAD_INPUT = [
     ("unknown-keyword", "adam", dict(momentum=0.9), None, TypeError, "unexpected keyword argument 'momentum'"),
     ("unknown-keyword-sgd", "sgd", dict(betas=(0.9, 0.99)), None, TypeError, "unexpected keyword argument 'betas'"),
     ("unknown-keyword-in-group", "sgd", dict(), [{"beta": 0.9}, {}], TypeError, "unexpected keyword argument 'beta'"),
-    ("groups-one", "sgd", dict(), [{"lr": 0.1}], ValueError, "groups must be a list of two dicts"),
-    ("groups-three", "sgd", dict(), [{}, {}, {}], ValueError, "groups must be a list of two dicts"),
-    ("groups-dict", "sgd", dict(), {"lr": 0.1}, ValueError, "groups must be a list of two dicts"),
-    ("groups-not-dicts", "sgd", dict(), [{}, 0.1], ValueError, "groups must be a list of two dicts"),
+    ("groups-one", "sgd", dict(), [{"lr": 0.1}], ValueError, "groups must be a list of dicts"),
+    ("groups-three", "sgd", dict(), [{}, {}, {}], ValueError, "groups must be a list of dicts"),
+    ("groups-dict", "sgd", dict(), {"lr": 0.1}, ValueError, "groups must be a list of dicts"),
+    ("groups-not-dicts", "sgd", dict(), [{}, 0.1], ValueError, "groups must be a list of dicts"),
     ("betas-one", "adam", dict(betas=(0.9,)), None, ValueError, "betas must be a pair"),
     ("betas-three", "adam", dict(betas=(0.9, 0.99, 0.999)), None, ValueError, "betas must be a pair"),
     ("betas-scalar", "nadam", dict(betas=0.9), None, ValueError, "betas must be a pair"),
@@ -540,11 +546,21 @@ BAD_INPUT = [
     ("maximize-none", "adagrad", dict(maximize=None), None, TypeError, "maximize must be a bool"),
     ("lr-string", "sgd", dict(lr="0.1"), None, TypeError, "lr must be a number"),
     ("lr-bool", "adam", dict(lr=True), None, TypeError, "lr must be a number"),
-    ("lr-wrong-shape", "adam", dict(lr=np.array([0.1, 0.2, 0.3])), None, ValueError, "does not broadcast"),
+    ("lr-wrong-shape", "adam", dict(lr=np.zeros((2, 2, 2)) + 0.1), None, ValueError, "does not broadcast"),
+    ("groups-overlap", "sgd", dict(), [{"params": [0, 1]}, {"params": [1, 2]}], ValueError,
+     "some parameters appear in more than one parameter group"),
+    ("groups-gap", "sgd", dict(), [{"params": [0, 1]}, {"params": [3]}], ValueError,
+     "parameter groups must cover coordinates 0..2 with no gap"),
+    ("groups-mixed", "adam", dict(), [{"params": [0]}, {"lr": 0.1}], ValueError, "every group needs 'params'"),
+    ("groups-params-not-indices", "adam", dict(), [{"params": "ab"}], ValueError,
+     "params must be a list of coordinate indices"),
+    ("groups-params-negative", "adam", dict(), [{"params": [-1, 0]}], ValueError, "coordinate indices >= 0"),
+    ("groups-params-float", "adam", dict(), [{"params": [0.5]}], ValueError, "coordinate indices >= 0"),
 ]
 
 
-@pytest.mark.parametrize("case", BAD_INPUT, ids=[c[0] for c in BAD_INPUT])
+@pytest.mark.parametrize("case", BAD_INPUT + [(i, n, kw, None, e, m) for i, n, kw, e, m in ERROR_CASES],
+                         ids=[c[0] for c in BAD_INPUT] + [c[0] for c in ERROR_CASES])
 def test_bad_input_raises(case):
     _, name, kwargs, groups, exc, message = case
     with pytest.raises(exc, match=re.escape(message)):

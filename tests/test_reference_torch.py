@@ -17,52 +17,16 @@ import pytest
 import landscapes
 import optimizers
 
+from optim_db import BY_NAME, INPUT_CASES
+
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch
 
 STEPS = 100
 STARTS = np.array([[-1.5, 2.0], [0.5, -0.5], [1.2, 1.4]])
-TORCH_CLASS = {"SGD": "SGD", "Adagrad": "Adagrad", "RMSprop": "RMSprop", "Adadelta": "Adadelta",
-               "Adam": "Adam", "AdamW": "AdamW", "NAdam": "NAdam", "RAdam": "RAdam"}
 
-# (id, registry name, kwargs, groups)
-OPTIMIZER_CASES = [
-    ("gd", "gd", dict(lr=1e-3), None),
-    ("sgd-wd", "sgd", dict(lr=2e-3, weight_decay=0.1), None),
-    ("momentum", "momentum", dict(lr=1e-3), None),
-    ("momentum-dampening", "sgd", dict(lr=1e-3, momentum=0.8, dampening=0.3), None),
-    ("nesterov", "nesterov", dict(lr=1e-3, weight_decay=0.01), None),
-    ("sgd-maximize", "sgd", dict(lr=1e-6, maximize=True), None),
-    ("adagrad", "adagrad", dict(lr=0.1), None),
-    ("adagrad-all", "adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.05, initial_accumulator_value=0.2,
-                                    eps=1e-6), None),
-    ("rmsprop", "rmsprop", dict(lr=1e-2), None),
-    ("rmsprop-centered-momentum", "rmsprop", dict(lr=1e-3, alpha=0.9, centered=True, momentum=0.5,
-                                                  weight_decay=0.01), None),
-    ("adadelta", "adadelta", dict(), None),
-    ("adadelta-all", "adadelta", dict(lr=0.5, rho=0.5, eps=1e-4, weight_decay=0.1), None),
-    ("adam", "adam", dict(lr=1e-2), None),
-    ("adam-l2", "adam", dict(lr=1e-2, weight_decay=0.1, betas=(0.3, 0.9), eps=1e-3), None),
-    ("adam-decoupled", "adam", dict(lr=1e-2, weight_decay=0.1, decoupled_weight_decay=True), None),
-    ("adamw", "adamw", dict(lr=1e-2), None),
-    ("amsgrad", "amsgrad", dict(lr=1e-2), None),
-    ("adamw-amsgrad", "adamw", dict(lr=1e-2, amsgrad=True, weight_decay=0.2), None),
-    ("nadam", "nadam", dict(lr=1e-2), None),
-    ("nadam-wd", "nadam", dict(lr=1e-2, weight_decay=0.1, momentum_decay=0.01), None),
-    ("nadam-decoupled", "nadam", dict(lr=1e-2, weight_decay=0.1, decoupled_weight_decay=True), None),
-    ("radam", "radam", dict(lr=1e-2), None),
-    ("radam-wd", "radam", dict(lr=1e-2, weight_decay=0.1, betas=(0.8, 0.99)), None),
-    ("radam-decoupled", "radam", dict(lr=1e-2, weight_decay=0.1, decoupled_weight_decay=True), None),
-    # parameter groups: any hyperparameter per coordinate
-    ("groups-sgd-lr", "sgd", dict(lr=1e-3, momentum=0.9), [{"lr": 2e-3}, {"lr": 2e-4}]),
-    ("groups-sgd-nesterov", "sgd", dict(lr=1e-3, momentum=0.9), [{"nesterov": True}, {"momentum": 0.5}]),
-    ("groups-adam-betas", "adam", dict(lr=1e-2), [{"betas": (0.5, 0.9)}, {"amsgrad": True, "eps": 1e-3}]),
-    ("groups-rmsprop", "rmsprop", dict(lr=1e-3), [{"centered": True}, {"momentum": 0.9}]),
-    ("groups-adagrad", "adagrad", dict(lr=0.1, initial_accumulator_value=0.5), [{"lr_decay": 0.1}, {"eps": 1e-3}]),
-    ("groups-nadam", "nadam", dict(lr=1e-2), [{"betas": (0.8, 0.99)}, {"weight_decay": 0.1}]),
-    ("groups-radam", "radam", dict(lr=1e-2), [{"betas": (0.9, 0.9)}, {}]),
-    ("groups-adamw", "adamw", dict(lr=1e-2), [{"weight_decay": 0.5}, {"lr": 1e-3}]),
-]
+# (id, registry name, kwargs, groups): every input case of tests/optim_db.py
+OPTIMIZER_CASES = INPUT_CASES
 
 # (id, schedule name, kwargs, optimizer name, optimizer kwargs)
 SCHEDULE_CASES = [
@@ -111,7 +75,7 @@ def torch_run(landscape, name, kwargs, groups, start, steps, sched=None):
     y = torch.tensor([start[1]], requires_grad=True)
     param_groups = [{"params": [x], **(groups[0] if groups else {})},
                     {"params": [y], **(groups[1] if groups else {})}]
-    opt = getattr(torch.optim, TORCH_CLASS[family])(param_groups, foreach=False, **merged)
+    opt = getattr(torch.optim, BY_NAME[name].torch_family)(param_groups, foreach=False, **merged)
     scheduler = None
     if sched is not None:
         sname, skw = sched
