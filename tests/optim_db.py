@@ -92,6 +92,13 @@ OPTIM_DB = [
         ("radam-decoupled", dict(lr=1e-2, weight_decay=0.1, decoupled_weight_decay=True), None),
         ("groups-radam", dict(lr=1e-2), [{"betas": (0.9, 0.9)}, {}]),
     ], [("beta1-big", dict(betas=(0.9, 1.5)), ValueError, "Invalid beta parameter at index 1: 1.5")]),
+    OptimInfo("adamax", "torch.optim:Adamax", [
+        ("adamax", dict(lr=1e-2), None),
+        ("adamax-wd", dict(lr=1e-2, weight_decay=0.1, betas=(0.5, 0.9), eps=1e-3), None),
+        ("adamax-maximize", dict(lr=1e-6, maximize=True), None),
+        ("groups-adamax", dict(lr=1e-2), [{"betas": (0.8, 0.99)}, {"lr": 1e-3, "eps": 1e-2}]),
+    ], [("adamax-eps-negative", dict(eps=-1.0), ValueError, "Invalid epsilon value: -1.0"),
+        ("adamax-beta1", dict(betas=(0.9, 1.0)), ValueError, "Invalid beta parameter at index 1: 1.0")]),
 ]
 
 BY_NAME = {info.name: info for info in OPTIM_DB}

@@ -148,6 +148,18 @@ def hand_adam(x0, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
     return [x0, x1, x2, x3]
 
 
+def hand_adamax(x0, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    b1, b2 = betas
+    xs, m, u = [x0], 0.0, 0.0
+    for t in (1, 2, 3):
+        x = xs[-1]
+        g = 2 * x + weight_decay * x
+        m = b1 * m + (1 - b1) * g
+        u = max(b2 * u, abs(g) + eps)          # eps inside the max, not in the denominator
+        xs.append(x - lr / (1 - b1**t) * m / u)
+    return xs
+
+
 def hand_adamw(x0, lr, weight_decay=1e-2, betas=(0.9, 0.999), eps=1e-8):
     b1, b2 = betas
     g1 = 2 * x0  # the gradient is taken before the point shrinks
@@ -256,6 +268,9 @@ HAND_CASES = [
     ("amsgrad", "amsgrad", dict(lr=0.1, betas=(0.9, 0.5)), hand_amsgrad, dict(lr=0.1, betas=(0.9, 0.5))),
     ("nadam", "nadam", dict(lr=0.1), hand_nadam, dict(lr=0.1, momentum_decay=4e-3)),
     ("radam", "radam", dict(lr=0.1), hand_radam, dict(lr=0.1, betas=(0.9, 0.999))),
+    ("adamax", "adamax", dict(lr=0.1), hand_adamax, dict(lr=0.1)),
+    ("adamax-l2", "adamax", dict(lr=0.1, betas=(0.5, 0.9), eps=1e-3, weight_decay=0.1), hand_adamax,
+     dict(lr=0.1, betas=(0.5, 0.9), eps=1e-3, weight_decay=0.1)),
 ]
 
 
@@ -443,6 +458,7 @@ BOWL_TABLE = [
     ("amsgrad", dict(lr=0.1), 300, 1e-3),
     ("nadam", dict(lr=0.1), 100, 1e-3),
     ("radam", dict(lr=0.1), 300, 1e-3),
+    ("adamax", dict(lr=0.1), 300, 1e-3),
 ]
 
 # (name, kwargs, schedule, steps, tolerance): tuned settings for the banana valley
@@ -459,6 +475,7 @@ ROSENBROCK_TABLE = [
     ("amsgrad", dict(lr=0.1), None, 3000, 1e-6),
     ("nadam", dict(lr=0.02), ("cosine", dict(T_max=5000)), 5000, 1e-3),
     ("radam", dict(lr=0.01, betas=(0.9, 0.99)), ("cosine", dict(T_max=3000)), 3000, 1e-6),
+    ("adamax", dict(lr=0.1), ("cosine", dict(T_max=5000)), 5000, 1e-4),
 ]
 
 
@@ -491,9 +508,9 @@ def test_convergence_tables_cover_the_registry():
 
 # --- bad input -------------------------------------------------------------------------------------
 
-WITH_WEIGHT_DECAY = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam"]
-WITH_EPS = ["adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam"]
-WITH_BETAS = ["adam", "adamw", "amsgrad", "nadam", "radam"]
+WITH_WEIGHT_DECAY = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax"]
+WITH_EPS = ["adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax"]
+WITH_BETAS = ["adam", "adamw", "amsgrad", "nadam", "radam", "adamax"]
 
 # (id, name, kwargs, groups, exception, message); messages are torch's where torch has one
 BAD_INPUT = [
@@ -567,7 +584,7 @@ def test_bad_input_raises(case):
         optimizers.get(name, groups=groups, **kwargs)
 
 
-@pytest.mark.parametrize("name", ["adamax", "SGD", "", None])
+@pytest.mark.parametrize("name", ["adamx", "SGD", "", None])
 def test_unknown_optimizer_lists_the_known_names(name):
     with pytest.raises(ValueError, match="unknown optimizer") as excinfo:
         optimizers.get(name)
