@@ -165,11 +165,42 @@ class _Batches:
 
 
 @jit
-def _bookkeep(P, P_prev, f, f_prev, G, dead, diverged_at, converged_at, t, tol2, limit, has_prev):
+def _quiet(P, f, G, converged_at, tol2, limit):
+    """Whether no run needs attention this step: every point within the limit, every loss finite,
+    and no run not yet converged whose gradient is below the tolerance. Branch-free sums, so
+    the common case is a vectorised pass (the per-run pass below does not vectorise)."""
+    n, d = P.shape
+    Pf = P.reshape(-1)
+    bad = 0
+    for e in range(n * d):
+        bad += np.int64(abs(Pf[e]) > limit) + np.int64(Pf[e] != Pf[e])
+    for i in range(n):
+        bad += np.int64(f[i] - f[i] != 0.0)
+    if bad:
+        return False
+    Gf = G.reshape(-1)
+    hit = 0
+    if d == 2:
+        for i in range(n):
+            g0, g1 = Gf[2 * i], Gf[2 * i + 1]
+            hit += np.int64(g0 * g0 + g1 * g1 < tol2) * np.int64(converged_at[i] < 0)
+    else:
+        for i in range(n):
+            norm2 = 0.0
+            for j in range(d):
+                norm2 += Gf[i * d + j] * Gf[i * d + j]
+            hit += np.int64(norm2 < tol2) * np.int64(converged_at[i] < 0)
+    return hit == 0
+
+
+@jit
+def _bookkeep(P, P_prev, f, f_prev, G, dead, diverged_at, converged_at, t, tol2, limit, has_prev, any_dead):
     """One pass over the runs after the landscape: a run whose loss is not finite or whose point
     left |coordinate| <= limit dies at step t and goes back to its last point and loss; a dead
     run's gradient is zero; a live run whose squared gradient norm is below tol2 has converged
     (the first time). Returns how many runs died now."""
+    if not any_dead and _quiet(P, f, G, converged_at, tol2, limit):
+        return 0
     n, d = P.shape
     died = 0
     for i in range(n):
@@ -272,7 +303,7 @@ class _Loop:
                     f[:] = f_new
                     G[:] = G_new
                 if _bookkeep(P, P_prev, f, f_prev, G, self.dead, self.diverged_at, self.converged_at, t,
-                             self.tol2, LIMIT, t > 0):
+                             self.tol2, LIMIT, t > 0, self.n_dead > 0):
                     self.n_dead = int(self.dead.sum())
                 if t == steps:
                     break
