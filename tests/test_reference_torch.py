@@ -154,6 +154,10 @@ def test_schedule_with_groups_matches_torch():
 # --- d parameters: one tensor of 10 per run, and torch's param_groups over index sets ---------------
 
 D = 10
+# 60 steps, not 100: once an adaptive rule with small betas hovers at this surface's minimum, a last-bit
+# difference (torch's CPU kernels fuse a + alpha*b into an FMA; ours round twice) doubles every few steps:
+# measured for Adam betas (0.3, 0.9) + L2, 1e-16 at step 60, 3e-15 at step 80, 5e-5 at step 100.
+STEPS_D = 60
 GROUP_SETS = [[0, 1, 2], [3, 4, 5, 6, 7, 8, 9]]
 
 
@@ -185,7 +189,7 @@ def torch_run_d(name, kwargs, start, groups):
                         for g, t in zip(groups, tensors)]
     opt = getattr(torch.optim, BY_NAME[name].torch_family)(param_groups, foreach=False, **merged)
     points = [np.array(start, dtype=float)]
-    for _ in range(STEPS):
+    for _ in range(STEPS_D):
         P = np.empty(D)
         for s, t in zip(sets, tensors):
             P[s] = t.detach().numpy()
@@ -215,7 +219,8 @@ TEN = [(c, False) for c in OPTIMIZER_CASES if c[3] is None] + [(c, True) for c i
 def test_optimizer_matches_torch_on_ten_parameters(case, grouped):
     _, name, kwargs, groups = case
     index_groups = _group_case(case) if grouped else None
-    traj = optimizers.run(CHAINED, optimizers.get(name, groups=index_groups, **kwargs), start=STARTS_D, steps=STEPS)
-    assert traj.params.shape == (STEPS + 1, len(STARTS_D), D)
+    traj = optimizers.run(CHAINED, optimizers.get(name, groups=index_groups, **kwargs), start=STARTS_D,
+                          steps=STEPS_D)
+    assert traj.params.shape == (STEPS_D + 1, len(STARTS_D), D)
     for i, start in enumerate(STARTS_D):
         _assert_same_path(traj, i, torch_run_d(name, kwargs, start, index_groups))
