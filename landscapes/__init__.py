@@ -15,7 +15,7 @@ also the notebook API.
 
 from __future__ import annotations
 
-from . import analytic, datasets
+from . import analytic, datasets, slices
 from .base import Landscape, compiled, fused
 from .nd import quadratic_nd, rosenbrock_nd
 from .network import Network, network, network_logits
