@@ -31,6 +31,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import landscapes  # noqa: E402
 import optimizers  # noqa: E402
+from benchmarks.bench_engine import best_of  # noqa: E402
 from landscapes.slices import random_directions, slice_grid  # noqa: E402
 
 OPTIMIZERS = [("sgd", dict(lr=0.1)), ("momentum", dict(lr=0.05)), ("nesterov", dict(lr=0.05)),
@@ -39,14 +40,9 @@ OPTIMIZERS = [("sgd", dict(lr=0.1)), ("momentum", dict(lr=0.05)), ("nesterov", d
 HIDDEN, STEPS, BATCH, GRID = (16, 16), 300, 32, 41
 
 
-def best_of(fn, repeats):
+def warm_best_of(fn, repeats):
     fn()  # warm-up: compile or load numba's cache
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+    return best_of(fn, repeats)
 
 
 def race(L):
@@ -75,10 +71,10 @@ def main():
         P = np.tile(L.start, (n, 1))
         f, G = np.empty(n), np.empty((n, L.dim))
         idx = np.broadcast_to(np.arange(BATCH), (n, BATCH))
-        full = best_of(lambda: L.compiled_value_and_grad(P, f, G), args.repeats * 20)
-        batch = best_of(lambda: L.batch_value_and_grad(P, idx), args.repeats * 20)
-        n1 = best_of(lambda: race(L), args.repeats)
-        n2 = best_of(lambda: grid(L), args.repeats)
+        full = warm_best_of(lambda: L.compiled_value_and_grad(P, f, G), args.repeats * 20)
+        batch = warm_best_of(lambda: L.batch_value_and_grad(P, idx), args.repeats * 20)
+        n1 = warm_best_of(lambda: race(L), args.repeats)
+        n2 = warm_best_of(lambda: grid(L), args.repeats)
         print(f"\n{L.title}, d = {L.dim}")
         print(f"  one step's full batch (8 networks x 256 samples, loss + gradient): {full * 1e3:7.3f} ms")
         print(f"  one step's mini-batch (8 networks x {BATCH} samples, loss + gradient): {batch * 1e3:7.3f} ms")

@@ -20,7 +20,8 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 import numba
 import numpy as np
 
-from .base import Landscape, _as_points
+from .base import Landscape, _as_points, compiled
+from .datasets import check_batch
 
 _JIT = dict(cache=True, error_model="numpy")  # no fastmath: rounding is part of the contract
 
@@ -313,13 +314,6 @@ def network(dataset: str = "moons", hidden=(16,), activation: str = "tanh", n_sa
         """The full batch: the runner's compiled (P, f, G) -> None."""
         _mlp(P, X, y, everything, sizes, relu, True, f, G, np.empty((len(P), n_samples)))
 
-    def value_and_grad(P):
-        P = _as_points(P, d)
-        flat = np.ascontiguousarray(P.reshape(-1, d))
-        f, G = np.empty(len(flat)), np.empty(flat.shape)
-        kernel(flat, f, G)
-        return f.reshape(P.shape[:-1])[()], G.reshape(P.shape)
-
     def loss(P):
         P = _as_points(P, d)
         flat = np.ascontiguousarray(P.reshape(-1, d))
@@ -328,15 +322,8 @@ def network(dataset: str = "moons", hidden=(16,), activation: str = "tanh", n_sa
         return f.reshape(P.shape[:-1])[()]
 
     def batch_value_and_grad(P, idx):
-        P = np.ascontiguousarray(P, dtype=np.float64)
-        idx = np.asarray(idx)
-        if P.ndim != 2 or P.shape[1] != d:
-            raise ValueError(f"points must have shape (n, {d}), got {P.shape}")
-        if idx.ndim != 2 or idx.shape[0] != P.shape[0] or idx.shape[1] == 0 or idx.dtype.kind not in "iu":
-            raise ValueError(f"idx must be integer sample indices of shape ({P.shape[0]}, b) with b >= 1, "
-                             f"got {idx.dtype} {idx.shape}")
-        if idx.min() < 0 or idx.max() >= n_samples:
-            raise ValueError(f"sample indices must lie in [0, {n_samples}), got {idx.min()}..{idx.max()}")
+        P, idx = check_batch(P, idx, n_samples, d)
+        P = np.ascontiguousarray(P)
         shared = idx[:1] if idx.strides[0] == 0 else idx  # the run loop's batches: one row for all runs
         shared = np.ascontiguousarray(shared, dtype=np.int64)
         f, G = np.empty(len(P)), np.empty(P.shape)
@@ -344,12 +331,12 @@ def network(dataset: str = "moons", hidden=(16,), activation: str = "tanh", n_sa
         return f, G
 
     shape = "-".join(str(h) for h in hidden)
-    return Network(
-        name=f"network_{dataset}_{shape}_{activation}", loss=loss, grad=lambda P: value_and_grad(P)[1],
-        value_and_grad=value_and_grad, compiled_value_and_grad=kernel, dim=d, start=_nn_linear_init(sizes, seed),
+    base = compiled(
+        f"network_{dataset}_{shape}_{activation}", kernel, d, start=_nn_linear_init(sizes, seed),
         n_samples=n_samples, batch_value_and_grad=batch_value_and_grad,
         title=f"MLP 2-{shape}-1 ({activation}) on {dataset}",
         description=f"A {d}-parameter network classifying {n_samples} {dataset} points: a real, non-convex "
-                    "landscape seen through slices.",
-        data=(X, y), hidden=hidden, activation=activation, layers=MappingProxyType(layers),
-    )
+                    "landscape seen through slices.")
+    fields = {field.name: getattr(base, field.name) for field in dataclasses.fields(Landscape)}
+    fields["loss"] = loss  # the forward pass alone
+    return Network(**fields, data=(X, y), hidden=hidden, activation=activation, layers=MappingProxyType(layers))
