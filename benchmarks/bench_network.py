@@ -45,6 +45,17 @@ def warm_best_of(fn, repeats):
     return best_of(fn, repeats)
 
 
+def cpu_best_of(fn, repeats):
+    """The least CPU time (time.process_time) of the repeats: what other work on the machine
+    inflates least."""
+    times = []
+    for _ in range(repeats):
+        t0 = time.process_time()
+        fn()
+        times.append(time.process_time() - t0)
+    return min(times)
+
+
 def race(L):
     opts = [optimizers.get(name, **kw) for name, kw in OPTIMIZERS]
     return optimizers.run(L, opts, steps=STEPS, batch_size=BATCH)
@@ -74,11 +85,12 @@ def main():
         full = warm_best_of(lambda: L.compiled_value_and_grad(P, f, G), args.repeats * 20)
         batch = warm_best_of(lambda: L.batch_value_and_grad(P, idx), args.repeats * 20)
         n1 = warm_best_of(lambda: race(L), args.repeats)
+        n1_cpu = cpu_best_of(lambda: race(L), args.repeats)
         n2 = warm_best_of(lambda: grid(L), args.repeats)
         print(f"\n{L.title}, d = {L.dim}")
         print(f"  one step's full batch (8 networks x 256 samples, loss + gradient): {full * 1e3:7.3f} ms")
         print(f"  one step's mini-batch (8 networks x {BATCH} samples, loss + gradient): {batch * 1e3:7.3f} ms")
-        print(f"  N1 8 optimizers x {STEPS} steps, batch {BATCH}: {n1 * 1e3:7.1f} ms   (goal <= 150 ms)")
+        print(f"  N1 8 optimizers x {STEPS} steps, batch {BATCH}: {n1 * 1e3:7.1f} ms   (goal <= 150 ms; CPU time {n1_cpu * 1e3:.1f} ms)")
         print(f"  N2 {GRID} x {GRID} slice grid:                 {n2 * 1e3:7.1f} ms   (goal <= 500 ms)")
 
 
