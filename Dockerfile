@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     GUNICORN_WORKERS=2 \
     GUNICORN_THREADS=4 \
-    PORT=8050
+    PORT=8050 \
+    NUMBA_CACHE_DIR=/app/numba-cache
 
 WORKDIR /app
 COPY requirements.txt .
@@ -20,8 +21,12 @@ COPY optimizers/ optimizers/
 COPY ui/ ui/
 COPY assets/ assets/
 
-RUN useradd --create-home --uid 10001 gradscape
+RUN useradd --create-home --uid 10001 gradscape \
+    && mkdir -p /app/numba-cache && chown 10001 /app/numba-cache
 USER 10001
+# Compile every numba kernel now, as the user the container runs as, into NUMBA_CACHE_DIR:
+# the container starts warm and gunicorn's workers load the compiled code instead of compiling it.
+RUN python -m optimizers.warm
 
 EXPOSE 8050
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \

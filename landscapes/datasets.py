@@ -38,16 +38,7 @@ def dataset(name: str, batch: Batch, n_samples: int, **fields) -> Landscape:
     rows = max(1, BLOCK_BYTES // (8 * n_samples))
 
     def batch_value_and_grad(P, idx):
-        P = np.asarray(P, dtype=np.float64)
-        idx = np.asarray(idx)
-        if P.ndim != 2 or P.shape[1] != 2:
-            raise ValueError(f"points must have shape (n, 2), got {P.shape}")
-        if idx.ndim != 2 or idx.shape[0] != P.shape[0] or idx.shape[1] == 0 or idx.dtype.kind not in "iu":
-            raise ValueError(f"idx must be integer sample indices of shape ({P.shape[0]}, b) with b >= 1, "
-                             f"got {idx.dtype} {idx.shape}")
-        if idx.min() < 0 or idx.max() >= n_samples:
-            raise ValueError(f"sample indices must lie in [0, {n_samples}), got {idx.min()}..{idx.max()}")
-        return in_blocks(P, idx)
+        return in_blocks(*check_batch(P, idx, n_samples, 2))
 
     def in_blocks(P, idx):
         """``batch`` a block of runs at a time: each run's numbers depend only on its own row."""
@@ -69,6 +60,21 @@ def dataset(name: str, batch: Batch, n_samples: int, **fields) -> Landscape:
     return Landscape(name=name, loss=lambda P: value_and_grad(P)[0], grad=lambda P: value_and_grad(P)[1],
                      value_and_grad=value_and_grad, n_samples=n_samples,
                      batch_value_and_grad=batch_value_and_grad, **fields)
+
+
+def check_batch(P, idx, n_samples: int, dim: int) -> Tuple[Array, Array]:
+    """``batch_value_and_grad``'s arguments as arrays, or ValueError: P (n, dim) points and idx (n, b)
+    integer sample indices in [0, n_samples), b >= 1."""
+    P = np.asarray(P, dtype=np.float64)
+    idx = np.asarray(idx)
+    if P.ndim != 2 or P.shape[1] != dim:
+        raise ValueError(f"points must have shape (n, {dim}), got {P.shape}")
+    if idx.ndim != 2 or idx.shape[0] != P.shape[0] or idx.shape[1] == 0 or idx.dtype.kind not in "iu":
+        raise ValueError(f"idx must be integer sample indices of shape ({P.shape[0]}, b) with b >= 1, "
+                         f"got {idx.dtype} {idx.shape}")
+    if idx.min() < 0 or idx.max() >= n_samples:
+        raise ValueError(f"sample indices must lie in [0, {n_samples}), got {idx.min()}..{idx.max()}")
+    return P, idx
 
 
 def rows(data: Array, idx: Array) -> Array:
@@ -99,6 +105,13 @@ def _linear(P, idx):
     grad[:, 0] = 2.0 * np.mean(r * x, axis=1)
     grad[:, 1] = 2.0 * np.mean(r, axis=1)
     return np.mean(r * r, axis=1), grad
+
+
+def _linear_hessian(P):
+    """Constant: 2 [[mean x², mean x], [mean x, 1]]."""
+    P = _as_points(P)
+    H = 2.0 * np.array([[np.mean(LINEAR_X * LINEAR_X), np.mean(LINEAR_X)], [np.mean(LINEAR_X), 1.0]])
+    return np.broadcast_to(H, P.shape + (2,)).copy()
 
 
 def least_squares(x=LINEAR_X, y=LINEAR_Y) -> np.ndarray:
@@ -142,6 +155,21 @@ def _logistic(P, idx):
     return np.mean(softplus, axis=1), grad
 
 
+def _logistic_hessian(P):
+    """∂²L/∂wⱼ∂wₖ = mean σ(mᵢ)(1 − σ(mᵢ)) uⱼᵢ uₖᵢ, with σ(m)(1 − σ(m)) = e / (1 + e)², e = exp(−|m|)."""
+    P = _as_points(P)
+    u1, u2 = _SIGNED
+    with np.errstate(all="ignore"):
+        m = -(P[..., 0, None] * u1 + P[..., 1, None] * u2)
+        e = np.exp(-np.abs(m))
+        weight = e / (1.0 + e) ** 2
+        H = np.empty(P.shape + (2,))
+        H[..., 0, 0] = np.mean(weight * (u1 * u1), axis=-1)
+        H[..., 0, 1] = H[..., 1, 0] = np.mean(weight * (u1 * u2), axis=-1)
+        H[..., 1, 1] = np.mean(weight * (u2 * u2), axis=-1)
+    return H
+
+
 def logistic_optimum(iterations: int = 50) -> np.ndarray:
     """The maximum-likelihood weights by Newton's method on the full batch: H = mean σ(1−σ) x xᵀ."""
     X = np.column_stack([LOGISTIC_X1, LOGISTIC_X2])
@@ -161,10 +189,12 @@ def logistic_optimum(iterations: int = 50) -> np.ndarray:
 REGISTRY = {landscape.name: landscape for landscape in (
     dataset("linear_regression", _linear, N_SAMPLES, title="Linear regression (MSE, 256 points)",
             bounds=((-2, 6), (-5, 3)), minima=[least_squares()], start=(-1.5, 2.0), log_scale=True,
+            hessian=_linear_hessian,
             description="Fitting a line to 256 noisy points: a tilted bowl in (w, b); "
                         "small batches jitter around the fit."),
     dataset("logistic_regression", _logistic, N_SAMPLES, title="Logistic regression (256 points)",
             bounds=((-3, 5), (-2, 6)), minima=[logistic_optimum()], start=(-2.5, -1.5), log_scale=True,
+            hessian=_logistic_hessian,
             description="A linear classifier on two overlapping blobs: a convex valley, flat far out; "
                         "noisy with small batches."),
 )}

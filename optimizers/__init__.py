@@ -1,4 +1,4 @@
-"""Gradscape's optimizer engine: torch.optim's update rules and schedules, vectorised in NumPy.
+"""Gradscape's optimizer engine: torch.optim's update rules as compiled kernels, and its schedules.
 
     import landscapes, optimizers
     opt = optimizers.get("adam", lr=0.01)
@@ -7,12 +7,14 @@
 Nothing here imports dash or plotly: this is the notebook API as well as the app's engine.
 """
 
+from ._meta import Control, Inputs
 from .maps import BasinMap, StabilityMap, basin_map, stability_map
 from .registry import Optimizer, OptimizerInfo, get, info, names
 from .runner import run
 from .schedules import Schedule, ScheduleState, schedule
 from .schedules import names as schedule_names
 from .trajectory import Trajectory
+from .tune import TuneResult, tune
 
-__all__ = ["BasinMap", "Optimizer", "OptimizerInfo", "Schedule", "ScheduleState", "StabilityMap", "Trajectory",
-           "basin_map", "get", "info", "names", "run", "schedule", "schedule_names", "stability_map"]
+__all__ = ["BasinMap", "Control", "Inputs", "Optimizer", "OptimizerInfo", "Schedule", "ScheduleState", "StabilityMap", "Trajectory", "TuneResult",
+           "basin_map", "get", "info", "names", "run", "schedule", "schedule_names", "stability_map", "tune"]

@@ -1,7 +1,9 @@
 """The optimizer registry: names, torch's defaults, validation, and building an Optimizer.
 
-Adding an optimizer means one entry in ``_REGISTRY`` (and its tests). The app's
-dropdowns and override panels are built from ``names()`` and ``info()``.
+Adding an optimizer means its family module under ``rules/`` (maths docstring, defaults,
+validation, state, compiled kernel, ``explain``, controls), one entry in ``_REGISTRY``, and
+its rows in the tests' optimizer table. The app's dropdowns, override panels, update-rule
+cards and step inspector are built from ``names()`` and ``info()`` alone.
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from types import MappingProxyType, ModuleType
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ._rule import Rule
-from .rules import adadelta, adagrad, adam, nadam, radam, rmsprop, sgd
+from ._meta import Control, Inputs
+from .rules import adadelta, adagrad, adam, adamax, nadam, radam, rmsprop, sgd
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,6 +41,36 @@ class OptimizerInfo:
     def maths(self) -> str:
         """The update rule in LaTeX with its conventions: the module docstring, written once."""
         return self.module.__doc__
+
+    @property
+    def controls(self) -> Tuple[Control, ...]:
+        """The hyperparameters the page offers for this entry, in panel order (fixed ones left out)."""
+        return tuple(c for c in self.module.CONTROLS if c.key not in self.fixed)
+
+    @property
+    def symbols(self) -> Mapping[str, str]:
+        """Engine name -> LaTeX symbol, for every hyperparameter with one."""
+        return {c.key: c.symbol for c in self.module.CONTROLS if c.symbol}
+
+    @property
+    def flags(self) -> Mapping[str, str]:
+        """Engine name -> label, for the switches this entry offers."""
+        return {c.key: c.label for c in self.module.CONTROLS if c.kind == "bool"}
+
+    @property
+    def state_fields(self) -> Tuple[str, ...]:
+        """The names of the buffers the kernel keeps, as ``run(..., record_state=True)`` records them."""
+        return tuple(name for name, _ in self.module.STATE)
+
+    def keeps_state(self, hyper: Mapping[str, Any]) -> bool:
+        """Whether the rule carries buffers from step to step with these resolved hyperparameters."""
+        own = getattr(self.module, "keeps_state", None)
+        return True if own is None else own(hyper)
+
+    def explain(self, inputs: Inputs) -> dict:
+        """The inspector's rows, effective rate, direction and (where the step is not
+        ``-effective * direction``) its predicted update, from recorded buffers: see ``Inputs``."""
+        return self.module.explain(inputs)
 
 
 def _entry(name, title, family, module, description, preset=None, fixed=None, momentum_param=None):
@@ -75,6 +107,7 @@ _REGISTRY: Dict[str, OptimizerInfo] = {
                preset=dict(amsgrad=True), momentum_param="beta1"),
         _entry("nadam", "NAdam", "NAdam", nadam, nadam.SUMMARY, momentum_param="beta1"),
         _entry("radam", "RAdam", "RAdam", radam, radam.SUMMARY, momentum_param="beta1"),
+        _entry("adamax", "Adamax", "Adamax", adamax, adamax.SUMMARY, momentum_param="beta1"),
     ]
 }
 
@@ -94,30 +127,102 @@ def info(name: str) -> OptimizerInfo:
         raise ValueError(f"unknown optimizer {name!r}; known: {', '.join(_REGISTRY)}") from None
 
 
+class KernelState(NamedTuple):
+    """One optimizer's state for ``Optimizer.init``/``update``: the step count and its buffers by name."""
+
+    step: int
+    buffers: Mapping[str, np.ndarray]
+
+    def __getattr__(self, name):
+        try:
+            return self.buffers[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Optimizer:
-    """A configured optimizer: a registry entry, its resolved hyperparameters, and its Rule.
+    """A configured optimizer: a registry entry and its resolved hyperparameters.
 
-    ``hyper`` holds one value per hyperparameter (``betas`` split into
-    ``beta1`` and ``beta2``): a Python scalar when it is the same everywhere,
-    else an array that broadcasts against (n_runs, 2).
+    ``hyper`` holds one value per hyperparameter (``betas`` split into ``beta1`` and
+    ``beta2``): a Python scalar when it is the same everywhere, else an array that
+    broadcasts against (n_runs, d): per run (n, 1), per coordinate (d,) (parameter
+    groups), or both.
     """
 
     name: str
     info: OptimizerInfo
     hyper: Mapping[str, Any]
-    rule: Rule = dataclasses.field(repr=False)
 
     @property
     def lr(self):
         return self.hyper["lr"]
 
-    def init(self, params):
-        return self.rule.init(np.asarray(params, dtype=np.float64))
+    @property
+    def kernel(self):
+        return self.info.module.kernel
 
-    def update(self, grads, state, params, lr=None, momentum=None):
-        """One step: returns ``(new_params, new_state)``. ``lr`` defaults to the optimizer's own."""
-        return self.rule.update(grads, state, params, self.lr if lr is None else lr, momentum)
+    def with_lr(self, lr) -> "Optimizer":
+        """The same optimizer with another learning rate: a scalar, or an array that broadcasts against
+        (n_runs, d), e.g. (n, 1) for a sweep. torch's message for a negative one."""
+        lr = _number(self.name, "lr", lr)
+        _check_value(lr, lambda v: 0.0 <= v, "Invalid learning rate: {}")
+        _check_broadcast("lr", lr)
+        return Optimizer(self.name, self.info, MappingProxyType({**self.hyper, "lr": _collapse(lr)}))
+
+    def hyper_rows(self, n: int, d: int) -> np.ndarray:
+        """The kernel's ``H``: (K, 1) when every value is a scalar, else (K, n * d), run-major."""
+        names = self.info.module.HYPER
+        values = [self.hyper[k] for k in names]
+        if all(np.ndim(v) == 0 for v in values):
+            return np.array([[float(v)] for v in values], dtype=np.float64).reshape(len(names), 1)
+        H = np.empty((len(names), n * d))
+        for row, v in zip(H, values):
+            row[:] = np.broadcast_to(np.asarray(v, dtype=np.float64), (n, d)).ravel()
+        return H
+
+    def lr_row(self, n: int, d: int) -> np.ndarray:
+        """The kernel's ``LR`` for the optimizer's own rate: (1,) or (n * d,)."""
+        if np.ndim(self.lr) == 0:
+            return np.array([float(self.lr)])
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(self.lr, dtype=np.float64), (n, d))).ravel()
+
+    def init_state(self, n: int, d: int) -> np.ndarray:
+        """The kernel's ``S``: (F, n * d), each field at its starting value (a number or a hyperparameter)."""
+        fields = self.info.module.STATE
+        S = np.empty((max(len(fields), 1), n * d))
+        for row, (_, start) in zip(S, fields):
+            value = self.hyper[start] if isinstance(start, str) else start
+            row[:] = np.broadcast_to(np.asarray(value, dtype=np.float64), (n, d)).ravel()
+        return S
+
+    def init(self, params) -> KernelState:
+        """The state before the first step, for params of shape (n, d) (or (d,))."""
+        P = np.atleast_2d(np.asarray(params, dtype=np.float64))
+        S = self.init_state(*P.shape)
+        return KernelState(0, self._named(S, P.shape))
+
+    def update(self, grads, state: KernelState, params, lr=None, momentum=None):
+        """One step from ``state``: returns ``(new_params, new_state)``; the inputs are not changed.
+        ``lr`` defaults to the optimizer's own; ``momentum`` replaces momentum or beta1 (one-cycle)."""
+        P = np.atleast_2d(np.asarray(params, dtype=np.float64))
+        n, d = P.shape
+        G = np.ascontiguousarray(np.broadcast_to(np.asarray(grads, dtype=np.float64), P.shape)).ravel()
+        fields = self.info.state_fields
+        S = np.array([np.broadcast_to(state.buffers[f], P.shape).ravel() for f in fields]).reshape(-1, n * d)
+        if lr is None:
+            LR = self.lr_row(n, d)
+        else:
+            LR = np.ascontiguousarray(np.broadcast_to(np.asarray(lr, dtype=np.float64), P.shape)).ravel()
+        MOM = np.empty(0) if momentum is None else np.ascontiguousarray(
+            np.broadcast_to(np.asarray(momentum, dtype=np.float64), P.shape)).ravel()
+        out = np.empty(n * d)
+        with np.errstate(all="ignore"):
+            self.kernel(np.ascontiguousarray(P).ravel(), G, S, self.hyper_rows(n, d), LR, MOM, state.step + 1, d, out)
+        return out.reshape(np.shape(params)), KernelState(state.step + 1, self._named(S, P.shape))
+
+    def _named(self, S, shape):
+        return {f: S[i].reshape(shape).copy() for i, f in enumerate(self.info.state_fields)}
 
     def __repr__(self):
         shown = {k: (v if np.ndim(v) == 0 else np.asarray(v).tolist()) for k, v in self.hyper.items()}
@@ -198,12 +303,46 @@ def _collapse(value):
 
 
 def _check_broadcast(key, value):
-    try:
-        shape = np.broadcast_shapes(np.shape(value), (1, 2))
-    except ValueError:
-        raise ValueError(f"{key} has shape {np.shape(value)}, which does not broadcast against (n_runs, 2)") from None
-    if len(shape) > 2:
-        raise ValueError(f"{key} has shape {np.shape(value)}, which does not broadcast against (n_runs, 2)")
+    if np.ndim(value) > 2:
+        raise ValueError(f"{key} has shape {np.shape(value)}, which does not broadcast against (n_runs, d)")
+
+
+_GROUPS_MESSAGE = ("groups must be a list of dicts: either two without 'params' (groups[0] for x, groups[1] "
+                   "for y), or each with 'params', a list of coordinate indices")
+
+
+def _group_indices(groups) -> Optional[List[np.ndarray]]:
+    """Each group's coordinate indices, or None for the two-group x/y form; ValueError if malformed."""
+    if isinstance(groups, Mapping) or not isinstance(groups, Sequence) or not groups \
+            or not all(isinstance(g, Mapping) for g in groups):
+        raise ValueError(_GROUPS_MESSAGE)
+    with_params = ["params" in g for g in groups]
+    if not any(with_params):
+        if len(groups) != 2:
+            raise ValueError(_GROUPS_MESSAGE)
+        return None
+    if not all(with_params):
+        raise ValueError("every group needs 'params' once one has them (torch's param_groups)")
+    indices = []
+    for i, g in enumerate(groups):
+        p = g["params"]
+        if isinstance(p, (str, bytes, Mapping)):
+            raise ValueError(f"group {i}: params must be a list of coordinate indices, got {p!r}")
+        try:
+            idx = np.array(list(p) if not isinstance(p, np.ndarray) else p)
+        except TypeError:
+            raise ValueError(f"group {i}: params must be a list of coordinate indices, got {p!r}") from None
+        if idx.ndim != 1 or idx.size == 0 or idx.dtype == bool or not np.issubdtype(idx.dtype, np.integer) \
+                or idx.min() < 0:
+            raise ValueError(f"group {i}: params must be a non-empty list of coordinate indices >= 0, got {p!r}")
+        indices.append(idx.astype(np.int64))
+    every = np.concatenate(indices)
+    if len(np.unique(every)) != len(every):
+        raise ValueError("some parameters appear in more than one parameter group")
+    if set(every.tolist()) != set(range(len(every))):
+        raise ValueError(f"parameter groups must cover coordinates 0..{len(every) - 1} with no gap, "
+                         f"got {sorted(every.tolist())}")
+    return indices
 
 
 def get(name: str, groups: Optional[Sequence[Mapping[str, Any]]] = None, **hyper) -> Optimizer:
@@ -211,12 +350,15 @@ def get(name: str, groups: Optional[Sequence[Mapping[str, Any]]] = None, **hyper
 
     Args:
       name: a registry name (``names()``).
-      groups: None, or a list of two dicts: ``groups[0]`` overrides
-        hyperparameters for the x coordinate and ``groups[1]`` for y, exactly
-        as torch's two ``param_groups`` would for x and y as two parameters.
-      **hyper: torch's keyword arguments (``lr``, ``momentum``, ``betas``...).
-        Each may be a scalar or an array that broadcasts against
-        (n_runs, 2): per run (shape (n, 1)) for sweeps, per coordinate (2,).
+      groups: None; or torch's ``param_groups`` over coordinate index sets, each a dict with
+        ``"params"`` (a list of coordinate indices) and the hyperparameters it overrides, e.g.
+        ``[{"params": [0, 1, 2], "lr": 0.1}, {"params": [3, 4, 5, 6, 7, 8, 9]}]``. Together they
+        cover coordinates 0..d-1 once each; a group's missing keys come from the arguments.
+        Two dicts without ``"params"`` mean x and y: ``groups[0]`` for coordinate 0, ``groups[1]``
+        for coordinate 1.
+      **hyper: torch's keyword arguments (``lr``, ``momentum``, ``betas``...). Each may be a
+        scalar or an array that broadcasts against (n_runs, d): per run (shape (n, 1)) for
+        sweeps, per coordinate (d,).
 
     Raises:
       ValueError: torch's message for a bad value, e.g. "Invalid learning rate: -1".
@@ -225,10 +367,13 @@ def get(name: str, groups: Optional[Sequence[Mapping[str, Any]]] = None, **hyper
     entry = info(name)
     base = _raw(name, entry, {**entry.defaults, **hyper}, "")
     group_values: List[Dict[str, Any]] = []
+    indices = None
     if groups is not None:
-        if isinstance(groups, Mapping) or len(groups) != 2 or not all(isinstance(g, Mapping) for g in groups):
-            raise ValueError("groups must be a list of two dicts: groups[0] for x, groups[1] for y")
-        group_values = [_raw(name, entry, g, f" group {i}") for i, g in enumerate(groups)]
+        indices = _group_indices(groups)
+        if indices is None:
+            indices = [np.array([0]), np.array([1])]
+        group_values = [_raw(name, entry, {k: v for k, v in g.items() if k != "params"}, f" group {i}")
+                        for i, g in enumerate(groups)]
         for key in getattr(entry.module, "CONSTRUCTOR_ONLY", ()):
             if any(key in g for g in group_values):
                 warnings.warn(f"{name}: torch reads {key} only from the constructor and ignores a "
@@ -242,15 +387,19 @@ def get(name: str, groups: Optional[Sequence[Mapping[str, Any]]] = None, **hyper
             g.pop(key, None)
 
     resolved: Dict[str, Any] = {}
+    width = sum(len(i) for i in indices) if indices is not None else 0
     for key, value in base.items():
-        if group_values:
-            x = group_values[0].get(key, value)
-            y = group_values[1].get(key, value)
-            value = np.where(np.array([True, False]), x, y) if (x is not value or y is not value) else value
+        if group_values and any(key in g for g in group_values):
+            if np.ndim(value) > 1 or any(np.ndim(g.get(key, value)) > 0 for g in group_values):
+                raise ValueError(f"{key}: a parameter group's value and a per-run array cannot be combined")
+            bools = isinstance(value, (bool, np.bool_)) or np.asarray(value).dtype == bool
+            per = np.empty(width, dtype=bool if bools else np.float64)
+            for idx, g in zip(indices, group_values):
+                per[idx] = g[key] if key in g else np.broadcast_to(np.asarray(value), (width,))[idx]
+            value = per
         _check_broadcast(key, value)
         resolved[key] = _collapse(value)
     resolved.update(entry.fixed)
     if hasattr(module, "validate_combined"):
         module.validate_combined(resolved)
-    rule = module.make(**resolved)
-    return Optimizer(name, entry, MappingProxyType(resolved), rule)
+    return Optimizer(name, entry, MappingProxyType(resolved))

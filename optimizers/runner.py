@@ -1,10 +1,16 @@
 """The run loop: optimizers over a landscape from many starts, vectorised over runs.
 
 ``run(L, opt, ...)`` returns one Trajectory; ``run(L, [opt1, opt2, ...], ...)``
-returns a list, computed in ONE loop over an (k * n, 2) array: the landscape,
+returns a list, computed in ONE loop over a (k * n, d) array: the landscape,
 the divergence checks and the schedule are evaluated once per step for every
-optimizer together, and each optimizer's rule updates its own slice. Runs are
-independent: without noise, a run's numbers never depend on the other runs.
+optimizer together, and each optimizer's compiled kernel updates its own slice.
+Runs are independent: without noise, a run's numbers never depend on the other runs.
+
+The step loop stays in Python and does a fixed, small number of calls per step:
+the landscape's value-and-gradient (compiled where the landscape supplies one),
+one compiled bookkeeping pass (divergence, convergence), and one kernel call per
+optimizer. Points live in two buffers that swap roles each step, so the previous
+point is always at hand without a copy.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import List, Optional, Sequence, Union
 
 import numpy as np
 
-from ._rule import is_scalar
+from ._kernel import jit
 from .registry import Optimizer
 from .schedules import Schedule, ScheduleState, schedule as make_schedule
 from .trajectory import Trajectory
@@ -35,33 +41,39 @@ def _check_real(name, value, low=0.0):
     return float(value)
 
 
+def _dim(landscape) -> int:
+    return int(getattr(landscape, "dim", 2))
+
+
 def _starts(landscape, start) -> np.ndarray:
+    d = _dim(landscape)
+    shape_text = "(x, y) or an array of shape (n, 2)" if d == 2 else f"a point of {d} coordinates or an array of shape (n, {d})"
     if start is None:
         start = landscape.start
     try:
         P = np.array(start, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"start must be (x, y) or an array of shape (n, 2), got {start!r}") from None
-    if P.shape == (2,):
+        raise ValueError(f"start must be {shape_text}, got {start!r}") from None
+    if P.shape == (d,):
         P = P[None, :]
-    if P.ndim != 2 or P.shape[1] != 2 or P.shape[0] == 0:
-        raise ValueError(f"start must be (x, y) or an array of shape (n, 2), got shape {P.shape}")
+    if P.ndim != 2 or P.shape[1] != d or P.shape[0] == 0:
+        raise ValueError(f"start must be {shape_text}, got shape {P.shape}")
     if not np.all(np.abs(P) <= LIMIT):
         raise ValueError(f"start points must be finite with |coordinate| <= {LIMIT:g}")
-    return P
+    return np.ascontiguousarray(P)
 
 
-def _check_hyper_shapes(opt: Optimizer, n: int):
+def _check_hyper_shapes(opt: Optimizer, n: int, d: int):
     for key, value in opt.hyper.items():
         if not np.ndim(value):
             continue
         try:
-            fits = np.broadcast_shapes(np.shape(value), (n, 2)) == (n, 2)
+            fits = np.broadcast_shapes(np.shape(value), (n, d)) == (n, d)
         except ValueError:
             fits = False
         if not fits:
             raise ValueError(f"{opt.name}: {key} has shape {np.shape(value)}, "
-                             f"which does not broadcast against {n} runs × 2 coordinates")
+                             f"which does not broadcast against {n} runs × {d} coordinates")
 
 
 def _family_has_momentum(opt: Optimizer) -> bool:
@@ -78,7 +90,7 @@ def run(landscape, optimizer: Union[Optimizer, Sequence[Optimizer]], start=None,
     Args:
       landscape: a ``landscapes.Landscape``.
       optimizer: an ``Optimizer`` from ``optimizers.get``, or a list of them.
-      start: (x, y), or (n, 2) for n independent runs; default ``landscape.start``.
+      start: a point (x, y), or (n, d) for n independent runs; default ``landscape.start``.
       steps: optimizer steps.
       schedule: None (constant), a schedule name, or ``optimizers.schedule(...)``.
         It steps once after each optimizer step, as in torch; ``traj.lr[t]`` is
@@ -117,7 +129,7 @@ def run(landscape, optimizer: Union[Optimizer, Sequence[Optimizer]], start=None,
     start_points = _starts(landscape, start)
     n, k = len(start_points), len(opts)
     for opt in opts:
-        _check_hyper_shapes(opt, n)
+        _check_hyper_shapes(opt, n, start_points.shape[1])
         if schedule is not None and schedule.cycles_momentum and not _family_has_momentum(opt):
             raise ValueError(f"{opt.name}: optimizer must support momentum or beta1 with "
                              "`cycle_momentum` option enabled")
@@ -152,6 +164,81 @@ class _Batches:
         return batch
 
 
+@jit
+def _quiet(P, f, G, converged_at, tol2, limit):
+    """Whether no run needs attention this step: every point within the limit, every loss finite,
+    and no run not yet converged whose gradient is below the tolerance. Branch-free sums, so
+    the common case is a vectorised pass (the per-run pass below does not vectorise)."""
+    n, d = P.shape
+    Pf = P.reshape(-1)
+    bad = 0
+    for e in range(n * d):
+        bad += np.int64(abs(Pf[e]) > limit) + np.int64(Pf[e] != Pf[e])
+    for i in range(n):
+        bad += np.int64(f[i] - f[i] != 0.0)
+    if bad:
+        return False
+    Gf = G.reshape(-1)
+    hit = 0
+    if d == 2:
+        for i in range(n):
+            g0, g1 = Gf[2 * i], Gf[2 * i + 1]
+            hit += np.int64(g0 * g0 + g1 * g1 < tol2) * np.int64(converged_at[i] < 0)
+    else:
+        for i in range(n):
+            norm2 = 0.0
+            for j in range(d):
+                norm2 += Gf[i * d + j] * Gf[i * d + j]
+            hit += np.int64(norm2 < tol2) * np.int64(converged_at[i] < 0)
+    return hit == 0
+
+
+@jit
+def _bookkeep(P, P_prev, f, f_prev, G, dead, diverged_at, converged_at, t, tol2, limit, has_prev, any_dead):
+    """One pass over the runs after the landscape: a run whose loss is not finite or whose point
+    left |coordinate| <= limit dies at step t and goes back to its last point and loss; a dead
+    run's gradient is zero; a live run whose squared gradient norm is below tol2 has converged
+    (the first time). Returns how many runs died now."""
+    if not any_dead and _quiet(P, f, G, converged_at, tol2, limit):
+        return 0
+    n, d = P.shape
+    died = 0
+    for i in range(n):
+        if not dead[i]:
+            ok = f[i] - f[i] == 0.0
+            for j in range(d):
+                if not abs(P[i, j]) <= limit:
+                    ok = False
+            if not ok:
+                dead[i] = True
+                diverged_at[i] = t
+                died += 1
+                if has_prev:
+                    for j in range(d):
+                        P[i, j] = P_prev[i, j]
+                    f[i] = f_prev[i]
+        if dead[i]:
+            for j in range(d):
+                G[i, j] = 0.0
+        else:
+            norm2 = 0.0
+            for j in range(d):
+                norm2 += G[i, j] * G[i, j]
+            if norm2 < tol2 and converged_at[i] < 0:
+                converged_at[i] = t
+    return died
+
+
+@jit
+def _hold(P_new, P, dead):
+    """Dead runs stay where they are."""
+    n, d = P.shape
+    for i in range(n):
+        if dead[i]:
+            for j in range(d):
+                P_new[i, j] = P[i, j]
+
+
 class _Loop:
     """One fused loop over k optimizers × n starts; ``trajectory(i)`` slices out optimizer i."""
 
@@ -162,134 +249,122 @@ class _Loop:
         self.tol2 = tol * tol
         self.history, self.record_state = history, record_state
         n, k = len(starts), len(opts)
-        self.n, self.N = n, n * k
+        d = starts.shape[1]
+        self.n, self.d, self.N = n, d, n * k
         self.slices = [slice(i * n, (i + 1) * n) for i in range(k)]
-        self.P = np.tile(starts, (k, 1))
+        self.buffers = [np.tile(starts, (k, 1)), np.empty((self.N, d))]
         self.diverged_at = np.full(self.N, -1, dtype=np.int64)
         self.converged_at = np.full(self.N, -1, dtype=np.int64)
-        self.dead = np.zeros(self.N, dtype=bool)
+        self.dead = np.zeros(self.N, dtype=np.bool_)
         self.n_dead = 0
         rows = steps + 1 if history else 1
-        self.params_h = np.empty((rows, self.N, 2))
+        self.params_h = np.empty((rows, self.N, d))
         self.loss_h = np.empty((rows, self.N))
-        self.grads_h = np.zeros((max(steps, 1) if history else 1, self.N, 2))[:steps if history else min(steps, 1)]
+        kept = steps if history else min(steps, 1)
+        self.grads_h = np.zeros((kept, self.N, d))
         self.lr_h = np.zeros_like(self.grads_h)
         self.momentum_h = np.zeros_like(self.grads_h) if schedule is not None and schedule.cycles_momentum else None
         self.state_h = {} if record_state else None
         self.batches = batches
-        self.batch_loss_h = np.empty((steps if history else min(steps, 1), self.N)) if batches else None
+        self.batch_loss_h = np.empty((kept, self.N)) if batches else None
 
-    # -- bookkeeping -----------------------------------------------------
-    def _freeze_new_divergences(self, t, P, f, g, P_prev, f_prev):
-        """Mark runs whose point or loss went bad at step t; put them back on their last finite point."""
-        ok = np.isfinite(f) & np.all(np.abs(P) <= LIMIT, axis=1)
-        bad = ~ok & ~self.dead
-        if not bad.any():
-            return P, f, g
-        self.diverged_at[bad] = t
-        self.dead |= bad
-        self.n_dead = int(self.dead.sum())
-        P, f, g = P.copy(), np.array(f, dtype=np.float64), g.copy()
-        if P_prev is not None:
-            P[bad], f[bad] = P_prev[bad], f_prev[bad]
-        return P, f, g
-
-    def _check(self, t, P, f, g, P_prev, f_prev):
-        # A cheap whole-array test first (the loop runs under errstate(all="ignore")):
-        # NaN fails every comparison, and a non-finite loss makes the sum non-finite.
-        if not (P.max() <= LIMIT and P.min() >= -LIMIT and np.isfinite(f.sum())):
-            P, f, g = self._freeze_new_divergences(t, P, f, g, P_prev, f_prev)
-        if self.n_dead:
-            g = np.where(self.dead[:, None], 0.0, g)
-        norm2 = g[:, 0] * g[:, 0]
-        norm2 += g[:, 1] * g[:, 1]
-        hit = norm2 < self.tol2
-        if hit.any():
-            new = hit & ~self.dead & (self.converged_at < 0)
-            self.converged_at[new] = t
-        return P, f, g
-
-    # -- the loop --------------------------------------------------------
     def run(self):
-        opts, slices, schedule, history = self.opts, self.slices, self.schedule, self.history
-        vg = self.landscape.value_and_grad
-        batches = self.batches
-        rules = [o.rule for o in opts]
-        states = [r.init(self.P[s]) for r, s in zip(rules, slices)]
-        own_lr = [o.lr for o in opts]
+        opts, slices, schedule, history, steps = self.opts, self.slices, self.schedule, self.history, self.steps
+        n, d, N = self.n, self.d, self.N
+        landscape, batches = self.landscape, self.batches
+        compiled = getattr(landscape, "compiled_value_and_grad", None)
+        vg = landscape.value_and_grad
+        f, G = np.empty(N), np.empty((N, d))
+        f_prev = np.empty(N)
+        kernels = [o.kernel for o in opts]
+        H = [o.hyper_rows(n, d) for o in opts]
+        S = [o.init_state(n, d) for o in opts]
+        own_lr = [o.lr_row(n, d) for o in opts]
+        uniform_lr = [np.ndim(o.lr) == 0 for o in opts]
+        no_momentum = np.empty(0)
+        flat = [[b[s].reshape(-1) for s in slices] for b in self.buffers]   # views, per buffer and optimizer
+        G_flat = [G[s].reshape(-1) for s in slices]
         sched: Optional[ScheduleState] = None
         if schedule is not None:
-            base = np.concatenate([np.broadcast_to(np.asarray(o.lr, dtype=np.float64), (self.n, 2)) for o in opts])
-            sched = schedule.start(base, self.steps)
+            base = np.concatenate([np.broadcast_to(np.asarray(o.lr, dtype=np.float64), (n, d)) for o in opts])
+            sched = schedule.start(base, steps)
         rngs = [np.random.default_rng(self.seed) for _ in opts] if self.noise > 0 else None
-        single = len(opts) == 1
-        P, P_prev, f_prev = self.P, None, None
+        k = len(opts)
+        cur = 0
         errstate = np.errstate(all="ignore")
         errstate.__enter__()
         try:
-            for t in range(self.steps):
-                f, g = vg(P)
-                P, f, g = self._check(t, P, f, g, P_prev, f_prev)
+            for t in range(steps + 1):
+                P, P_prev = self.buffers[cur], self.buffers[1 - cur]
+                if compiled is not None:
+                    compiled(P, f, G)
+                else:
+                    f_new, G_new = vg(P)
+                    f[:] = f_new
+                    G[:] = G_new
+                if _bookkeep(P, P_prev, f, f_prev, G, self.dead, self.diverged_at, self.converged_at, t,
+                             self.tol2, LIMIT, t > 0, self.n_dead > 0):
+                    self.n_dead = int(self.dead.sum())
+                if t == steps:
+                    break
                 row = t if history else 0
+                last = t == steps - 1
                 if history:
                     self.params_h[t] = P
                     self.loss_h[t] = f
                 f_seen = f  # the loss this step's gradient belongs to (what a plateau schedule watches)
                 if batches is not None:
                     idx = batches.next()
-                    f_seen, g = self.landscape.batch_value_and_grad(P, np.broadcast_to(idx, (self.N, len(idx))))
+                    f_seen, G_batch = landscape.batch_value_and_grad(P, np.broadcast_to(idx, (N, len(idx))))
+                    G[:] = G_batch
                     if self.n_dead:
-                        g = np.where(self.dead[:, None], 0.0, g)
-                    if history or t == self.steps - 1:
+                        G[self.dead] = 0.0
+                    if history or last:
                         self.batch_loss_h[row] = f_seen
                 if rngs is not None:
-                    draws = [rng.standard_normal((self.n, 2)) for rng in rngs]
-                    g = g + self.noise * (draws[0] if single else np.concatenate(draws))
+                    for rng, s in zip(rngs, slices):
+                        G[s] += self.noise * rng.standard_normal((n, d))
                     if self.n_dead:
-                        g[self.dead] = 0.0
-                if history or t == self.steps - 1:
-                    self.grads_h[row] = g
-                if sched is None:
-                    lrs, mom = own_lr, None
-                else:
-                    lrs = [sched.lr] if single else [sched.lr[s] for s in slices]
-                    mom = sched.momentum
-                    if history or t == self.steps - 1:
+                        G[self.dead] = 0.0
+                if history or last:
+                    self.grads_h[row] = G
+                mom = no_momentum
+                if sched is not None:
+                    if sched.momentum is not None:
+                        mom = np.array([float(sched.momentum)])
+                    if history or last:
                         self.lr_h[row] = sched.lr
                         if self.momentum_h is not None:
-                            self.momentum_h[row] = mom
-                if single:
-                    m = None if mom is None else mom
-                    P_new, states[0] = rules[0].update(g, states[0], P, lrs[0], m)
-                else:
-                    parts = []
-                    for i, s in enumerate(slices):
-                        m = None if mom is None else (mom if is_scalar(mom) else mom[s])
-                        p_i, states[i] = rules[i].update(g[s], states[i], P[s], lrs[i], m)
-                        parts.append(p_i)
-                    P_new = np.concatenate(parts)
+                            self.momentum_h[row] = sched.momentum
+                out = flat[1 - cur]
+                for i in range(k):
+                    if sched is None:
+                        LR = own_lr[i]
+                    elif uniform_lr[i] and not schedule.needs_loss:
+                        LR = sched.lr[slices[i].start, :1]  # one rate for the whole slice
+                    else:
+                        LR = np.ascontiguousarray(sched.lr[slices[i]]).reshape(-1)
+                    kernels[i](flat[cur][i], G_flat[i], S[i], H[i], LR, mom, t + 1, d, out[i])
                 if self.n_dead:
-                    P_new = np.where(self.dead[:, None], P, P_new)
+                    _hold(self.buffers[1 - cur], P, self.dead)
                 if self.state_h is not None:
-                    self._record_state(states)
+                    self._record_state(S)
                 if sched is not None:
                     sched = schedule.advance(sched, f_seen)
-                P_prev, f_prev, P = P, f, P_new
-            f, g = vg(P)
-            P, f, g = self._check(self.steps, P, f, g, P_prev, f_prev)
+                f_prev[:] = f
+                cur = 1 - cur
         finally:
             errstate.__exit__(None, None, None)
-        self.params_h[-1] = P
+        self.params_h[-1] = self.buffers[cur]
         self.loss_h[-1] = f
         if sched is None and len(self.lr_h):
             for o, s in zip(opts, slices):
-                self.lr_h[:, s] = np.broadcast_to(np.asarray(o.lr, dtype=np.float64), (self.n, 2))
+                self.lr_h[:, s] = np.broadcast_to(np.asarray(o.lr, dtype=np.float64), (n, d))
 
     def _record_state(self, states):
-        for i, st in enumerate(states):
-            for name, value in st._asdict().items():
-                if isinstance(value, np.ndarray) and value.shape == (self.n, 2):
-                    self.state_h.setdefault((i, name), []).append(value)
+        for i, S in enumerate(states):
+            for f, name in enumerate(self.opts[i].info.state_fields):
+                self.state_h.setdefault((i, name), []).append(S[f].reshape(self.n, self.d).copy())
 
     def trajectory(self, i) -> Trajectory:
         s, opt = self.slices[i], self.opts[i]

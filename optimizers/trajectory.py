@@ -15,15 +15,15 @@ class Trajectory:
     """The path of ``n`` independent runs of one optimizer.
 
     Attributes:
-      params: (steps+1, n, 2) points, params[0] the start; with ``history=False``, (1, n, 2): the final point.
+      params: (steps+1, n, d) points, params[0] the start; with ``history=False``, (1, n, d): the final point.
       loss: (steps+1, n) loss at each point; with ``history=False``, (1, n).
-      grads: (steps, n, 2) the gradient each step used, noise included; with ``history=False``, (1, n, 2): the last.
-      lr: (steps, n, 2) the learning rate each coordinate of each run used; with ``history=False``, the last.
+      grads: (steps, n, d) the gradient each step used, noise included; with ``history=False``, (1, n, d): the last.
+      lr: (steps, n, d) the learning rate each coordinate of each run used; with ``history=False``, the last.
       momentum: like ``lr``, the momentum or beta1 that OneCycleLR set, else None.
       diverged_at: (n,) int, the first step whose point or loss was not finite or left
         |coordinate| <= 1e6; -1 for never. From then on the run is frozen at its last finite point.
       converged_at: (n,) int, the first step whose gradient norm was below ``tol``; -1 for never.
-      state: with ``record_state=True``, the optimizer's buffers after each step, name -> (steps, n, 2).
+      state: with ``record_state=True``, the optimizer's buffers after each step, name -> (steps, n, d).
       batch_size: the mini-batch size for a dataset landscape, else None (full batch).
       batch_loss: with ``batch_size``, (steps, n) the mini-batch loss each step's gradient came
         from (``loss`` stays the full-batch loss); with ``history=False``, (1, n): the last.
@@ -53,8 +53,13 @@ class Trajectory:
         return self.params.shape[1]
 
     @property
+    def dim(self) -> int:
+        """d, the number of parameters of one run."""
+        return self.params.shape[-1]
+
+    @property
     def final(self) -> Array:
-        """(n, 2) final points."""
+        """(n, d) final points."""
         return self.params[-1]
 
     @property
@@ -62,29 +67,26 @@ class Trajectory:
         return self.loss[-1]
 
     def to_frame(self):
-        """A long pandas DataFrame: ``run, step, x, y, loss, grad_x, grad_y, lr_x, lr_y``.
+        """A long pandas DataFrame: ``run, step, x, y, loss, grad_x, grad_y, lr_x, lr_y`` for two
+        parameters; for d parameters ``p0 .. p{d-1}``, ``grad_0 ..``, ``lr_0 ..`` in their place.
 
         The last point has no step after it, so its gradient and rate are NaN.
         With ``history=False`` the frame holds the final point of each run.
         """
         import pandas as pd
 
-        points, n, _ = self.params.shape
+        points, n, d = self.params.shape
         steps = np.arange(points) if points == self.steps + 1 else np.array([self.steps])
         pad = points - self.grads.shape[0]
-        grads = np.concatenate([self.grads, np.full((pad, n, 2), np.nan)]) if pad > 0 else self.grads[-points:]
-        lr = np.concatenate([self.lr, np.full((pad, n, 2), np.nan)]) if pad > 0 else self.lr[-points:]
+        grads = np.concatenate([self.grads, np.full((pad, n, d), np.nan)]) if pad > 0 else self.grads[-points:]
+        lr = np.concatenate([self.lr, np.full((pad, n, d), np.nan)]) if pad > 0 else self.lr[-points:]
         if points == 1:
-            grads = np.full((1, n, 2), np.nan)
-            lr = np.full((1, n, 2), np.nan)
-        return pd.DataFrame({
-            "run": np.tile(np.arange(n), points),
-            "step": np.repeat(steps, n),
-            "x": self.params[..., 0].ravel(),
-            "y": self.params[..., 1].ravel(),
-            "loss": self.loss.ravel(),
-            "grad_x": grads[..., 0].ravel(),
-            "grad_y": grads[..., 1].ravel(),
-            "lr_x": lr[..., 0].ravel(),
-            "lr_y": lr[..., 1].ravel(),
-        })
+            grads = np.full((1, n, d), np.nan)
+            lr = np.full((1, n, d), np.nan)
+        names = ["x", "y"] if d == 2 else [str(j) for j in range(d)]
+        columns = {"run": np.tile(np.arange(n), points), "step": np.repeat(steps, n)}
+        columns.update({(c if d == 2 else f"p{c}"): self.params[..., j].ravel() for j, c in enumerate(names)})
+        columns["loss"] = self.loss.ravel()
+        columns.update({f"grad_{c}": grads[..., j].ravel() for j, c in enumerate(names)})
+        columns.update({f"lr_{c}": lr[..., j].ravel() for j, c in enumerate(names)})
+        return pd.DataFrame(columns)

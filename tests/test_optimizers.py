@@ -14,6 +14,7 @@ import pytest
 
 import landscapes
 import optimizers
+from optim_db import ERROR_CASES, OPTIM_DB
 
 BOWL = landscapes.get("bowl")
 ROSENBROCK = landscapes.get("rosenbrock")
@@ -147,6 +148,18 @@ def hand_adam(x0, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
     return [x0, x1, x2, x3]
 
 
+def hand_adamax(x0, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    b1, b2 = betas
+    xs, m, u = [x0], 0.0, 0.0
+    for t in (1, 2, 3):
+        x = xs[-1]
+        g = 2 * x + weight_decay * x
+        m = b1 * m + (1 - b1) * g
+        u = max(b2 * u, abs(g) + eps)          # eps inside the max, not in the denominator
+        xs.append(x - lr / (1 - b1**t) * m / u)
+    return xs
+
+
 def hand_adamw(x0, lr, weight_decay=1e-2, betas=(0.9, 0.999), eps=1e-8):
     b1, b2 = betas
     g1 = 2 * x0  # the gradient is taken before the point shrinks
@@ -255,7 +268,15 @@ HAND_CASES = [
     ("amsgrad", "amsgrad", dict(lr=0.1, betas=(0.9, 0.5)), hand_amsgrad, dict(lr=0.1, betas=(0.9, 0.5))),
     ("nadam", "nadam", dict(lr=0.1), hand_nadam, dict(lr=0.1, momentum_decay=4e-3)),
     ("radam", "radam", dict(lr=0.1), hand_radam, dict(lr=0.1, betas=(0.9, 0.999))),
+    ("adamax", "adamax", dict(lr=0.1), hand_adamax, dict(lr=0.1)),
+    ("adamax-l2", "adamax", dict(lr=0.1, betas=(0.5, 0.9), eps=1e-3, weight_decay=0.1), hand_adamax,
+     dict(lr=0.1, betas=(0.5, 0.9), eps=1e-3, weight_decay=0.1)),
 ]
+
+
+def test_optim_db_covers_the_registry():
+    assert [info.name for info in OPTIM_DB] == optimizers.names()
+    assert all(info.inputs for info in OPTIM_DB)
 
 
 def test_hand_cases_cover_the_registry():
@@ -437,6 +458,7 @@ BOWL_TABLE = [
     ("amsgrad", dict(lr=0.1), 300, 1e-3),
     ("nadam", dict(lr=0.1), 100, 1e-3),
     ("radam", dict(lr=0.1), 300, 1e-3),
+    ("adamax", dict(lr=0.1), 300, 1e-3),
 ]
 
 # (name, kwargs, schedule, steps, tolerance): tuned settings for the banana valley
@@ -453,6 +475,7 @@ ROSENBROCK_TABLE = [
     ("amsgrad", dict(lr=0.1), None, 3000, 1e-6),
     ("nadam", dict(lr=0.02), ("cosine", dict(T_max=5000)), 5000, 1e-3),
     ("radam", dict(lr=0.01, betas=(0.9, 0.99)), ("cosine", dict(T_max=3000)), 3000, 1e-6),
+    ("adamax", dict(lr=0.1), ("cosine", dict(T_max=5000)), 5000, 1e-4),
 ]
 
 
@@ -485,9 +508,9 @@ def test_convergence_tables_cover_the_registry():
 
 # --- bad input -------------------------------------------------------------------------------------
 
-WITH_WEIGHT_DECAY = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam"]
-WITH_EPS = ["adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam"]
-WITH_BETAS = ["adam", "adamw", "amsgrad", "nadam", "radam"]
+WITH_WEIGHT_DECAY = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax"]
+WITH_EPS = ["adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax"]
+WITH_BETAS = ["adam", "adamw", "amsgrad", "nadam", "radam", "adamax"]
 
 # (id, name, kwargs, groups, exception, message); messages are torch's where torch has one
 BAD_INPUT = [
@@ -526,10 +549,10 @@ BAD_INPUT = [
     ("unknown-keyword", "adam", dict(momentum=0.9), None, TypeError, "unexpected keyword argument 'momentum'"),
     ("unknown-keyword-sgd", "sgd", dict(betas=(0.9, 0.99)), None, TypeError, "unexpected keyword argument 'betas'"),
     ("unknown-keyword-in-group", "sgd", dict(), [{"beta": 0.9}, {}], TypeError, "unexpected keyword argument 'beta'"),
-    ("groups-one", "sgd", dict(), [{"lr": 0.1}], ValueError, "groups must be a list of two dicts"),
-    ("groups-three", "sgd", dict(), [{}, {}, {}], ValueError, "groups must be a list of two dicts"),
-    ("groups-dict", "sgd", dict(), {"lr": 0.1}, ValueError, "groups must be a list of two dicts"),
-    ("groups-not-dicts", "sgd", dict(), [{}, 0.1], ValueError, "groups must be a list of two dicts"),
+    ("groups-one", "sgd", dict(), [{"lr": 0.1}], ValueError, "groups must be a list of dicts"),
+    ("groups-three", "sgd", dict(), [{}, {}, {}], ValueError, "groups must be a list of dicts"),
+    ("groups-dict", "sgd", dict(), {"lr": 0.1}, ValueError, "groups must be a list of dicts"),
+    ("groups-not-dicts", "sgd", dict(), [{}, 0.1], ValueError, "groups must be a list of dicts"),
     ("betas-one", "adam", dict(betas=(0.9,)), None, ValueError, "betas must be a pair"),
     ("betas-three", "adam", dict(betas=(0.9, 0.99, 0.999)), None, ValueError, "betas must be a pair"),
     ("betas-scalar", "nadam", dict(betas=0.9), None, ValueError, "betas must be a pair"),
@@ -540,18 +563,28 @@ BAD_INPUT = [
     ("maximize-none", "adagrad", dict(maximize=None), None, TypeError, "maximize must be a bool"),
     ("lr-string", "sgd", dict(lr="0.1"), None, TypeError, "lr must be a number"),
     ("lr-bool", "adam", dict(lr=True), None, TypeError, "lr must be a number"),
-    ("lr-wrong-shape", "adam", dict(lr=np.array([0.1, 0.2, 0.3])), None, ValueError, "does not broadcast"),
+    ("lr-wrong-shape", "adam", dict(lr=np.zeros((2, 2, 2)) + 0.1), None, ValueError, "does not broadcast"),
+    ("groups-overlap", "sgd", dict(), [{"params": [0, 1]}, {"params": [1, 2]}], ValueError,
+     "some parameters appear in more than one parameter group"),
+    ("groups-gap", "sgd", dict(), [{"params": [0, 1]}, {"params": [3]}], ValueError,
+     "parameter groups must cover coordinates 0..2 with no gap"),
+    ("groups-mixed", "adam", dict(), [{"params": [0]}, {"lr": 0.1}], ValueError, "every group needs 'params'"),
+    ("groups-params-not-indices", "adam", dict(), [{"params": "ab"}], ValueError,
+     "params must be a list of coordinate indices"),
+    ("groups-params-negative", "adam", dict(), [{"params": [-1, 0]}], ValueError, "coordinate indices >= 0"),
+    ("groups-params-float", "adam", dict(), [{"params": [0.5]}], ValueError, "coordinate indices >= 0"),
 ]
 
 
-@pytest.mark.parametrize("case", BAD_INPUT, ids=[c[0] for c in BAD_INPUT])
+@pytest.mark.parametrize("case", BAD_INPUT + [(i, n, kw, None, e, m) for i, n, kw, e, m in ERROR_CASES],
+                         ids=[c[0] for c in BAD_INPUT] + [c[0] for c in ERROR_CASES])
 def test_bad_input_raises(case):
     _, name, kwargs, groups, exc, message = case
     with pytest.raises(exc, match=re.escape(message)):
         optimizers.get(name, groups=groups, **kwargs)
 
 
-@pytest.mark.parametrize("name", ["adamax", "SGD", "", None])
+@pytest.mark.parametrize("name", ["adamx", "SGD", "", None])
 def test_unknown_optimizer_lists_the_known_names(name):
     with pytest.raises(ValueError, match="unknown optimizer") as excinfo:
         optimizers.get(name)

@@ -14,7 +14,6 @@ from typing import Dict, List
 import numpy as np
 
 import optimizers
-from optimizers.rules import sgd
 
 from . import scene_fields as F
 from .compute import hyperparameters, parameter_groups
@@ -42,10 +41,8 @@ def _settings(scene: dict) -> Dict[str, dict]:
 
 
 def _keeps_state(name: str, settings: dict) -> bool:
-    """Every rule but momentum-free SGD keeps buffers between steps."""
-    if optimizers.info(name).module is sgd:
-        return bool(np.any(np.asarray(settings["momentum"]) != 0))
-    return True
+    """Whether the rule keeps buffers between steps (its module says: momentum-free SGD does not)."""
+    return optimizers.info(name).keeps_state(settings)
 
 
 def parts_in_use(scene: dict) -> Dict[str, str]:

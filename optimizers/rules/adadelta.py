@@ -14,21 +14,19 @@ scales the step, which the original paper has not.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import math
 
 import numpy as np
 
-from .._rule import Rule, l2_decay, mul_addcmul
+from .._kernel import at, decay_addcmul, inline, jit, l2, uniform
+from .._meta import controls
 
 DEFAULTS = dict(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, maximize=False)
 SUMMARY = ("Scales each step by the ratio of recent step sizes to recent gradient sizes, "
            "so it needs no learning rate to get going, but starts very slowly.")
-
-
-class AdadeltaState(NamedTuple):
-    step: int
-    square_avg: np.ndarray
-    acc_delta: np.ndarray
+HYPER = ("rho", "eps", "weight_decay", "maximize")
+STATE = (("square_avg", 0.0), ("acc_delta", 0.0))
+CONTROLS = controls("lr", "rho", "eps", "weight_decay")
 
 
 def validate(hp, check):
@@ -38,26 +36,33 @@ def validate(hp, check):
     check(hp["weight_decay"], lambda v: 0.0 <= v, "Invalid weight_decay value: {}")
 
 
-def make(lr, rho, eps, weight_decay, maximize) -> Rule:
-    del lr
-    prepare = l2_decay(weight_decay, maximize)
-    fresh = 1 - rho
+@inline
+def _step(p, g, sq, acc, lr, rho, eps, wd, maximize):
+    g = l2(g, p, wd, maximize)
+    sq = decay_addcmul(sq, rho, 1.0 - rho, g)
+    std = math.sqrt(sq + eps)
+    delta = math.sqrt(acc + eps) / std * g      # acc_delta.add(eps).sqrt_().div_(std).mul_(grad)
+    acc = decay_addcmul(acc, rho, 1.0 - rho, delta)
+    return p + (-lr) * delta, sq, acc
 
-    def init(params):
-        zeros = np.zeros_like(params)
-        return AdadeltaState(0, zeros, zeros)
 
-    def update(grads, state, params, lr, momentum_override=None):
-        g = prepare(grads, params)
-        square_avg = mul_addcmul(state.square_avg, rho, fresh, g)
-        std = square_avg + eps
-        np.sqrt(std, out=std)
-        delta = state.acc_delta + eps
-        np.sqrt(delta, out=delta)
-        delta /= std
-        delta *= g
-        acc_delta = mul_addcmul(state.acc_delta, rho, fresh, delta)
-        step_ = lr * delta
-        return np.subtract(params, step_, out=step_), AdadeltaState(state.step + 1, square_avg, acc_delta)
+@jit
+def kernel(P, G, S, H, LR, MOM, t, d, out):
+    if uniform(H, LR, MOM):
+        lr, rho, eps, wd, maximize = LR[0], H[0, 0], H[1, 0], H[2, 0], H[3, 0]
+        for e in range(P.shape[0]):
+            out[e], S[0, e], S[1, e] = _step(P[e], G[e], S[0, e], S[1, e], lr, rho, eps, wd, maximize)
+    else:
+        for e in range(P.shape[0]):
+            h = e if H.shape[1] > 1 else 0
+            out[e], S[0, e], S[1, e] = _step(P[e], G[e], S[0, e], S[1, e], at(LR, e), H[0, h], H[1, h],
+                                             H[2, h], H[3, h])
 
-    return Rule(init, update)
+
+def explain(x) -> dict:
+    g, v, u = x.l2(x.hp("weight_decay")), x.state["square_avg"], x.state["acc_delta"]
+    eps = x.hp("eps")
+    before = np.concatenate([np.zeros_like(u[:1]), u[:-1]])  # u_{t-1}: the step uses last step's
+    return dict(rows=[("square_avg", "mean square g² v", v), ("acc_delta", "mean square step² u", u)],
+                lr_label="effective lr γ√(u+ε)/√(v+ε)",
+                effective=x.lr * np.sqrt(before + eps) / np.sqrt(v + eps), direction=g)

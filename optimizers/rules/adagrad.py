@@ -14,11 +14,12 @@ parameter group's own value is ignored (with a warning).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import math
 
 import numpy as np
 
-from .._rule import Rule, l2_decay
+from .._kernel import at, inline, jit, l2, uniform
+from .._meta import controls
 
 DEFAULTS = dict(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10, maximize=False)
 # torch fills the accumulator in Adagrad.__init__ from the constructor's value, so a
@@ -26,11 +27,9 @@ DEFAULTS = dict(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_val
 CONSTRUCTOR_ONLY = ("initial_accumulator_value",)
 SUMMARY = ("Divides each coordinate's step by the root of all its past squared gradients, "
            "so steep directions slow down early and every step keeps shrinking.")
-
-
-class AdagradState(NamedTuple):
-    step: int
-    sum: np.ndarray
+HYPER = ("lr_decay", "weight_decay", "eps", "maximize")
+STATE = (("sum", "initial_accumulator_value"),)
+CONTROLS = controls("lr", "lr_decay", "eps", "weight_decay", "initial_accumulator_value")
 
 
 def validate(hp, check):
@@ -41,24 +40,30 @@ def validate(hp, check):
     check(hp["eps"], lambda v: 0.0 <= v, "Invalid epsilon value: {}")
 
 
-def make(lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize) -> Rule:
-    del lr
-    prepare = l2_decay(weight_decay, maximize)
+@inline
+def _step(p, g, s, clr, wd, eps, maximize):
+    g = l2(g, p, wd, maximize)
+    s = s + g * g                         # state_sum.addcmul_(grad, grad, value=1)
+    std = math.sqrt(s) + eps
+    return p + ((-clr) * g) / std, s      # param.addcdiv_(grad, std, value=-clr)
 
-    def init(params):
-        return AdagradState(0, np.zeros_like(params) + initial_accumulator_value)
 
-    def update(grads, state, params, lr, momentum_override=None):
-        g = prepare(grads, params)
-        step = state.step + 1
-        clr = lr / (1 + (step - 1) * lr_decay)
-        s = g * g
-        s += state.sum
-        std = np.sqrt(s)
-        std += eps
-        new = -clr * g
-        new /= std
-        new += params
-        return new, AdagradState(step, s)
+@jit
+def kernel(P, G, S, H, LR, MOM, t, d, out):
+    if uniform(H, LR, MOM):
+        clr = LR[0] / (1.0 + (t - 1) * H[0, 0])
+        wd, eps, maximize = H[1, 0], H[2, 0], H[3, 0]
+        for e in range(P.shape[0]):
+            out[e], S[0, e] = _step(P[e], G[e], S[0, e], clr, wd, eps, maximize)
+    else:
+        for e in range(P.shape[0]):
+            h = e if H.shape[1] > 1 else 0
+            clr = at(LR, e) / (1.0 + (t - 1) * H[0, h])
+            out[e], S[0, e] = _step(P[e], G[e], S[0, e], clr, H[1, h], H[2, h], H[3, h])
 
-    return Rule(init, update)
+
+def explain(x) -> dict:
+    g, s = x.l2(x.hp("weight_decay")), x.state["sum"]
+    clr = x.lr / (1 + (x.t - 1) * x.hp("lr_decay"))
+    return dict(rows=[("sum", "sum of squares s", s)], lr_label="effective lr γ̃/(√s+ε)",
+                effective=clr / (np.sqrt(s) + x.hp("eps")), direction=g)

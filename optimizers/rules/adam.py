@@ -20,23 +20,20 @@ the gradient) and AdamW's is decoupled (the point shrinks by
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import math
 
 import numpy as np
 
-from .._rule import Rule, decoupled_or_l2, lerp, mul_addcmul, select
+from .._kernel import adam_decay, at, decay_addcmul, first_hyper, inline, jit, lerp, maximum, uniform
+from .._meta import bias, controls
 
 DEFAULTS = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                 maximize=False, decoupled_weight_decay=False)
 SUMMARY = ("Keeps a running average of the gradient (momentum) and of its square, and steps by "
            "their ratio: each coordinate moves about lr per step whatever the slope's scale.")
-
-
-class AdamState(NamedTuple):
-    step: int
-    exp_avg: np.ndarray
-    exp_avg_sq: np.ndarray
-    max_exp_avg_sq: np.ndarray
+HYPER = ("beta1", "beta2", "eps", "weight_decay", "amsgrad", "maximize", "decoupled_weight_decay")
+STATE = (("exp_avg", 0.0), ("exp_avg_sq", 0.0), ("max_exp_avg_sq", 0.0))
+CONTROLS = controls("lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad", "decoupled_weight_decay")
 
 
 def validate_betas(hp, check):
@@ -50,34 +47,52 @@ def validate_betas(hp, check):
 validate = validate_betas
 
 
-def make(lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, decoupled_weight_decay) -> Rule:
-    del lr
-    prepare = decoupled_or_l2(weight_decay, decoupled_weight_decay, maximize)
-    fresh = 1 - beta2
+@inline
+def _step(p, g, m, v, vmax, lr, b1, b2, eps, wd, amsgrad, maximize, decoupled, step_size, bias_correction2_sqrt):
+    g, p = adam_decay(g, p, lr, wd, maximize, decoupled)
+    m = lerp(m, g, 1.0 - b1)
+    v = decay_addcmul(v, b2, 1.0 - b2, g)
+    if amsgrad != 0.0:
+        vmax = maximum(vmax, v)
+        denom = math.sqrt(vmax) / bias_correction2_sqrt + eps
+    else:
+        denom = math.sqrt(v) / bias_correction2_sqrt + eps
+    return p + ((-step_size) * m) / denom, m, v, vmax   # param.addcdiv_(exp_avg, denom, value=-step_size)
 
-    def init(params):
-        zeros = np.zeros_like(params)
-        return AdamState(0, zeros, zeros, zeros)
 
-    def update(grads, state, params, lr, momentum_override=None):
-        b1 = beta1 if momentum_override is None else momentum_override
-        g, params = prepare(grads, params, lr)
-        step = state.step + 1
-        exp_avg = lerp(state.exp_avg, g, 1 - b1)
-        exp_avg_sq = mul_addcmul(state.exp_avg_sq, beta2, fresh, g)
-        step_size = lr / (1 - b1 ** step)
-        bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
-        max_sq = state.max_exp_avg_sq
-        if amsgrad is not False:
-            max_sq = np.maximum(max_sq, exp_avg_sq)
-            denom = np.sqrt(select(amsgrad, max_sq, exp_avg_sq))
-        else:
-            denom = np.sqrt(exp_avg_sq)
-        denom /= bias_correction2_sqrt
-        denom += eps
-        new = -step_size * exp_avg
-        new /= denom
-        new += params
-        return new, AdamState(step, exp_avg, exp_avg_sq, max_sq)
+@inline
+def _corrections(lr, b1, b2, t):
+    """torch's step_size = lr / (1 - β₁ᵗ) and √(1 - β₂ᵗ): once per tensor, here once per value."""
+    return lr / (1.0 - b1 ** float(t)), (1.0 - b2 ** float(t)) ** 0.5
 
-    return Rule(init, update)
+
+@jit
+def kernel(P, G, S, H, LR, MOM, t, d, out):
+    if uniform(H, LR, MOM):
+        lr, b1 = LR[0], first_hyper(H, MOM, 0)
+        b2, eps, wd, amsgrad, maximize, decoupled = H[1, 0], H[2, 0], H[3, 0], H[4, 0], H[5, 0], H[6, 0]
+        step_size, bc2 = _corrections(lr, b1, b2, t)
+        for e in range(P.shape[0]):
+            out[e], S[0, e], S[1, e], S[2, e] = _step(P[e], G[e], S[0, e], S[1, e], S[2, e], lr, b1, b2, eps, wd,
+                                                      amsgrad, maximize, decoupled, step_size, bc2)
+    else:
+        for e in range(P.shape[0]):
+            h = e if H.shape[1] > 1 else 0
+            lr, b1, b2 = at(LR, e), first_hyper(H, MOM, e), H[1, h]
+            step_size, bc2 = _corrections(lr, b1, b2, t)
+            out[e], S[0, e], S[1, e], S[2, e] = _step(P[e], G[e], S[0, e], S[1, e], S[2, e], lr, b1, b2, H[2, h],
+                                                      H[3, h], H[4, h], H[5, h], H[6, h], step_size, bc2)
+
+
+def explain(x) -> dict:
+    g, shrink = x.adam_decay()
+    b1, b2, amsgrad = x.cycled("beta1"), x.hp("beta2"), x.flag("amsgrad")
+    m, v, vmax = x.state["exp_avg"], x.state["exp_avg_sq"], x.state["max_exp_avg_sq"]
+    m_hat = m / bias(b1, x.t)
+    v_hat = np.where(amsgrad, vmax, v) / bias(b2, x.t)
+    rows = [("exp_avg", "first moment m", m), ("exp_avg_sq", "second moment v", v)]
+    if amsgrad.any():
+        rows.append(("max_exp_avg_sq", "largest v so far", vmax))
+    rows += [("m_hat", "m̂ = m/(1−β₁ᵗ)", m_hat), ("v_hat", "v̂ = v/(1−β₂ᵗ)", v_hat)]
+    return dict(rows=rows, lr_label="effective lr γ/(√v̂+ε)", effective=x.lr / (np.sqrt(v_hat) + x.hp("eps")),
+                direction=m_hat, shrink=shrink, velocity=-m)

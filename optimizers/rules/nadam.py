@@ -18,24 +18,21 @@ the bias-corrected square root; weight decay is L2 unless
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import math
 
 import numpy as np
 
-from .._rule import Rule, decoupled_or_l2, lerp, mul_addcmul
+from .._kernel import adam_decay, at, decay_addcmul, first_hyper, inline, jit, lerp, uniform
+from .._meta import bias, controls
 from .adam import validate_betas
 
 DEFAULTS = dict(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=4e-3,
                 decoupled_weight_decay=False, maximize=False)
 SUMMARY = ("Adam with a Nesterov look-ahead: the step uses the momentum it is about to have, "
            "which reacts a little faster at bends.")
-
-
-class NAdamState(NamedTuple):
-    step: int
-    mu_product: object  # float, or an array when beta1 varies per coordinate or run
-    exp_avg: np.ndarray
-    exp_avg_sq: np.ndarray
+HYPER = ("beta1", "beta2", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay", "maximize")
+STATE = (("exp_avg", 0.0), ("exp_avg_sq", 0.0), ("mu_product", 1.0))
+CONTROLS = controls("lr", "beta1", "beta2", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay")
 
 
 def validate(hp, check):
@@ -43,35 +40,57 @@ def validate(hp, check):
     check(hp["momentum_decay"], lambda v: 0.0 <= v, "Invalid momentum_decay value: {}")
 
 
-def make(lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay, maximize) -> Rule:
-    del lr
-    prepare = decoupled_or_l2(weight_decay, decoupled_weight_decay, maximize)
-    fresh = 1 - beta2
+@inline
+def _momenta(b1, psi, t):
+    """μₜ and μₜ₊₁, which depend on (β₁, ψ, t) only."""
+    tf = float(t)
+    return b1 * (1.0 - 0.5 * (0.96 ** (tf * psi))), b1 * (1.0 - 0.5 * (0.96 ** ((tf + 1.0) * psi)))
 
-    def init(params):
-        zeros = np.zeros_like(params)
-        return NAdamState(0, 1.0, zeros, zeros)
 
-    def update(grads, state, params, lr, momentum_override=None):
-        b1 = beta1 if momentum_override is None else momentum_override
-        step = state.step + 1
-        bias_correction2 = 1 - beta2 ** step
-        g, params = prepare(grads, params, lr)
-        mu = b1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
-        mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
-        mu_product = state.mu_product * mu
-        exp_avg = lerp(state.exp_avg, g, 1 - b1)
-        exp_avg_sq = mul_addcmul(state.exp_avg_sq, beta2, fresh, g)
-        denom = exp_avg_sq / bias_correction2
-        np.sqrt(denom, out=denom)
-        denom += eps
-        mu_product_next = mu_product * mu_next
-        new = (-lr * (1.0 - mu) / (1.0 - mu_product)) * g
-        new /= denom
-        new += params
-        ahead = ((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg
-        ahead /= denom
-        new += ahead
-        return new, NAdamState(step, mu_product, exp_avg, exp_avg_sq)
+@inline
+def _step(p, g, m, v, prod, lr, b1, b2, eps, wd, decoupled, maximize, bc2, mu, mu_next):
+    g, p = adam_decay(g, p, lr, wd, maximize, decoupled)
+    prod = prod * mu
+    m = lerp(m, g, 1.0 - b1)
+    v = decay_addcmul(v, b2, 1.0 - b2, g)
+    denom = math.sqrt(v / bc2) + eps
+    prod_next = prod * mu_next
+    p = p + ((-lr * (1.0 - mu) / (1.0 - prod)) * g) / denom
+    p = p + (((-lr * mu_next) / (1.0 - prod_next)) * m) / denom
+    return p, m, v, prod
 
-    return Rule(init, update)
+
+@jit
+def kernel(P, G, S, H, LR, MOM, t, d, out):
+    if uniform(H, LR, MOM):
+        lr, b1 = LR[0], first_hyper(H, MOM, 0)
+        b2, eps, wd, psi, decoupled, maximize = H[1, 0], H[2, 0], H[3, 0], H[4, 0], H[5, 0], H[6, 0]
+        bc2 = 1.0 - b2 ** float(t)
+        mu, mu_next = _momenta(b1, psi, t)
+        for e in range(P.shape[0]):
+            out[e], S[0, e], S[1, e], S[2, e] = _step(P[e], G[e], S[0, e], S[1, e], S[2, e], lr, b1, b2, eps, wd,
+                                                      decoupled, maximize, bc2, mu, mu_next)
+    else:
+        for e in range(P.shape[0]):
+            h = e if H.shape[1] > 1 else 0
+            b1, b2 = first_hyper(H, MOM, e), H[1, h]
+            mu, mu_next = _momenta(b1, H[4, h], t)
+            out[e], S[0, e], S[1, e], S[2, e] = _step(P[e], G[e], S[0, e], S[1, e], S[2, e], at(LR, e), b1, b2,
+                                                      H[2, h], H[3, h], H[5, h], H[6, h], 1.0 - b2 ** float(t),
+                                                      mu, mu_next)
+
+
+def explain(x) -> dict:
+    g, shrink = x.adam_decay()
+    b1, b2, psi = x.cycled("beta1"), x.hp("beta2"), x.hp("momentum_decay")
+    m, v = x.state["exp_avg"], x.state["exp_avg_sq"]
+    mu = b1 * (1.0 - 0.5 * 0.96 ** (x.t * psi)) + 0.0 * m
+    mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((x.t + 1) * psi))
+    product = x.state["mu_product"]
+    v_hat = v / bias(b2, x.t)
+    direction = (1.0 - mu) / (1.0 - product) * g + mu_next / (1.0 - product * mu_next) * m
+    rows = [("exp_avg", "first moment m", m), ("exp_avg_sq", "second moment v", v),
+            ("v_hat", "v̂ = v/(1−β₂ᵗ)", v_hat), ("mu", "momentum μₜ", mu),
+            ("direction", "direction (g, m mixed)", direction)]
+    return dict(rows=rows, lr_label="effective lr γ/(√v̂+ε)", effective=x.lr / (np.sqrt(v_hat) + x.hp("eps")),
+                direction=direction, shrink=shrink, velocity=-m)

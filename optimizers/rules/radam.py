@@ -17,69 +17,82 @@ momentum; weight decay is L2 unless ``decoupled_weight_decay``.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import math
 
 import numpy as np
 
-from .._rule import Rule, decoupled_or_l2, is_scalar, lerp, mul_addcmul
+from .._kernel import adam_decay, at, decay_addcmul, first_hyper, inline, jit, lerp, uniform
+from .._meta import bias, controls
 from .adam import validate_betas as validate
 
 DEFAULTS = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, decoupled_weight_decay=False,
                 maximize=False)
 SUMMARY = ("Adam with a built-in warm-up: for the first few steps it moves by momentum alone, "
            "until its estimate of the gradient's variance can be trusted.")
+HYPER = ("beta1", "beta2", "eps", "weight_decay", "decoupled_weight_decay", "maximize")
+STATE = (("exp_avg", 0.0), ("exp_avg_sq", 0.0))
+CONTROLS = controls("lr", "beta1", "beta2", "eps", "weight_decay", "decoupled_weight_decay")
 
-__all__ = ["DEFAULTS", "SUMMARY", "RAdamState", "make", "validate"]
-
-
-class RAdamState(NamedTuple):
-    step: int
-    exp_avg: np.ndarray
-    exp_avg_sq: np.ndarray
+__all__ = ["CONTROLS", "DEFAULTS", "HYPER", "STATE", "SUMMARY", "explain", "kernel", "validate"]
 
 
-def make(lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay, maximize) -> Rule:
-    del lr
-    prepare = decoupled_or_l2(weight_decay, decoupled_weight_decay, maximize)
-    fresh = 1 - beta2
-    rho_inf = 2 / (1 - beta2) - 1
-
-    def init(params):
-        zeros = np.zeros_like(params)
-        return RAdamState(0, zeros, zeros)
-
-    def update(grads, state, params, lr, momentum_override=None):
-        b1 = beta1 if momentum_override is None else momentum_override
-        step = state.step + 1
-        g, params = prepare(grads, params, lr)
-        exp_avg = lerp(state.exp_avg, g, 1 - b1)
-        exp_avg_sq = mul_addcmul(state.exp_avg_sq, beta2, fresh, g)
-        bias_correction1 = 1 - b1 ** step
-        bias_correction2 = 1 - beta2 ** step
-        step_ = exp_avg / bias_correction1
-        step_ *= lr
-        rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
-        if is_scalar(rho_t):
-            if rho_t > 5.0:
-                step_ *= _adaptive(exp_avg_sq, eps, bias_correction2)
-                step_ *= _rect(rho_t, rho_inf)
-        else:
-            tractable = rho_t > 5.0
-            if np.any(tractable):
-                with np.errstate(invalid="ignore"):
-                    rect = np.where(tractable, _rect(rho_t, rho_inf), 1.0)
-                rectified = step_ * _adaptive(exp_avg_sq, eps, bias_correction2) * rect
-                step_ = np.where(tractable, rectified, step_)
-        return np.subtract(params, step_, out=step_), RAdamState(step, exp_avg, exp_avg_sq)
-
-    return Rule(init, update)
+@inline
+def _constants(b1, b2, t):
+    """(1 − β₁ᵗ, 1 − β₂ᵗ, ρₜ, rₜ): torch computes them per tensor, from (β₁, β₂, t) only."""
+    tf = float(t)
+    bc1, bc2 = 1.0 - b1 ** tf, 1.0 - b2 ** tf
+    rho_inf = 2.0 / (1.0 - b2) - 1.0
+    rho_t = rho_inf - 2.0 * tf * (b2 ** tf) / bc2
+    rect = math.nan
+    if rho_t > 5.0:
+        rect = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)) ** 0.5
+    return bc1, bc2, rho_t, rect
 
 
-def _rect(rho_t, rho_inf):
-    return ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+@inline
+def _step(p, g, m, v, lr, b1, b2, eps, wd, decoupled, maximize, bc1, bc2, rho_t, rect):
+    g, p = adam_decay(g, p, lr, wd, maximize, decoupled)
+    m = lerp(m, g, 1.0 - b1)
+    v = decay_addcmul(v, b2, 1.0 - b2, g)
+    step = m / bc1 * lr
+    if rho_t > 5.0:
+        step = step * ((bc2 ** 0.5) / (math.sqrt(v) + eps)) * rect
+    return p + (-1.0) * step, m, v
 
 
-def _adaptive(exp_avg_sq, eps, bias_correction2):
-    root = np.sqrt(exp_avg_sq)
-    root += eps
-    return np.divide(bias_correction2 ** 0.5, root, out=root)
+@jit
+def kernel(P, G, S, H, LR, MOM, t, d, out):
+    if uniform(H, LR, MOM):
+        lr, b1 = LR[0], first_hyper(H, MOM, 0)
+        b2, eps, wd, decoupled, maximize = H[1, 0], H[2, 0], H[3, 0], H[4, 0], H[5, 0]
+        bc1, bc2, rho_t, rect = _constants(b1, b2, t)
+        for e in range(P.shape[0]):
+            out[e], S[0, e], S[1, e] = _step(P[e], G[e], S[0, e], S[1, e], lr, b1, b2, eps, wd, decoupled, maximize,
+                                             bc1, bc2, rho_t, rect)
+    else:
+        for e in range(P.shape[0]):
+            h = e if H.shape[1] > 1 else 0
+            b1, b2 = first_hyper(H, MOM, e), H[1, h]
+            bc1, bc2, rho_t, rect = _constants(b1, b2, t)
+            out[e], S[0, e], S[1, e] = _step(P[e], G[e], S[0, e], S[1, e], at(LR, e), b1, b2, H[2, h], H[3, h],
+                                             H[4, h], H[5, h], bc1, bc2, rho_t, rect)
+
+
+def explain(x) -> dict:
+    g, shrink = x.adam_decay()
+    b1, b2, eps = x.cycled("beta1"), x.hp("beta2"), x.hp("eps")
+    m, v = x.state["exp_avg"], x.state["exp_avg_sq"]
+    bc2 = bias(b2, x.t)
+    rho_inf = 2 / (1 - b2) - 1
+    rho = rho_inf - 2 * x.t * b2 ** x.t / bc2 + 0.0 * m
+    tractable = rho > 5.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rect = np.where(tractable, np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)),
+                        np.nan)
+    m_hat = m / bias(b1, x.t)
+    effective = np.where(tractable, x.lr * rect * np.sqrt(bc2) / (np.sqrt(v) + eps), x.lr)
+    rows = [("exp_avg", "first moment m", m), ("exp_avg_sq", "second moment v", v),
+            ("m_hat", "m̂ = m/(1−β₁ᵗ)", m_hat), ("rho", "ρₜ (adapts if > 5)", rho),
+            ("rect", "rectifier rₜ", rect)]
+    return dict(rows=rows, lr_label="effective lr γ rₜ√(1−β₂ᵗ)/(√v+ε)", effective=effective, direction=m_hat,
+                shrink=shrink, velocity=-m)

@@ -15,20 +15,17 @@ decay is L2, added to the gradient.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
-from .._rule import Rule, is_scalar, l2_decay, select
+from .._kernel import at, first_hyper, inline, jit, l2, uniform
+from .._meta import controls
 
 DEFAULTS = dict(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False)
 SUMMARY = ("Steps against the gradient; with momentum it keeps a running sum of past gradients, "
            "which builds speed along a valley and damps zig-zags across it.")
-
-
-class SGDState(NamedTuple):
-    step: int
-    momentum_buffer: np.ndarray
+HYPER = ("momentum", "dampening", "weight_decay", "nesterov", "maximize")
+STATE = (("momentum_buffer", 0.0),)
+CONTROLS = controls("lr", "momentum", "dampening", "weight_decay", "nesterov")
 
 
 def validate(hp, check):
@@ -44,31 +41,50 @@ def validate_combined(hp):
         raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
 
-def make(lr, momentum, dampening, weight_decay, nesterov, maximize) -> Rule:
-    del lr  # the run loop passes the scheduled rate each step
-    prepare = l2_decay(weight_decay, maximize)
-    keep = 1 - dampening
+def keeps_state(hyper) -> bool:
+    """Plain SGD (momentum 0 everywhere) keeps no buffer between steps."""
+    return bool(np.any(np.asarray(hyper["momentum"]) != 0))
 
-    def init(params):
-        return SGDState(0, np.zeros_like(params))
 
-    def update(grads, state, params, lr, momentum_override=None):
-        mu = momentum if momentum_override is None else momentum_override
-        g = prepare(grads, params)
-        step = state.step + 1
-        buf = state.momentum_buffer
-        if is_scalar(mu) and mu == 0:
-            d = g
+@inline
+def _step(p, g, buf, lr, mu, dampening, wd, nesterov, maximize, first):
+    g = l2(g, p, wd, maximize)
+    if mu != 0.0:
+        if first:
+            buf = g  # torch clones the first gradient: no dampening on step 1
         else:
-            if step == 1:
-                buf = g
-            else:
-                buf = buf * mu
-                buf += keep * g
-            d = buf if nesterov is False else select(nesterov, g + mu * buf, buf)
-            if not is_scalar(mu) and not np.all(mu != 0):
-                d = np.where(mu != 0, d, g)
-        step_ = lr * d
-        return np.subtract(params, step_, out=step_), SGDState(step, buf)
+            buf = buf * mu + (1.0 - dampening) * g
+        if nesterov != 0.0:
+            g = g + mu * buf
+        else:
+            g = buf
+    return p + (-lr) * g, buf
 
-    return Rule(init, update)
+
+@jit
+def kernel(P, G, S, H, LR, MOM, t, d, out):
+    first = t == 1
+    if uniform(H, LR, MOM):
+        lr, mu = LR[0], first_hyper(H, MOM, 0)
+        dampening, wd, nesterov, maximize = H[1, 0], H[2, 0], H[3, 0], H[4, 0]
+        for e in range(P.shape[0]):
+            out[e], S[0, e] = _step(P[e], G[e], S[0, e], lr, mu, dampening, wd, nesterov, maximize, first)
+    else:
+        for e in range(P.shape[0]):
+            h = e if H.shape[1] > 1 else 0
+            out[e], S[0, e] = _step(P[e], G[e], S[0, e], at(LR, e), first_hyper(H, MOM, e),
+                                    H[1, h], H[2, h], H[3, h], H[4, h], first)
+
+
+def explain(x) -> dict:
+    mu, g = x.cycled("momentum"), x.l2(x.hp("weight_decay"))
+    b, nesterov = x.state["momentum_buffer"], x.flag("nesterov")
+    on = np.broadcast_to(mu != 0, g.shape)
+    direction = np.where(on, np.where(nesterov, g + mu * b, b), g)
+    rows = [("g", "gradient + λθ (L2)", g)] if np.any(x.hp("weight_decay")) else []
+    if on.any():
+        rows.append(("momentum_buffer", "momentum buffer b", b))
+    rows.append(("direction", "direction d", direction))
+    lookahead = np.where(nesterov & on, x.theta - x.lr * mu * b, np.nan) if np.any(nesterov) else None
+    return dict(rows=rows, lr_label="effective lr γ", effective=x.lr, direction=direction,
+                velocity=np.where(on, -b, np.nan) if on.any() else None, lookahead=lookahead)

@@ -1,0 +1,109 @@
+"""The optimizers under test, one row each: torch's ``optim_db`` idea (OptimizerInfo with its input
+and error cases), so that adding an optimizer adds a row here, not test code.
+
+Each row names a registry optimizer, how to build its reference (a torch.optim class, or an
+author's package), the input cases that must match the reference step for step, and the
+error cases whose messages must match the reference's. Generic tests read this table:
+parity on the 2-D surfaces and on a 10-parameter surface with and without index-set
+groups (tests/test_reference_torch.py), the inspector's reproduction of every step
+(tests/test_inspector.py), and bad input (tests/test_optimizers.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import List, Optional, Tuple
+
+
+@dataclasses.dataclass(frozen=True)
+class OptimInfo:
+    """One optimizer under test.
+
+    name: the registry name.
+    reference: the reference class, as "module:Class" ("torch.optim:Adam"); the tests import it
+      and skip where the module is missing (never under CI=true).
+    inputs: (id, kwargs, groups) cases compared with the reference step for step; groups are the
+      two-group x/y form or None.
+    errors: (id, kwargs, exception, message) cases; messages are the reference's.
+    """
+
+    name: str
+    reference: str
+    inputs: List[Tuple[str, dict, Optional[list]]]
+    errors: List[Tuple[str, dict, type, str]] = dataclasses.field(default_factory=list)
+
+    @property
+    def torch_family(self) -> str:
+        return self.reference.split(":")[1]
+
+
+OPTIM_DB = [
+    OptimInfo("gd", "torch.optim:SGD", [("gd", dict(lr=1e-3), None)]),
+    OptimInfo("sgd", "torch.optim:SGD", [
+        ("sgd-wd", dict(lr=2e-3, weight_decay=0.1), None),
+        ("momentum-dampening", dict(lr=1e-3, momentum=0.8, dampening=0.3), None),
+        ("sgd-maximize", dict(lr=1e-6, maximize=True), None),
+        ("groups-sgd-lr", dict(lr=1e-3, momentum=0.9), [{"lr": 2e-3}, {"lr": 2e-4}]),
+        ("groups-sgd-nesterov", dict(lr=1e-3, momentum=0.9), [{"nesterov": True}, {"momentum": 0.5}]),
+    ], [("momentum-negative", dict(momentum=-0.1), ValueError, "Invalid momentum value: -0.1"),
+        ("nesterov-no-momentum", dict(nesterov=True), ValueError,
+         "Nesterov momentum requires a momentum and zero dampening")]),
+    OptimInfo("momentum", "torch.optim:SGD", [("momentum", dict(lr=1e-3), None)]),
+    OptimInfo("nesterov", "torch.optim:SGD", [("nesterov", dict(lr=1e-3, weight_decay=0.01), None)],
+              [("nesterov-dampening", dict(dampening=0.1), ValueError,
+                "Nesterov momentum requires a momentum and zero dampening")]),
+    OptimInfo("adagrad", "torch.optim:Adagrad", [
+        ("adagrad", dict(lr=0.1), None),
+        ("adagrad-all", dict(lr=0.1, lr_decay=0.01, weight_decay=0.05, initial_accumulator_value=0.2, eps=1e-6),
+         None),
+        ("groups-adagrad", dict(lr=0.1, initial_accumulator_value=0.5), [{"lr_decay": 0.1}, {"eps": 1e-3}]),
+    ], [("lr-decay-negative", dict(lr_decay=-0.1), ValueError, "Invalid lr_decay value: -0.1")]),
+    OptimInfo("rmsprop", "torch.optim:RMSprop", [
+        ("rmsprop", dict(lr=1e-2), None),
+        ("rmsprop-centered-momentum", dict(lr=1e-3, alpha=0.9, centered=True, momentum=0.5, weight_decay=0.01),
+         None),
+        ("groups-rmsprop", dict(lr=1e-3), [{"centered": True}, {"momentum": 0.9}]),
+    ], [("alpha-negative", dict(alpha=-0.5), ValueError, "Invalid alpha value: -0.5")]),
+    OptimInfo("adadelta", "torch.optim:Adadelta", [
+        ("adadelta", dict(), None),
+        ("adadelta-all", dict(lr=0.5, rho=0.5, eps=1e-4, weight_decay=0.1), None),
+    ], [("rho-above-one", dict(rho=1.1), ValueError, "Invalid rho value: 1.1")]),
+    OptimInfo("adam", "torch.optim:Adam", [
+        ("adam", dict(lr=1e-2), None),
+        ("adam-l2", dict(lr=1e-2, weight_decay=0.1, betas=(0.3, 0.9), eps=1e-3), None),
+        ("adam-decoupled", dict(lr=1e-2, weight_decay=0.1, decoupled_weight_decay=True), None),
+        ("groups-adam-betas", dict(lr=1e-2), [{"betas": (0.5, 0.9)}, {"amsgrad": True, "eps": 1e-3}]),
+    ], [("beta0-negative", dict(betas=(-0.1, 0.999)), ValueError, "Invalid beta parameter at index 0: -0.1")]),
+    OptimInfo("adamw", "torch.optim:AdamW", [
+        ("adamw", dict(lr=1e-2), None),
+        ("adamw-amsgrad", dict(lr=1e-2, amsgrad=True, weight_decay=0.2), None),
+        ("groups-adamw", dict(lr=1e-2), [{"weight_decay": 0.5}, {"lr": 1e-3}]),
+    ]),
+    OptimInfo("amsgrad", "torch.optim:Adam", [("amsgrad", dict(lr=1e-2), None)]),
+    OptimInfo("nadam", "torch.optim:NAdam", [
+        ("nadam", dict(lr=1e-2), None),
+        ("nadam-wd", dict(lr=1e-2, weight_decay=0.1, momentum_decay=0.01), None),
+        ("nadam-decoupled", dict(lr=1e-2, weight_decay=0.1, decoupled_weight_decay=True), None),
+        ("groups-nadam", dict(lr=1e-2), [{"betas": (0.8, 0.99)}, {"weight_decay": 0.1}]),
+    ], [("momentum-decay-negative", dict(momentum_decay=-4e-3), ValueError, "Invalid momentum_decay value: -0.004")]),
+    OptimInfo("radam", "torch.optim:RAdam", [
+        ("radam", dict(lr=1e-2), None),
+        ("radam-wd", dict(lr=1e-2, weight_decay=0.1, betas=(0.8, 0.99)), None),
+        ("radam-decoupled", dict(lr=1e-2, weight_decay=0.1, decoupled_weight_decay=True), None),
+        ("groups-radam", dict(lr=1e-2), [{"betas": (0.9, 0.9)}, {}]),
+    ], [("beta1-big", dict(betas=(0.9, 1.5)), ValueError, "Invalid beta parameter at index 1: 1.5")]),
+    OptimInfo("adamax", "torch.optim:Adamax", [
+        ("adamax", dict(lr=1e-2), None),
+        ("adamax-wd", dict(lr=1e-2, weight_decay=0.1, betas=(0.5, 0.9), eps=1e-3), None),
+        ("adamax-maximize", dict(lr=1e-6, maximize=True), None),
+        ("groups-adamax", dict(lr=1e-2), [{"betas": (0.8, 0.99)}, {"lr": 1e-3, "eps": 1e-2}]),
+    ], [("adamax-eps-negative", dict(eps=-1.0), ValueError, "Invalid epsilon value: -1.0"),
+        ("adamax-beta1", dict(betas=(0.9, 1.0)), ValueError, "Invalid beta parameter at index 1: 1.0")]),
+]
+
+BY_NAME = {info.name: info for info in OPTIM_DB}
+
+# Every input case of every optimizer: (id, registry name, kwargs, groups)
+INPUT_CASES = [(case_id, info.name, kwargs, groups) for info in OPTIM_DB for case_id, kwargs, groups in info.inputs]
+ERROR_CASES = [(case_id, info.name, kwargs, exc, message) for info in OPTIM_DB
+               for case_id, kwargs, exc, message in info.errors]
