@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tup
 
 import numpy as np
 
-from ._meta import Control, Inputs
+from ._meta import Control, Inputs, vocabulary
 from .rules import adadelta, adagrad, adam, adamax, nadam, radam, rmsprop, sgd
 
 
@@ -54,8 +54,10 @@ class OptimizerInfo:
 
     @property
     def flags(self) -> Mapping[str, str]:
-        """Engine name -> label, for the switches this entry offers."""
-        return {c.key: c.label for c in self.module.CONTROLS if c.kind == "bool"}
+        """Engine name -> label, for every switch this entry has (offered, fixed or torch's own, e.g. maximize)."""
+        known = {**vocabulary(), **{c.key: c for c in self.module.CONTROLS}}
+        keys = [k for k in (*self.defaults, *self.fixed) if k in known and known[k].kind == "bool"]
+        return {k: known[k].label for k in keys}
 
     @property
     def state_fields(self) -> Tuple[str, ...]:

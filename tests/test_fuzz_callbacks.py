@@ -35,7 +35,7 @@ HOSTILE = [
     {"key": "k", "runs": [{"name": "a", "title": "a", "colour": "red", "x": {"bdata": "AAAA", "dtype": "f4"},
                            "y": {"bdata": "AAAAAAAA", "dtype": "f4"}, "loss": {"bdata": "A" * 10**6, "dtype": "f4"}}]},
     {"key": "k", "runs": [{}] * 10**4},
-    "rosenbrock", ["adam"] * 50, ["log", "x" * 10_000], {"type": "opt-lr", "index": 10**9},
+    "rosenbrock", ["adam"] * 50, ["log", "x" * 10_000], {"type": "opt-hyper", "index": 10**9, "key": "lr"},
 ]
 
 
@@ -280,18 +280,20 @@ def test_a_bad_control_value_keeps_the_last_good_scene_and_says_so(app, client):
                 ids.MOMENTUM: good["momentum"], ids.START_X: good["x0"], ids.START_Y: good["y0"], ids.STEPS: 300,
                 ids.SCHEDULE: "constant", ids.NOISE: 0, ids.SEED: 0, ids.SCENE: {"scene": good, "warnings": []},
                 ids.REQUEST: 1}
-    boxes = {"opt-lr": "0.05", "opt-eps": "not a number"}  # the student typed into Adam's eps box
+    boxes = {"lr": "0.05", "eps": "not a number"}  # the student typed into Adam's eps box
 
     def values(dep):
         id_ = parse_id(dep["id"])
         if is_wildcard(id_):
-            return [{"id": {"type": id_["type"], "index": "adam"}, "property": dep["property"],
-                     "value": boxes[id_["type"]] if dep["property"] == "value" else {"type": id_["type"], "index": "adam"}}] \
-                if id_["type"] in boxes else []
+            if id_["type"] != ids.OPT_HYPER:
+                return []
+            return [{"id": {"type": ids.OPT_HYPER, "index": "adam", "key": k}, "property": dep["property"],
+                     "value": text if dep["property"] == "value" else {"type": ids.OPT_HYPER, "index": "adam", "key": k}}
+                    for k, text in boxes.items()]
         return controls.get(dep["id"])
 
     response = _post(client, body(key, spec["inputs"], spec["state"], values,
-                                  changed=['{"index":"adam","type":"opt-eps"}.value']))
+                                  changed=['{"index":"adam","key":"eps","type":"opt-hyper"}.value']))
     stored = response.get_json()["response"][ids.SCENE]["data"]
     assert stored["scene"] == good  # the scene stays as it was
     assert stored["warnings"] == ["adam.eps: 'not a number' is not a number in 1e-12..1; keeping 1e-06"]

@@ -11,7 +11,7 @@ import optimizers
 from ui import compute, lessons
 from ui import scene as S
 from ui import scene_fields as F
-from ui.controls import OVERRIDE_IDS, RUN_SECTIONS
+from ui.controls import RUN_SECTIONS
 
 
 def scene(**changes):
@@ -57,7 +57,7 @@ def test_a_constant_rate_off_is_the_default_and_drops_out_of_the_link():
 def test_every_run_setting_has_a_box_in_the_per_optimizer_panel():
     run_keys = [k for k, o in F.OVERRIDES.items() if o.run]
     assert sorted(k for _, keys in RUN_SECTIONS for k in keys) == sorted(run_keys)
-    assert all(k in OVERRIDE_IDS for k in run_keys)
+    assert all(k in F.override_keys("adam") for k in run_keys)
     assert F.GROUP_KEYS == RUN_SECTIONS[0][1]
 
 

@@ -307,26 +307,25 @@ def test_stability_button_needs_an_optimizer_the_momentum_slider_sets(app):
 
 def test_clicking_a_stability_cell_sets_the_sliders_and_clears_that_optimizers_overrides(app):
     figure = {"layout": {"meta": {"figure": "stability", "optimizer": "adam"}}}
-    lr_ids = [{"type": ids.OPT_LR, "index": "sgd"}, {"type": ids.OPT_LR, "index": "adam"}]
-    beta_ids = [{"type": ids.OPT_BETA1, "index": "adam"}]
+    boxes = [{"type": ids.OPT_HYPER, "index": name, "key": key}
+             for name, key in [("sgd", "lr"), ("adam", "lr"), ("adam", "beta1"), ("adam", "eps")]]
     client = app.server.test_client()
     client.get("/")
     key = next(k for k in app.callback_map if k.startswith(f"..{ids.LR}.value"))
     spec = app.callback_map[key]
     body = {"output": key, "outputs": [
         {"id": ids.LR, "property": "value"}, {"id": ids.MOMENTUM, "property": "value"},
-        [{"id": i, "property": "value"} for i in lr_ids], [], [], [], [{"id": i, "property": "value"} for i in beta_ids]],
+        [{"id": i, "property": "value"} for i in boxes]],
         "inputs": [{"id": ids.STABILITY, "property": "clickData",
                     "value": {"points": [{"x": -1.6500000001, "y": 0.7400000002, "curveNumber": 0}]}}],
         "state": [{"id": ids.STABILITY, "property": "figure", "value": figure},
-                  [{"id": i, "property": "id", "value": i} for i in lr_ids], [], [], [],
-                  [{"id": i, "property": "id", "value": i} for i in beta_ids]],
+                  [{"id": i, "property": "id", "value": i} for i in boxes]],
         "changedPropIds": [f"{ids.STABILITY}.clickData"]}
-    assert len(spec["state"]) == 6
+    assert len(spec["state"]) == 2
     out = client.post("/_dash-update-component", json=body).get_json()["response"]
     assert out[ids.LR]["value"] == -1.65 and out[ids.MOMENTUM]["value"] == 0.74
-    cleared = {(json.loads(k)["type"], json.loads(k)["index"]): v["value"] for k, v in out.items() if k.startswith("{")}
-    assert cleared == {(ids.OPT_LR, "adam"): None, (ids.OPT_BETA1, "adam"): None}  # sgd keeps its own lr
+    cleared = {(json.loads(k)["index"], json.loads(k)["key"]): v["value"] for k, v in out.items() if k.startswith("{")}
+    assert cleared == {("adam", "lr"): None, ("adam", "beta1"): None}  # sgd keeps its own lr, adam its eps
 
 
 def test_map_buttons_are_disabled_while_a_map_runs(app):

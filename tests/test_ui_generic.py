@@ -34,3 +34,33 @@ def test_every_registry_entry_describes_its_controls_and_state():
         assert info.state_fields, name
         for key, symbol in info.symbols.items():
             assert symbol and key in keys or key in info.fixed, (name, key)
+
+
+def _panel_keys(name):
+    from layout_tree import walk
+    from ui import controls as C, ids
+
+    panel = C.override_panel(name, "#000000", {})
+    return [c.id["key"] for c in walk(panel) if isinstance(getattr(c, "id", None), dict)
+            and c.id.get("type") == ids.OPT_HYPER and c.id.get("index") == name]
+
+
+def test_every_hyperparameter_an_entry_offers_has_a_box_on_the_page():
+    for name in optimizers.names():
+        keys = _panel_keys(name)
+        assert [c.key for c in optimizers.info(name).controls] == keys[:len(optimizers.info(name).controls)], name
+    # the ones the page could not reach before the registry described its controls
+    assert {"dampening", "nesterov"} <= set(_panel_keys("sgd"))
+    assert "lr_decay" in _panel_keys("adagrad") and "momentum_decay" in _panel_keys("nadam")
+
+
+def test_a_box_sets_the_hyperparameter_it_names():
+    from ui import compute, scene as S
+
+    scene, warnings = S.parse("opt=sgd,nadam&sgd.dampening=0.3&nadam.momentum_decay=0.01&nadam.beta2=0.99")
+    assert warnings == []
+    sgd = compute.hyperparameters(scene, "sgd")
+    nadam = compute.hyperparameters(scene, "nadam")
+    assert sgd["dampening"] == 0.3 and nadam["momentum_decay"] == 0.01
+    assert nadam["betas"] == (scene["momentum"], 0.99)   # the slider's β₁ joins the box's β₂ in torch's pair
+    assert optimizers.get("nadam", **nadam).hyper["beta2"] == 0.99

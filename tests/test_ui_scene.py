@@ -73,7 +73,7 @@ def scenes(draw):
     for opt in chosen:
         defaults = optimizers.info(opt).defaults
         own = {}
-        for key in draw(st.lists(st.sampled_from(F.override_keys(defaults)), unique=True)):
+        for key in draw(st.lists(st.sampled_from(F.override_keys(opt)), unique=True)):
             o = F.OVERRIDES[key]
             bounds = {"x0": (xmin, xmax), "y0": (ymin, ymax)}.get(key, o.bounds)  # a run's start: in view
             value = draw(st.booleans() if o.kind == "bool" else _canonical_in(*bounds))

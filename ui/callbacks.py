@@ -20,7 +20,7 @@ from .figures import colour_key
 from .layout import advanced_panels, colour_key_bar, results_table, run_legend
 from .render import CONTOUR_BASE, SURFACE_BASE, render_scene, runs_from_store
 
-OVERRIDE_INPUTS = [Input({"type": t, "index": ALL}, "value") for t in C.OVERRIDE_KEYS]
+OVERRIDE_INPUTS = [Input(C.OVERRIDE_PATTERN, "value")]
 
 
 def _replace_runs(figure: dict, base: int, old_total: int) -> Patch:
@@ -55,7 +55,7 @@ def _message(lines):
 
 
 def _override_groups(id_lists, value_lists) -> list:
-    """Per override type, ``[{"id", "value"}]`` as Dash lists pattern-matching inputs."""
+    """``[{"id", "value"}]`` per pattern, as Dash lists pattern-matching inputs."""
     if not isinstance(id_lists, list) or not isinstance(value_lists, list):
         return []
     return [[{"id": i, "value": v} for i, v in zip(ids_, values)]
@@ -191,8 +191,8 @@ def register(app) -> None:
                 schedule_param=State(ids.SCHEDULE_PARAM, "value"), noise=State(ids.NOISE, "value"),
                 seed=State(ids.SEED, "value"), expr=State(ids.EXPR, "value"), repeat=State(ids.REPEAT, "value"),
                 batch=State(ids.BATCH, "value")),
-            overrides=[State({"type": t, "index": ALL}, "value") for t in C.OVERRIDE_KEYS],
-            override_ids=[State({"type": t, "index": ALL}, "id") for t in C.OVERRIDE_KEYS],
+            overrides=[State(C.OVERRIDE_PATTERN, "value")],
+            override_ids=[State(C.OVERRIDE_PATTERN, "id")],
             stored=State(ids.SCENE, "data"), drawn=State(ids.DRAWN, "data"), basin=State(ids.BASIN, "data"),
             log_y=State(ids.LOG_Y, "value"), loss_kind=State(ids.LOSS_KIND, "value"),
             stability_for=State(ids.STABILITY_FOR, "data"), teach=State(ids.TEACH, "value")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import ALL, ClientsideFunction, Input, Output, State
 
 from . import ids
-from .controls import OVERRIDE_KEYS
+from .controls import OVERRIDE_PATTERN
 
 
 # Every control that changes the scene: a change asks the gate for a scene request.
@@ -20,7 +20,7 @@ def register(app) -> None:
     # meanwhile are folded into the next one, so a drag never queues stale requests.
     app.clientside_callback(
         ClientsideFunction("gate", "changed"), Output(ids.GATE, "data"),
-        *SCENE_CONTROLS, *[Input({"type": t, "index": ALL}, "value") for t in OVERRIDE_KEYS])
+        *SCENE_CONTROLS, Input(OVERRIDE_PATTERN, "value"))
     app.clientside_callback(
         ClientsideFunction("gate", "served"), Output(ids.GATE, "data", allow_duplicate=True),
         Input(ids.SERVED, "data"), prevent_initial_call=True)

@@ -62,17 +62,21 @@ class SceneRun:
 def hyperparameters(scene: dict, name: str) -> dict:
     """Torch keyword arguments for one optimizer: the scene's sliders, then its own overrides.
 
-    The momentum slider sets what ``optimizers.info(name).momentum_param`` names: SGD's
-    ``momentum`` or the Adam family's β₁. β₁/β₂ overrides are joined into torch's ``betas``.
+    The momentum slider sets what ``optimizers.info(name).momentum_param`` names (SGD's
+    ``momentum`` or the Adam family's β₁). Members of torch's pairs (β₁/β₂ of ``betas``, Rprop's
+    ``etas``...) are joined into the pair, the members not set keeping torch's defaults.
     """
     info = optimizers.info(name)
     own = {k: v for k, v in ((scene.get("overrides") or {}).get(name) or {}).items() if not F.OVERRIDES[k].run}
+    if info.momentum_param is not None:
+        own.setdefault(info.momentum_param, scene["momentum"])
     hyper = {"lr": own.pop("lr", scene["lr"])}
-    if info.momentum_param == "momentum":
-        hyper["momentum"] = scene["momentum"]
-    if "betas" in info.defaults:
-        beta1 = scene["momentum"] if info.momentum_param == "beta1" else info.defaults["betas"][0]
-        hyper["betas"] = (own.pop("beta1", beta1), own.pop("beta2", info.defaults["betas"][1]))
+    pairs = {}
+    for control in info.controls:
+        base, index = F.torch_part(control.torch_name)
+        if index is not None and control.key in own:
+            pairs.setdefault(base, list(info.defaults[base]))[index] = own.pop(control.key)
+    hyper.update({base: tuple(pair) for base, pair in pairs.items()})
     hyper.update(own)
     groups = parameter_groups(scene, name, hyper["lr"])
     if groups is not None:

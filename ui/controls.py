@@ -10,7 +10,7 @@ import math
 
 import landscapes
 import optimizers
-from dash import dcc, html
+from dash import ALL, dcc, html
 
 from . import ids
 from . import scene_fields as F
@@ -153,15 +153,9 @@ def frame_marks(steps: int) -> dict:
 
 # --- per-optimizer overrides ---------------------------------------------------------------------
 
-OVERRIDE_IDS = {
-    "lr": ids.OPT_LR, "momentum": ids.OPT_MOMENTUM, "beta1": ids.OPT_BETA1, "beta2": ids.OPT_BETA2,
-    "eps": ids.OPT_EPS, "rho": ids.OPT_RHO, "alpha": ids.OPT_ALPHA, "weight_decay": ids.OPT_WEIGHT_DECAY,
-    "centered": ids.OPT_CENTERED, "amsgrad": ids.OPT_AMSGRAD, "lr_x": ids.OPT_LR_X, "lr_y": ids.OPT_LR_Y,
-    "fixed_lr": ids.OPT_FIXED_LR, "x0": ids.OPT_X0, "y0": ids.OPT_Y0,
-}
+OVERRIDE_PATTERN = {"type": ids.OPT_HYPER, "index": ALL, "key": ALL}  # every box of every panel
 RUN_SECTIONS = [("Separate learning rates for x and y (parameter groups)", ("lr_x", "lr_y")),
                 ("This run only", ("fixed_lr", "x0", "y0"))]
-OVERRIDE_KEYS = {v: k for k, v in OVERRIDE_IDS.items()}
 
 
 def _placeholder(key: str, info) -> str:
@@ -172,15 +166,16 @@ def _placeholder(key: str, info) -> str:
         return "= lr"
     if key in ("x0", "y0"):
         return "scene start"
-    if (key, info.momentum_param) in (("momentum", "momentum"), ("beta1", "beta1")):
+    if key == info.momentum_param:
         return "slider"
-    return f"{F.torch_default(key, info.defaults):g}"
+    default = F.torch_default(key, info.defaults)
+    return "auto" if default is None else F.format_number(default)
 
 
 def override_control(name: str, key: str, value) -> html.Div:
     """One hyperparameter box of an optimizer's panel; empty means "use the default"."""
     spec, info = F.OVERRIDES[key], optimizers.info(name)
-    id_ = {"type": OVERRIDE_IDS[key], "index": name}
+    id_ = {"type": ids.OPT_HYPER, "index": name, "key": key}
     if spec.kind == "bool":
         on = bool(F.torch_default(key, info.defaults) if value is None else value)
         control = dcc.Checklist(id=id_, options=[{"label": spec.label, "value": "on"}],
@@ -196,7 +191,7 @@ def override_control(name: str, key: str, value) -> html.Div:
 def override_panel(name: str, colour: str, overrides: dict) -> html.Details:
     """The advanced panel of one selected optimizer: one box per hyperparameter torch gives it."""
     info = optimizers.info(name)
-    keys = [k for k in F.override_keys(info.defaults) if not F.OVERRIDES[k].run]
+    keys = [k for k in F.override_keys(name) if not F.OVERRIDES[k].run]
     summary = html.Summary([html.Span(className="swatch", style={"background": colour}), info.title])
     body = [html.Div([override_control(name, key, overrides.get(key)) for key in keys], className="override-grid")]
     for heading, run_keys in RUN_SECTIONS:
@@ -215,8 +210,8 @@ def overrides_from_inputs(entries) -> dict:
     out = {}
     for entry in entries:
         id_, value = entry.get("id") or {}, entry.get("value")
-        key, name = OVERRIDE_KEYS.get(id_.get("type")), id_.get("index")
-        if key is None or name is None:
+        key, name = id_.get("key"), id_.get("index")
+        if id_.get("type") != ids.OPT_HYPER or key not in F.OVERRIDES or name is None:
             continue
         if F.OVERRIDES[key].kind == "bool":
             value = bool(value)
@@ -229,4 +224,4 @@ def overrides_from_inputs(entries) -> dict:
 def panel_names(entries) -> set:
     """Optimizers whose panel is on the page (every panel has an lr box)."""
     return {(e.get("id") or {}).get("index") for e in entries
-            if (e.get("id") or {}).get("type") == ids.OPT_LR}
+            if (e.get("id") or {}).get("type") == ids.OPT_HYPER and (e.get("id") or {}).get("key") == "lr"}

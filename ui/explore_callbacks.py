@@ -153,9 +153,9 @@ def register(app) -> None:
         return payload.compact_figure(fig), False, status, name
 
     # What would override the sliders for the map's optimizer: its own lr (and per-coordinate rates), μ and β₁.
-    cleared_types = (ids.OPT_LR, ids.OPT_LR_X, ids.OPT_LR_Y, ids.OPT_MOMENTUM, ids.OPT_BETA1)
-    override_outputs = [Output({"type": t, "index": ALL}, "value", allow_duplicate=True) for t in cleared_types]
-    override_ids = [State({"type": t, "index": ALL}, "id") for t in cleared_types]
+    cleared_keys = ("lr", "lr_x", "lr_y", "momentum", "beta1")
+    override_outputs = [Output(C.OVERRIDE_PATTERN, "value", allow_duplicate=True)]
+    override_ids = [State(C.OVERRIDE_PATTERN, "id")]
 
     @app.callback(
         Output(ids.LR, "value", allow_duplicate=True), Output(ids.MOMENTUM, "value", allow_duplicate=True),
@@ -169,7 +169,8 @@ def register(app) -> None:
         if not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
             raise PreventUpdate
         name = (((figure or {}).get("layout") or {}).get("meta") or {}).get("optimizer")
-        cleared = [[None if i.get("index") == name else no_update for i in id_list] for id_list in id_lists]
+        cleared = [[None if i.get("index") == name and i.get("key") in cleared_keys else no_update for i in id_list]
+                   for id_list in id_lists]
         return (round(x, 2), round(y, 3), *cleared)
 
 

@@ -194,7 +194,8 @@ def override_entries(groups) -> List[dict]:
     for group in groups if isinstance(groups, list) else []:
         for entry in group if isinstance(group, list) else []:
             id_ = entry.get("id") if isinstance(entry, dict) else None
-            if isinstance(id_, dict) and isinstance(id_.get("type"), str) and isinstance(id_.get("index"), str):
+            if isinstance(id_, dict) and isinstance(id_.get("type"), str) and isinstance(id_.get("index"), str) \
+                    and isinstance(id_.get("key"), str):
                 entries.append(entry)
     return entries[:MAX_RUNS * len(F.OVERRIDES)]
 

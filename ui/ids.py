@@ -76,22 +76,10 @@ WORKING = "working"           # shown while the paths drawn are older than the c
 TEACH_SCENE = "teach-scene"   # store: the key of the scene the "why" panels should follow (only while on)
 STABILITY_FOR = "stability-for"  # store: the optimizer of the stability map shown, or None
 
-# Pattern-matching types of the per-optimizer override controls: {"type": OPT_LR, "index": "adam"}.
-OPT_LR = "opt-lr"
-OPT_MOMENTUM = "opt-momentum"
-OPT_BETA1 = "opt-beta1"
-OPT_BETA2 = "opt-beta2"
-OPT_EPS = "opt-eps"
-OPT_RHO = "opt-rho"
-OPT_ALPHA = "opt-alpha"
-OPT_WEIGHT_DECAY = "opt-weight-decay"
-OPT_CENTERED = "opt-centered"
-OPT_AMSGRAD = "opt-amsgrad"
-OPT_LR_X = "opt-lr-x"          # run settings: a learning rate per coordinate (parameter groups),
-OPT_LR_Y = "opt-lr-y"
-OPT_FIXED_LR = "opt-fixed-lr"  # a constant rate whatever the schedule,
-OPT_X0 = "opt-x0"              # and the run's own start
-OPT_Y0 = "opt-y0"
+# The per-optimizer controls: one pattern-matching type, {"type": OPT_HYPER, "index": "adam", "key": "beta2"},
+# one box per hyperparameter the optimizer's registry entry offers (optimizers.info(name).controls) and per
+# run setting (lr_x, lr_y, fixed_lr, x0, y0).
+OPT_HYPER = "opt-hyper"
 
 # Teaching (issue 4): lessons, presentation mode, and the "why" panels beside the map.
 APP = "app"                      # the page's root: its class carries "present" and "teach"

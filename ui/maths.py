@@ -18,16 +18,6 @@ import numpy as np
 
 import optimizers
 
-# The symbol the docstrings use for each torch hyperparameter (tests check each appears there).
-SYMBOLS = {
-    "lr": r"\gamma", "momentum": r"\mu", "dampening": r"\tau", "weight_decay": r"\lambda",
-    "beta1": r"\beta_1", "beta2": r"\beta_2", "eps": r"\epsilon", "alpha": r"\alpha", "rho": r"\rho",
-    "lr_decay": r"\eta", "momentum_decay": r"\psi", "initial_accumulator_value": "s_0",
-}
-FLAGS = {"nesterov": "Nesterov", "amsgrad": "AMSGrad", "centered": "centered",
-         "decoupled_weight_decay": "decoupled weight decay", "maximize": "maximize"}
-
-
 @dataclasses.dataclass(frozen=True)
 class RuleText:
     """A rule module's docstring taken apart."""
@@ -98,20 +88,22 @@ def _value(value) -> str:
     return f"{_latex_number(x)}\\ (x),\\ {_latex_number(y)}\\ (y)"
 
 
-def values_in_effect(settings: Mapping) -> List[tuple]:
-    """(symbol, torch name, value) rows for an optimizer's resolved hyperparameters."""
+def values_in_effect(name: str, settings: Mapping) -> List[tuple]:
+    """(symbol, torch name, value) rows for an optimizer's resolved hyperparameters, from what its
+    registry entry says of each (``optimizers.info(name).controls``)."""
+    controls = {c.key: c for c in optimizers.info(name).controls}
     rows = []
     for key, value in settings.items():
-        if key in SYMBOLS:
-            torch_name = {"beta1": "betas[0]", "beta2": "betas[1]"}.get(key, key)
-            rows.append((SYMBOLS[key], torch_name, _value(value)))
+        control = controls.get(key)
+        if control is not None and control.symbol:
+            rows.append((control.symbol, control.torch_name, _value(value)))
     return rows
 
 
-def flags_in_effect(settings: Mapping) -> List[str]:
+def flags_in_effect(name: str, settings: Mapping) -> List[str]:
     """The switches that are on, e.g. ["Nesterov"] (per coordinate: "AMSGrad (x only)")."""
     out = []
-    for key, label in FLAGS.items():
+    for key, label in optimizers.info(name).flags.items():
         arr = np.asarray(settings.get(key, False), dtype=bool)
         if arr.all():
             out.append(label)
@@ -136,6 +128,6 @@ def rule_panel(name: str, settings: Mapping, schedule_note: str = "") -> dict:
     in effect (symbol, torch name, value), the switches that are on, what the schedule does, and the
     conventions. Inline text comes as ``inline_parts``."""
     return {"sentence": optimizers.info(name).description, "maths": maths_latex(name),
-            "values": values_in_effect(settings), "flags": flags_in_effect(settings),
+            "values": values_in_effect(name, settings), "flags": flags_in_effect(name, settings),
             "schedule": inline_parts(schedule_note),
             "conventions": [inline_parts(c) for c in rule_text(name).conventions]}

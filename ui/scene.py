@@ -256,7 +256,7 @@ def _overrides(values, chosen, warnings, base, bounds) -> dict:
             warnings.append(f"{key}: {_show(name)} is not among the chosen optimizers; ignored")
             continue
         defaults = optimizers.info(name).defaults
-        if hyper not in F.override_keys(defaults):
+        if hyper not in F.override_keys(name):
             warnings.append(f"{key}: {name} has no hyperparameter {_show(hyper)} to set here; ignored")
             continue
         value = F.parse_override(hyper, text)

@@ -10,6 +10,8 @@ import dataclasses
 import math
 from typing import Callable, Optional, Union
 
+import optimizers
+
 Number = Union[int, float]
 
 # Scene-wide ranges (issue 3).
@@ -137,10 +139,11 @@ def schedule_param_keys() -> set:
 class Override:
     """One hyperparameter a per-optimizer panel may change.
 
-    ``torch_key`` is the entry in ``optimizers.info(name).defaults`` that makes the override
-    available; β₁ and β₂ are separate here (``adam.beta2=0.99`` in a link) and become torch's
-    ``betas=(β₁, β₂)`` when the optimizer is built. ``pinned`` overrides replace a scene-wide
-    slider (lr, momentum, β₁), so they are kept even when equal to torch's default.
+    The optimizers' own hyperparameters come from the registry (``optimizers.info(name).controls``):
+    nothing here names an optimizer. ``torch_name`` is how torch spells it (``betas[0]`` for β₁):
+    the members of torch's pairs are separate here (``adam.beta2=0.99`` in a link) and join into
+    the pair when the optimizer is built. ``pinned`` overrides replace a scene-wide slider (lr,
+    momentum, β₁), so they are kept even when equal to torch's default.
 
     ``run`` settings are not torch hyperparameters but belong to one run, so every optimizer
     offers them: a learning rate per coordinate (torch's two ``param_groups``, one for x and one
@@ -152,25 +155,32 @@ class Override:
     label: str
     kind: str            # "float" or "bool"
     bounds: tuple = (0.0, 1.0)
-    torch_key: Optional[str] = None
+    torch_name: Optional[str] = None
     pinned: bool = False
     run: bool = False
     default: object = None
 
 
-OVERRIDES = {
+# What the scene's sliders set, so an optimizer's own value for them is kept even at torch's default.
+PINNED = ("lr", "momentum", "beta1")
+# The sliders' ranges bound the per-optimizer boxes that replace them.
+SLIDER_BOUNDS = {"lr": LR_RANGE, "momentum": MOMENTUM_RANGE}
+
+
+def _engine_overrides() -> dict:
+    """Every hyperparameter some registry entry offers, from the entries' own descriptions."""
+    out = {}
+    for name in optimizers.names():
+        for c in optimizers.info(name).controls:
+            if c.key not in out:
+                out[c.key] = Override(c.key, c.label, c.kind, SLIDER_BOUNDS.get(c.key, tuple(c.bounds)),
+                                      c.torch_name, pinned=c.key in PINNED)
+    return out
+
+
+RUN_OVERRIDES = {
     o.key: o
     for o in [
-        Override("lr", "lr", "float", LR_RANGE, "lr", pinned=True),
-        Override("momentum", "momentum μ", "float", MOMENTUM_RANGE, "momentum", pinned=True),
-        Override("beta1", "β₁", "float", (0.0, 0.9999), "betas", pinned=True),
-        Override("beta2", "β₂", "float", (0.0, 0.9999), "betas"),
-        Override("eps", "eps", "float", (1e-12, 1.0), "eps"),
-        Override("rho", "rho", "float", (0.0, 1.0), "rho"),
-        Override("alpha", "alpha", "float", (0.0, 1.0), "alpha"),
-        Override("weight_decay", "weight decay", "float", (0.0, 10.0), "weight_decay"),
-        Override("centered", "centered", "bool", torch_key="centered"),
-        Override("amsgrad", "amsgrad", "bool", torch_key="amsgrad"),
         Override("lr_x", "lr for x", "float", LR_RANGE, pinned=True, run=True),
         Override("lr_y", "lr for y", "float", LR_RANGE, pinned=True, run=True),
         Override("fixed_lr", "constant lr (no schedule)", "bool", run=True, default=False),
@@ -178,23 +188,28 @@ OVERRIDES = {
         Override("y0", "start y", "float", START_RANGE, pinned=True, run=True),
     ]
 }
+OVERRIDES = {**_engine_overrides(), **RUN_OVERRIDES}
 GROUP_KEYS = ("lr_x", "lr_y")  # the two parameter groups' learning rates
 
 
-def override_keys(defaults) -> list:
-    """The override keys an optimizer with these torch defaults offers, in panel order."""
-    return [k for k, o in OVERRIDES.items() if o.run or o.torch_key in defaults]
+def override_keys(name: str) -> list:
+    """The override keys an optimizer offers, in panel order: its registry entry's, then the run settings."""
+    return [c.key for c in optimizers.info(name).controls] + list(RUN_OVERRIDES)
+
+
+def torch_part(torch_name: str):
+    """("betas", 0) for "betas[0]"; ("eps", None) for a plain name."""
+    base, _, index = torch_name.partition("[")
+    return base, (int(index[:-1]) if index else None)
 
 
 def torch_default(key: str, defaults):
-    """Torch's default for an override key (β₁/β₂ come out of ``betas``); a run setting's own."""
-    if OVERRIDES[key].run:
-        return OVERRIDES[key].default
-    if key == "beta1":
-        return defaults["betas"][0]
-    if key == "beta2":
-        return defaults["betas"][1]
-    return defaults[OVERRIDES[key].torch_key]
+    """Torch's default for an override key (a pair's member out of its pair); a run setting's own."""
+    spec = OVERRIDES[key]
+    if spec.run:
+        return spec.default
+    base, index = torch_part(spec.torch_name)
+    return defaults[base] if index is None else defaults[base][index]
 
 
 def parse_override(key: str, text: str):

@@ -23,7 +23,7 @@ def test_url001_shared_link_restores_its_scene(gradscape):
     assert (ghost["x"][0], ghost["y"][0]) == (1.0, -1.0)
     rows = duo.find_elements("#results tbody tr")
     assert [r.find_element("css selector", "td").text for r in rows] == ["Adam", "RMSprop"]
-    beta2 = duo.find_element("input[id*='opt-beta2'][id*='adam']")
+    beta2 = duo.find_element("input[id*='\"key\":\"beta2\"'][id*='\"index\":\"adam\"']")
     assert beta2.get_attribute("value") == "0.99"
     assert duo.find_element("#message").text == ""
     assert duo.get_logs() == []

@@ -127,7 +127,7 @@ def test_lesson001_menu_presentation_mode_and_parameter_groups(gradscape):
     duo.find_element("#restart").click()
     until(lambda: read_teach(duo)["step"] == "0", timeout=5)
     assert read_teach(duo)["rows"]["lr"] == ["0.5", "0.01"]  # the inspector shows both rates
-    lr_x = duo.find_element("input[id*='opt-lr-x'][id*='sgd']")
+    lr_x = duo.find_element("input[id*='\"key\":\"lr_x\"'][id*='\"index\":\"sgd\"']")
     assert lr_x.get_attribute("value") == "0.5"
 
     duo.find_element("//span[text()='Present']", "XPATH").click()
@@ -151,7 +151,7 @@ def test_lesson001_menu_presentation_mode_and_parameter_groups(gradscape):
                                      "XPATH")):
         if details.get_attribute("open") is None:
             details.find_element("css selector", "summary").click()
-    box = duo.find_element("input[id*='opt-lr-y'][id*='\"gd\"']")
+    box = duo.find_element("input[id*='\"key\":\"lr_y\"'][id*='\"index\":\"gd\"']")
     box.send_keys("0.01", Keys.ENTER)
     until(lambda: query(duo).get("gd.lr_y") == "0.01", timeout=10, msg="the y rate did not reach the link")
     duo.wait_for_contains_text("#results tbody", "Gradient descent (x/y rates)")
