@@ -11,6 +11,8 @@ orders of magnitude under the 1e-9 tolerance (worst measured: ~5e-10 on a
 near-divergent AdaDelta path; typically 1e-15).
 """
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -59,42 +61,71 @@ def float64_torch():
     torch.set_default_dtype(previous)
 
 
-def _torch_kwargs(name, kwargs):
+def _reference_class(name):
+    """The reference optimizer class of an optim_db row: torch.optim's, or the author's package's."""
+    module, cls = BY_NAME[name].reference.split(":")
+    return getattr(pytest.importorskip(module), cls)
+
+
+def _reference_kwargs(name, kwargs, cls):
+    """Our keyword arguments as the reference takes them: every default spelled out, minus the
+    switches a torch class takes as its own variant (AdamW is Adam with decoupled decay)."""
     info = optimizers.info(name)
     merged = {**info.defaults, **info.fixed, **kwargs}
-    if info.family == "AdamW":
-        merged.pop("decoupled_weight_decay")
-    if info.family == "Adam" and not merged.get("decoupled_weight_decay"):
-        merged.pop("decoupled_weight_decay")
-    return info.family, merged
+    accepted = inspect.signature(cls).parameters
+    merged = {k: v for k, v in merged.items() if k in accepted}
+    if info.family == "AdamW" or (info.family == "Adam" and not merged.get("decoupled_weight_decay")):
+        merged.pop("decoupled_weight_decay", None)
+    if "foreach" in accepted:
+        merged["foreach"] = False   # the single-tensor code: the order of operations we follow
+    return merged
 
 
 def torch_run(landscape, name, kwargs, groups, start, steps, sched=None):
-    family, merged = _torch_kwargs(name, kwargs)
-    x = torch.tensor([start[0]], requires_grad=True)
-    y = torch.tensor([start[1]], requires_grad=True)
-    param_groups = [{"params": [x], **(groups[0] if groups else {})},
-                    {"params": [y], **(groups[1] if groups else {})}]
-    opt = getattr(torch.optim, BY_NAME[name].torch_family)(param_groups, foreach=False, **merged)
+    """The reference's path from ``start``. Without groups one run is ONE tensor of shape (2,) in one
+    group (reductions such as Adafactor's RMS see both coordinates); with the two-group x/y form, x and y
+    are two tensors of shape (1,) in two groups, as torch's param_groups are."""
+    cls = _reference_class(name)
+    merged = _reference_kwargs(name, kwargs, cls)
+    if groups:
+        x = torch.tensor([start[0]], requires_grad=True)
+        y = torch.tensor([start[1]], requires_grad=True)
+        tensors = [x, y]
+        param_groups = [{"params": [x], **groups[0]}, {"params": [y], **groups[1]}]
+    else:
+        xy = torch.tensor([start[0], start[1]], requires_grad=True)
+        tensors = [xy]
+        param_groups = [{"params": [xy]}]
+    opt = cls(param_groups, **merged)
+    if hasattr(opt, "train"):
+        opt.train()   # Schedule-Free: gradients are taken at its train-mode point y
     scheduler = None
     if sched is not None:
         sname, skw = sched
         scheduler = getattr(torch.optim.lr_scheduler, TORCH_SCHEDULER[sname])(opt, **skw)
+
+    def point():
+        return np.concatenate([t.detach().numpy() for t in tensors]).astype(float)
+
+    def set_grads(g):
+        if groups:
+            tensors[0].grad, tensors[1].grad = torch.tensor([g[0]]), torch.tensor([g[1]])
+        else:
+            tensors[0].grad = torch.tensor([g[0], g[1]])
+
     points, lrs = [np.array(start, dtype=float)], []
     for _ in range(steps):
-        P = np.array([x.item(), y.item()])
+        P = point()
         loss = float(landscape.loss(P))
-        g = landscape.grad(P)
-        x.grad = torch.tensor([g[0]])
-        y.grad = torch.tensor([g[1]])
-        lrs.append([opt.param_groups[0]["lr"], opt.param_groups[1]["lr"]])
+        set_grads(landscape.grad(P))
+        lrs.append([opt.param_groups[0]["lr"], opt.param_groups[-1]["lr"]])
         opt.step()
         if scheduler is not None:
             if sched[0] == "plateau":
                 scheduler.step(loss)
             else:
                 scheduler.step()
-        points.append([x.item(), y.item()])
+        points.append(point())
     return np.array(points), np.array(lrs)
 
 
