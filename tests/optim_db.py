@@ -99,6 +99,13 @@ OPTIM_DB = [
         ("groups-adamax", dict(lr=1e-2), [{"betas": (0.8, 0.99)}, {"lr": 1e-3, "eps": 1e-2}]),
     ], [("adamax-eps-negative", dict(eps=-1.0), ValueError, "Invalid epsilon value: -1.0"),
         ("adamax-beta1", dict(betas=(0.9, 1.0)), ValueError, "Invalid beta parameter at index 1: 1.0")]),
+    OptimInfo("rprop", "torch.optim:Rprop", [
+        ("rprop", dict(), None),
+        ("rprop-etas", dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)), None),
+        ("rprop-maximize", dict(lr=1e-4, maximize=True), None),
+        ("groups-rprop", dict(lr=1e-2), [{"etas": (0.4, 1.1)}, {"lr": 0.1, "step_sizes": (1e-4, 0.05)}]),
+    ], [("rprop-etas-order", dict(etas=(1.5, 1.2)), ValueError, "Invalid eta values: 1.5, 1.2"),
+        ("rprop-lr-negative", dict(lr=-0.1), ValueError, "Invalid learning rate: -0.1")]),
 ]
 
 BY_NAME = {info.name: info for info in OPTIM_DB}

@@ -244,6 +244,20 @@ def hand_radam(x0, lr, betas=(0.9, 0.999)):
 
 
 # (id, registry name, kwargs for optimizers.get, hand function, its arguments: torch's defaults spelled out)
+def hand_rprop(x0, lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)):
+    minus, plus = etas
+    xs, prev, size = [x0], 0.0, lr          # the first step size is lr
+    for _ in (1, 2, 3):
+        g = 2 * xs[-1]
+        s = g * prev
+        size = min(max(size * (plus if s > 0 else minus if s < 0 else 1.0), step_sizes[0]), step_sizes[1])
+        if s < 0:
+            g = 0.0                         # after a sign flip: no move, and nothing kept
+        xs.append(xs[-1] - math.copysign(size, g) * (g != 0))
+        prev = g
+    return xs
+
+
 HAND_CASES = [
     ("gd", "gd", dict(lr=0.1), hand_sgd, dict(lr=0.1)),
     ("sgd-wd", "sgd", dict(lr=0.1, weight_decay=0.5), hand_sgd, dict(lr=0.1, weight_decay=0.5)),
@@ -271,6 +285,10 @@ HAND_CASES = [
     ("adamax", "adamax", dict(lr=0.1), hand_adamax, dict(lr=0.1)),
     ("adamax-l2", "adamax", dict(lr=0.1, betas=(0.5, 0.9), eps=1e-3, weight_decay=0.1), hand_adamax,
      dict(lr=0.1, betas=(0.5, 0.9), eps=1e-3, weight_decay=0.1)),
+    # on the bowl from (1, -2) with lr 0.5 the step grows, x overshoots, then the flipped coordinate rests
+    ("rprop", "rprop", dict(lr=0.5), hand_rprop, dict(lr=0.5)),
+    ("rprop-clamped", "rprop", dict(lr=0.5, etas=(0.25, 3.0), step_sizes=(0.1, 0.8)), hand_rprop,
+     dict(lr=0.5, etas=(0.25, 3.0), step_sizes=(0.1, 0.8))),
 ]
 
 
@@ -459,6 +477,7 @@ BOWL_TABLE = [
     ("nadam", dict(lr=0.1), 100, 1e-3),
     ("radam", dict(lr=0.1), 300, 1e-3),
     ("adamax", dict(lr=0.1), 300, 1e-3),
+    ("rprop", dict(), 100, 1e-3),
 ]
 
 # (name, kwargs, schedule, steps, tolerance): tuned settings for the banana valley
@@ -476,6 +495,7 @@ ROSENBROCK_TABLE = [
     ("nadam", dict(lr=0.02), ("cosine", dict(T_max=5000)), 5000, 1e-3),
     ("radam", dict(lr=0.01, betas=(0.9, 0.99)), ("cosine", dict(T_max=3000)), 3000, 1e-6),
     ("adamax", dict(lr=0.1), ("cosine", dict(T_max=5000)), 5000, 1e-4),
+    ("rprop", dict(), None, 3000, 1e-2),
 ]
 
 
