@@ -106,6 +106,12 @@ OPTIM_DB = [
         ("groups-rprop", dict(lr=1e-2), [{"etas": (0.4, 1.1)}, {"lr": 0.1, "step_sizes": (1e-4, 0.05)}]),
     ], [("rprop-etas-order", dict(etas=(1.5, 1.2)), ValueError, "Invalid eta values: 1.5, 1.2"),
         ("rprop-lr-negative", dict(lr=-0.1), ValueError, "Invalid learning rate: -0.1")]),
+    OptimInfo("asgd", "torch.optim:ASGD", [
+        ("asgd", dict(lr=1e-3), None),
+        ("asgd-averaging", dict(lr=1e-3, lambd=0.1, alpha=0.5, t0=10, weight_decay=0.1), None),
+        ("asgd-maximize", dict(lr=1e-6, maximize=True, t0=0), None),
+        ("groups-asgd", dict(lr=1e-3, t0=20), [{"lambd": 0.5}, {"lr": 2e-4, "alpha": 1.0}]),
+    ], [("asgd-weight-decay", dict(weight_decay=-0.5), ValueError, "Invalid weight_decay value: -0.5")]),
 ]
 
 BY_NAME = {info.name: info for info in OPTIM_DB}

@@ -258,6 +258,16 @@ def hand_rprop(x0, lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)):
     return xs
 
 
+def hand_asgd(x0, lr, lambd=1e-4, alpha=0.75, weight_decay=0.0):
+    xs, eta = [x0], lr
+    for t in (1, 2, 3):
+        x = xs[-1]
+        g = 2 * x + weight_decay * x
+        xs.append(x * (1 - lambd * eta) - eta * g)
+        eta = lr / (1 + lambd * lr * t) ** alpha   # the rate the next step uses
+    return xs
+
+
 HAND_CASES = [
     ("gd", "gd", dict(lr=0.1), hand_sgd, dict(lr=0.1)),
     ("sgd-wd", "sgd", dict(lr=0.1, weight_decay=0.5), hand_sgd, dict(lr=0.1, weight_decay=0.5)),
@@ -289,6 +299,9 @@ HAND_CASES = [
     ("rprop", "rprop", dict(lr=0.5), hand_rprop, dict(lr=0.5)),
     ("rprop-clamped", "rprop", dict(lr=0.5, etas=(0.25, 3.0), step_sizes=(0.1, 0.8)), hand_rprop,
      dict(lr=0.5, etas=(0.25, 3.0), step_sizes=(0.1, 0.8))),
+    ("asgd", "asgd", dict(lr=0.1), hand_asgd, dict(lr=0.1)),
+    ("asgd-decay", "asgd", dict(lr=0.1, lambd=0.5, alpha=1.0, weight_decay=0.1), hand_asgd,
+     dict(lr=0.1, lambd=0.5, alpha=1.0, weight_decay=0.1)),
 ]
 
 
@@ -478,6 +491,7 @@ BOWL_TABLE = [
     ("radam", dict(lr=0.1), 300, 1e-3),
     ("adamax", dict(lr=0.1), 300, 1e-3),
     ("rprop", dict(), 100, 1e-3),
+    ("asgd", dict(lr=0.1), 100, 1e-3),
 ]
 
 # (name, kwargs, schedule, steps, tolerance): tuned settings for the banana valley
@@ -496,6 +510,7 @@ ROSENBROCK_TABLE = [
     ("radam", dict(lr=0.01, betas=(0.9, 0.99)), ("cosine", dict(T_max=3000)), 3000, 1e-6),
     ("adamax", dict(lr=0.1), ("cosine", dict(T_max=5000)), 5000, 1e-4),
     ("rprop", dict(), None, 3000, 1e-2),
+    ("asgd", dict(lr=2e-3), None, 10000, 1e-3),
 ]
 
 
@@ -528,7 +543,7 @@ def test_convergence_tables_cover_the_registry():
 
 # --- bad input -------------------------------------------------------------------------------------
 
-WITH_WEIGHT_DECAY = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax"]
+WITH_WEIGHT_DECAY = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax", "asgd"]
 WITH_EPS = ["adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax"]
 WITH_BETAS = ["adam", "adamw", "amsgrad", "nadam", "radam", "adamax"]
 
