@@ -112,6 +112,12 @@ OPTIM_DB = [
         ("asgd-maximize", dict(lr=1e-6, maximize=True, t0=0), None),
         ("groups-asgd", dict(lr=1e-3, t0=20), [{"lambd": 0.5}, {"lr": 2e-4, "alpha": 1.0}]),
     ], [("asgd-weight-decay", dict(weight_decay=-0.5), ValueError, "Invalid weight_decay value: -0.5")]),
+    OptimInfo("lion", "lion_pytorch:Lion", [
+        ("lion", dict(lr=1e-2), None),
+        ("lion-wd", dict(lr=3e-3, betas=(0.5, 0.9), weight_decay=0.5), None),
+        ("groups-lion", dict(lr=1e-2), [{"betas": (0.95, 0.98)}, {"lr": 1e-3, "weight_decay": 1.0}]),
+    ], [("lion-lr-zero", dict(lr=0.0), ValueError, "Invalid learning rate: 0.0"),
+        ("lion-beta", dict(betas=(0.9, 1.5)), ValueError, "Invalid beta parameter at index 1: 1.5")]),
 ]
 
 BY_NAME = {info.name: info for info in OPTIM_DB}

@@ -268,6 +268,18 @@ def hand_asgd(x0, lr, lambd=1e-4, alpha=0.75, weight_decay=0.0):
     return xs
 
 
+def hand_lion(x0, lr, betas=(0.9, 0.99), weight_decay=0.0):
+    b1, b2 = betas
+    xs, m = [x0], 0.0
+    for _ in (1, 2, 3):
+        x = xs[-1]
+        g = 2 * x
+        c = b1 * m + (1 - b1) * g
+        xs.append(x * (1 - lr * weight_decay) - lr * math.copysign(1.0, c))
+        m = b2 * m + (1 - b2) * g
+    return xs
+
+
 HAND_CASES = [
     ("gd", "gd", dict(lr=0.1), hand_sgd, dict(lr=0.1)),
     ("sgd-wd", "sgd", dict(lr=0.1, weight_decay=0.5), hand_sgd, dict(lr=0.1, weight_decay=0.5)),
@@ -302,6 +314,9 @@ HAND_CASES = [
     ("asgd", "asgd", dict(lr=0.1), hand_asgd, dict(lr=0.1)),
     ("asgd-decay", "asgd", dict(lr=0.1, lambd=0.5, alpha=1.0, weight_decay=0.1), hand_asgd,
      dict(lr=0.1, lambd=0.5, alpha=1.0, weight_decay=0.1)),
+    ("lion", "lion", dict(lr=0.3), hand_lion, dict(lr=0.3)),
+    ("lion-wd", "lion", dict(lr=0.3, betas=(0.5, 0.9), weight_decay=0.5), hand_lion,
+     dict(lr=0.3, betas=(0.5, 0.9), weight_decay=0.5)),
 ]
 
 
@@ -492,6 +507,7 @@ BOWL_TABLE = [
     ("adamax", dict(lr=0.1), 300, 1e-3),
     ("rprop", dict(), 100, 1e-3),
     ("asgd", dict(lr=0.1), 100, 1e-3),
+    ("lion", dict(lr=0.01), 1000, 1e-3),
 ]
 
 # (name, kwargs, schedule, steps, tolerance): tuned settings for the banana valley
@@ -511,6 +527,7 @@ ROSENBROCK_TABLE = [
     ("adamax", dict(lr=0.1), ("cosine", dict(T_max=5000)), 5000, 1e-4),
     ("rprop", dict(), None, 3000, 1e-2),
     ("asgd", dict(lr=2e-3), None, 10000, 1e-3),
+    ("lion", dict(lr=1e-2), ("cosine", dict(T_max=5000)), 5000, 1e-4),
 ]
 
 
