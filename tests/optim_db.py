@@ -118,6 +118,16 @@ OPTIM_DB = [
         ("groups-lion", dict(lr=1e-2), [{"betas": (0.95, 0.98)}, {"lr": 1e-3, "weight_decay": 1.0}]),
     ], [("lion-lr-zero", dict(lr=0.0), ValueError, "Invalid learning rate: 0.0"),
         ("lion-beta", dict(betas=(0.9, 1.5)), ValueError, "Invalid beta parameter at index 1: 1.5")]),
+    OptimInfo("adafactor", "torch.optim:Adafactor", [
+        ("adafactor", dict(), None),
+        ("adafactor-all", dict(lr=0.05, beta2_decay=-0.5, eps=(1e-3, 1e-2), d=1.5, weight_decay=0.1), None),
+        ("adafactor-clipped", dict(lr=0.5, d=1.0), None),
+        ("adafactor-maximize", dict(lr=1e-4, maximize=True), None),
+        ("groups-adafactor", dict(lr=0.02), [{"d": 2.0}, {"lr": 0.05, "weight_decay": 0.5}]),
+    ], [("adafactor-d", dict(d=0.5), ValueError, "Clipping threshold d should be >= 1 but is: 0.5"),
+        ("adafactor-beta2-decay", dict(beta2_decay=0.1), ValueError, "beta2_decay should be <= 0 but is: 0.1"),
+        ("adafactor-eps1", dict(eps=(-1.0, 1e-3)), ValueError, "epsilon1 should be >= 0 but is: -1.0"),
+        ("adafactor-eps-scalar", dict(eps=1e-3), ValueError, "eps must be a pair (eps1, eps2)")]),
 ]
 
 BY_NAME = {info.name: info for info in OPTIM_DB}
