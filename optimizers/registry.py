@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tup
 import numpy as np
 
 from ._meta import Control, Inputs
-from .rules import adadelta, adafactor, adagrad, adam, adamax, asgd, lion, nadam, radam, rmsprop, rprop, sgd
+from .rules import adadelta, adafactor, adagrad, adam, adamax, asgd, lion, nadam, radam, rmsprop, rprop, schedulefree, sgd
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,6 +112,8 @@ _REGISTRY: Dict[str, OptimizerInfo] = {
         _entry("asgd", "ASGD", "ASGD", asgd, asgd.SUMMARY),
         _entry("lion", "Lion", "Lion", lion, lion.SUMMARY, momentum_param="beta1"),
         _entry("adafactor", "Adafactor", "Adafactor", adafactor, adafactor.SUMMARY),
+        _entry("schedulefree_adamw", "Schedule-Free AdamW", "AdamWScheduleFree", schedulefree, schedulefree.SUMMARY,
+               momentum_param="beta1"),
     ]
 }
 

@@ -128,6 +128,13 @@ OPTIM_DB = [
         ("adafactor-beta2-decay", dict(beta2_decay=0.1), ValueError, "beta2_decay should be <= 0 but is: 0.1"),
         ("adafactor-eps1", dict(eps=(-1.0, 1e-3)), ValueError, "epsilon1 should be >= 0 but is: -1.0"),
         ("adafactor-eps-scalar", dict(eps=1e-3), ValueError, "eps must be a pair (eps1, eps2)")]),
+    OptimInfo("schedulefree_adamw", "schedulefree:AdamWScheduleFree", [
+        ("schedulefree", dict(lr=0.01), None),
+        ("schedulefree-all", dict(lr=0.02, betas=(0.8, 0.99), eps=1e-4, weight_decay=0.1, warmup_steps=10, r=1.0,
+                                  weight_lr_power=1.0), None),
+        ("groups-schedulefree", dict(lr=0.01, warmup_steps=5), [{"lr": 0.03}, {"betas": (0.5, 0.9),
+                                                                               "weight_decay": 0.2}]),
+    ], [("schedulefree-lr", dict(lr=-0.01), ValueError, "Invalid learning rate: -0.01")]),
 ]
 
 BY_NAME = {info.name: info for info in OPTIM_DB}

@@ -300,6 +300,26 @@ def hand_adafactor(x0, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weigh
 hand_adafactor.joint = True
 
 
+def hand_schedulefree(x0, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, warmup_steps=0, r=0.0,
+                      weight_lr_power=2.0):
+    b1, b2 = betas
+    y = z = x0
+    v, weight_sum, lr_max, ys = 0.0, 0.0, -1.0, [x0]
+    for k in (0, 1, 2):
+        lr_t = lr * ((k + 1) / warmup_steps if k < warmup_steps else 1.0)
+        lr_max = max(lr_max, lr_t)
+        weight = (k + 1) ** r * lr_max ** weight_lr_power
+        weight_sum += weight
+        c = weight / weight_sum
+        g = 2 * y
+        v = b2 * v + (1 - b2) * g * g
+        u = g / (math.sqrt(v / (1 - b2 ** (k + 1))) + eps) + weight_decay * y
+        y = (1 - c) * y + c * z + lr_t * (b1 * (1 - c) - 1) * u   # the point where the next gradient is taken
+        z = z - lr_t * u
+        ys.append(y)
+    return ys
+
+
 HAND_CASES = [
     ("gd", "gd", dict(lr=0.1), hand_sgd, dict(lr=0.1)),
     ("sgd-wd", "sgd", dict(lr=0.1, weight_decay=0.5), hand_sgd, dict(lr=0.1, weight_decay=0.5)),
@@ -340,6 +360,10 @@ HAND_CASES = [
     ("adafactor", "adafactor", dict(lr=0.1), hand_adafactor, dict(lr=0.1)),
     ("adafactor-all", "adafactor", dict(lr=0.1, beta2_decay=-0.5, eps=(1e-3, 1e-2), d=1.2, weight_decay=0.1),
      hand_adafactor, dict(lr=0.1, beta2_decay=-0.5, eps=(1e-3, 1e-2), d=1.2, weight_decay=0.1)),
+    ("schedulefree", "schedulefree_adamw", dict(lr=0.1), hand_schedulefree, dict(lr=0.1)),
+    ("schedulefree-warmup", "schedulefree_adamw",
+     dict(lr=0.1, betas=(0.5, 0.9), weight_decay=0.1, warmup_steps=2, r=1.0, weight_lr_power=1.0), hand_schedulefree,
+     dict(lr=0.1, betas=(0.5, 0.9), weight_decay=0.1, warmup_steps=2, r=1.0, weight_lr_power=1.0)),
 ]
 
 
@@ -535,6 +559,7 @@ BOWL_TABLE = [
     ("asgd", dict(lr=0.1), 100, 1e-3),
     ("lion", dict(lr=0.01), 1000, 1e-3),
     ("adafactor", dict(lr=0.05), 3000, 1e-3),
+    ("schedulefree_adamw", dict(lr=0.05), 1000, 1e-3),
 ]
 
 # (name, kwargs, schedule, steps, tolerance): tuned settings for the banana valley
@@ -556,6 +581,7 @@ ROSENBROCK_TABLE = [
     ("asgd", dict(lr=2e-3), None, 10000, 1e-3),
     ("lion", dict(lr=1e-2), ("cosine", dict(T_max=5000)), 5000, 1e-4),
     ("adafactor", dict(lr=0.05), None, 10000, 5e-2),   # its relative step decays as 1/sqrt(t): slow here
+    ("schedulefree_adamw", dict(lr=0.02, betas=(0.95, 0.999)), None, 10000, 1e-2),   # no schedule, by design
 ]
 
 
@@ -588,9 +614,10 @@ def test_convergence_tables_cover_the_registry():
 
 # --- bad input -------------------------------------------------------------------------------------
 
-WITH_WEIGHT_DECAY = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax", "asgd"]
-WITH_EPS = ["adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax"]
-WITH_BETAS = ["adam", "adamw", "amsgrad", "nadam", "radam", "adamax"]
+WITH_WEIGHT_DECAY = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax", "asgd",
+                     "schedulefree_adamw"]
+WITH_EPS = ["adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax", "schedulefree_adamw"]
+WITH_BETAS = ["adam", "adamw", "amsgrad", "nadam", "radam", "adamax", "schedulefree_adamw"]
 
 # (id, name, kwargs, groups, exception, message); messages are torch's where torch has one
 BAD_INPUT = [

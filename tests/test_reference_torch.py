@@ -180,3 +180,27 @@ def test_schedule_with_groups_matches_torch():
         points, lrs = torch_run(L, "adam", {}, groups, start, STEPS, sched=sched)
         _assert_close(traj.lr[:, i], lrs)
         _assert_close(traj.params[:, i], points)
+
+
+def test_schedulefree_state_holds_the_references_x_and_z():
+    """traj.params is y, where the gradient is taken; traj.state holds z and x, the point the reference's
+    eval() would set (a lerp from y towards z with weight 1 - 1/beta1)."""
+    schedulefree = pytest.importorskip("schedulefree")
+    L, kwargs, start = landscapes.get("rosenbrock"), dict(lr=0.02, betas=(0.8, 0.99), warmup_steps=5), STARTS[0]
+    traj = optimizers.run(L, optimizers.get("schedulefree_adamw", **kwargs), start=start, steps=50,
+                          record_state=True)
+    p = torch.tensor(start, requires_grad=True)
+    opt = schedulefree.AdamWScheduleFree([p], foreach=False, **kwargs)
+    opt.train()
+    ys, zs, xs = [], [], []
+    for _ in range(50):
+        p.grad = torch.tensor(L.grad(p.detach().numpy()))
+        opt.step()
+        z = opt.state[p]["z"]
+        ys.append(p.detach().numpy().copy())
+        zs.append(z.numpy().copy())
+        xs.append(torch.lerp(p.detach(), z, 1 - 1 / 0.8).numpy())
+    _assert_close(traj.params[1:, 0], np.array(ys))
+    _assert_close(traj.state["z"][:, 0], np.array(zs))
+    _assert_close(traj.state["x"][:, 0], np.array(xs))
+    assert np.abs(traj.state["x"][-1, 0] - traj.params[-1, 0]).max() > 1e-3   # x is not y
