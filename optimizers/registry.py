@@ -16,7 +16,8 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tup
 import numpy as np
 
 from ._meta import Control, Inputs
-from .rules import adadelta, adafactor, adagrad, adam, adamax, asgd, lion, nadam, radam, rmsprop, rprop, schedulefree, sgd
+from .rules import (adadelta, adafactor, adagrad, adam, adamax, asgd, lion, nadam, prodigy, radam, rmsprop,
+                    rprop, schedulefree, sgd)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,6 +115,7 @@ _REGISTRY: Dict[str, OptimizerInfo] = {
         _entry("adafactor", "Adafactor", "Adafactor", adafactor, adafactor.SUMMARY),
         _entry("schedulefree_adamw", "Schedule-Free AdamW", "AdamWScheduleFree", schedulefree, schedulefree.SUMMARY,
                momentum_param="beta1"),
+        _entry("prodigy", "Prodigy", "Prodigy", prodigy, prodigy.SUMMARY, momentum_param="beta1"),
     ]
 }
 

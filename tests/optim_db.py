@@ -135,6 +135,15 @@ OPTIM_DB = [
         ("groups-schedulefree", dict(lr=0.01, warmup_steps=5), [{"lr": 0.03}, {"betas": (0.5, 0.9),
                                                                                "weight_decay": 0.2}]),
     ], [("schedulefree-lr", dict(lr=-0.01), ValueError, "Invalid learning rate: -0.01")]),
+    OptimInfo("prodigy", "prodigyopt:Prodigy", [
+        ("prodigy", dict(), None),
+        ("prodigy-all", dict(lr=0.5, betas=(0.8, 0.99), beta3=0.9, eps=1e-6, weight_decay=0.1, d0=1e-3, d_coef=0.5,
+                             growth_rate=1.05, use_bias_correction=True), None),
+        ("prodigy-l2-safeguard", dict(weight_decay=0.05, decouple=False, safeguard_warmup=True), None),
+        ("prodigy-no-momentum", dict(lr=0.5, betas=(0.0, 0.999)), None),
+        ("groups-prodigy", dict(), [{"weight_decay": 0.1}, {"eps": 1e-4, "d0": 1e-5}]),
+    ], [("prodigy-d0", dict(d0=0.0), ValueError, "Invalid d0 value: 0.0"),
+        ("prodigy-lr", dict(lr=0.0), ValueError, "Invalid learning rate: 0.0")]),
 ]
 
 BY_NAME = {info.name: info for info in OPTIM_DB}

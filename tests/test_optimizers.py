@@ -320,6 +320,33 @@ def hand_schedulefree(x0, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, wa
     return ys
 
 
+def hand_prodigy(x0, lr=1.0, betas=(0.9, 0.999), d0=1e-6, eps=1e-8, growth_rate=math.inf):
+    """Both coordinates at once: d is one number per run, from sums over its coordinates."""
+    b1, b2 = betas
+    b3 = math.sqrt(b2)
+    d, d_max, numerator = d0, d0, 0.0
+    xs = [list(x0)]
+    m, v, s = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
+    for _ in (1, 2, 3):
+        x = xs[-1]
+        g = [2 * c for c in x]
+        dlr = d * lr
+        numerator = numerator * b3 + (d / d0) * dlr * sum(gi * (x0i - xi) for gi, x0i, xi in zip(g, x0, x))
+        m = [b1 * mi + d * (1 - b1) * gi for mi, gi in zip(m, g)]
+        v = [b2 * vi + d * d * (1 - b2) * gi * gi for vi, gi in zip(v, g)]
+        s = [b3 * si + (d / d0) * dlr * gi for si, gi in zip(s, g)]
+        d_hat = numerator / sum(abs(si) for si in s)
+        if d == d0:
+            d = max(d, d_hat)
+        d_max = max(d_max, d_hat)
+        d = min(d_max, d * growth_rate)
+        xs.append([xi - dlr * mi / (math.sqrt(vi) + d * eps) for xi, mi, vi in zip(x, m, v)])
+    return xs
+
+
+hand_prodigy.joint = True
+
+
 HAND_CASES = [
     ("gd", "gd", dict(lr=0.1), hand_sgd, dict(lr=0.1)),
     ("sgd-wd", "sgd", dict(lr=0.1, weight_decay=0.5), hand_sgd, dict(lr=0.1, weight_decay=0.5)),
@@ -364,6 +391,9 @@ HAND_CASES = [
     ("schedulefree-warmup", "schedulefree_adamw",
      dict(lr=0.1, betas=(0.5, 0.9), weight_decay=0.1, warmup_steps=2, r=1.0, weight_lr_power=1.0), hand_schedulefree,
      dict(lr=0.1, betas=(0.5, 0.9), weight_decay=0.1, warmup_steps=2, r=1.0, weight_lr_power=1.0)),
+    ("prodigy", "prodigy", dict(), hand_prodigy, dict()),
+    ("prodigy-d0-growth", "prodigy", dict(lr=0.5, d0=0.1, growth_rate=1.5), hand_prodigy,
+     dict(lr=0.5, d0=0.1, growth_rate=1.5)),
 ]
 
 
@@ -560,6 +590,7 @@ BOWL_TABLE = [
     ("lion", dict(lr=0.01), 1000, 1e-3),
     ("adafactor", dict(lr=0.05), 3000, 1e-3),
     ("schedulefree_adamw", dict(lr=0.05), 1000, 1e-3),
+    ("prodigy", dict(), 300, 1e-3),
 ]
 
 # (name, kwargs, schedule, steps, tolerance): tuned settings for the banana valley
@@ -582,6 +613,7 @@ ROSENBROCK_TABLE = [
     ("lion", dict(lr=1e-2), ("cosine", dict(T_max=5000)), 5000, 1e-4),
     ("adafactor", dict(lr=0.05), None, 10000, 5e-2),   # its relative step decays as 1/sqrt(t): slow here
     ("schedulefree_adamw", dict(lr=0.02, betas=(0.95, 0.999)), None, 10000, 1e-2),   # no schedule, by design
+    ("prodigy", dict(), ("cosine", dict(T_max=3000)), 3000, 1e-6),
 ]
 
 
@@ -671,6 +703,9 @@ BAD_INPUT = [
     ("lr-string", "sgd", dict(lr="0.1"), None, TypeError, "lr must be a number"),
     ("lr-bool", "adam", dict(lr=True), None, TypeError, "lr must be a number"),
     ("lr-wrong-shape", "adam", dict(lr=np.zeros((2, 2, 2)) + 0.1), None, ValueError, "does not broadcast"),
+    ("prodigy-group-lr", "prodigy", dict(lr=1.0), [{"lr": 0.5}, {}], ValueError,
+     "Setting different lr values in different parameter groups is only supported for values of 0"),
+    ("prodigy-beta3-string", "prodigy", dict(beta3="x"), None, TypeError, "beta3 must be None or a number"),
     ("groups-overlap", "sgd", dict(), [{"params": [0, 1]}, {"params": [1, 2]}], ValueError,
      "some parameters appear in more than one parameter group"),
     ("groups-gap", "sgd", dict(), [{"params": [0, 1]}, {"params": [3]}], ValueError,
