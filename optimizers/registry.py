@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tup
 import numpy as np
 
 from ._meta import Control, Inputs
-from .rules import (adadelta, adafactor, adagrad, adam, adamax, asgd, lion, nadam, prodigy, radam, rmsprop,
+from .rules import (adadelta, adafactor, adagrad, adam, adamax, asgd, lion, nadam, newton, prodigy, radam, rmsprop,
                     rprop, schedulefree, sgd)
 
 
@@ -116,6 +116,7 @@ _REGISTRY: Dict[str, OptimizerInfo] = {
         _entry("schedulefree_adamw", "Schedule-Free AdamW", "AdamWScheduleFree", schedulefree, schedulefree.SUMMARY,
                momentum_param="beta1"),
         _entry("prodigy", "Prodigy", "Prodigy", prodigy, prodigy.SUMMARY, momentum_param="beta1"),
+        _entry("newton", "Newton", "Newton", newton, newton.SUMMARY),
     ]
 }
 

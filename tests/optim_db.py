@@ -21,7 +21,8 @@ class OptimInfo:
 
     name: the registry name.
     reference: the reference class, as "module:Class" ("torch.optim:Adam"); the tests import it
-      and skip where the module is missing (never under CI=true).
+      and skip where the module is missing (never under CI=true). "" for a rule no library has
+      (Newton): its own tests check it by hand.
     inputs: (id, kwargs, groups) cases compared with the reference step for step; groups are the
       two-group x/y form or None.
     errors: (id, kwargs, exception, message) cases; messages are the reference's.
@@ -144,11 +145,18 @@ OPTIM_DB = [
         ("groups-prodigy", dict(), [{"weight_decay": 0.1}, {"eps": 1e-4, "d0": 1e-5}]),
     ], [("prodigy-d0", dict(d0=0.0), ValueError, "Invalid d0 value: 0.0"),
         ("prodigy-lr", dict(lr=0.0), ValueError, "Invalid learning rate: 0.0")]),
+    OptimInfo("newton", "", [
+        ("newton", dict(lr=0.5), None),
+        ("newton-damped", dict(damping=2.0), None),
+        ("groups-newton", dict(), [{"lr": 0.5, "damping": 1.0}, {"lr": 0.2}]),
+    ], [("newton-damping", dict(damping=-1.0), ValueError, "Invalid damping value: -1.0")]),
 ]
 
 BY_NAME = {info.name: info for info in OPTIM_DB}
 
 # Every input case of every optimizer: (id, registry name, kwargs, groups)
 INPUT_CASES = [(case_id, info.name, kwargs, groups) for info in OPTIM_DB for case_id, kwargs, groups in info.inputs]
+# The cases with a library to compare against
+REFERENCE_CASES = [case for case in INPUT_CASES if BY_NAME[case[1]].reference]
 ERROR_CASES = [(case_id, info.name, kwargs, exc, message) for info in OPTIM_DB
                for case_id, kwargs, exc, message in info.errors]

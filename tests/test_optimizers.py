@@ -14,6 +14,7 @@ import pytest
 
 import landscapes
 import optimizers
+from hessians import surface_for
 from optim_db import ERROR_CASES, OPTIM_DB
 
 BOWL = landscapes.get("bowl")
@@ -347,6 +348,13 @@ def hand_prodigy(x0, lr=1.0, betas=(0.9, 0.999), d0=1e-6, eps=1e-8, growth_rate=
 hand_prodigy.joint = True
 
 
+def hand_newton(x0, lr=1.0, damping=0.0):
+    xs = [x0]
+    for _ in (1, 2, 3):
+        xs.append(xs[-1] - lr * 2 * xs[-1] / (2 + damping))   # the bowl's Hessian is 2I
+    return xs
+
+
 HAND_CASES = [
     ("gd", "gd", dict(lr=0.1), hand_sgd, dict(lr=0.1)),
     ("sgd-wd", "sgd", dict(lr=0.1, weight_decay=0.5), hand_sgd, dict(lr=0.1, weight_decay=0.5)),
@@ -394,6 +402,7 @@ HAND_CASES = [
     ("prodigy", "prodigy", dict(), hand_prodigy, dict()),
     ("prodigy-d0-growth", "prodigy", dict(lr=0.5, d0=0.1, growth_rate=1.5), hand_prodigy,
      dict(lr=0.5, d0=0.1, growth_rate=1.5)),
+    ("newton-damped", "newton", dict(lr=0.8, damping=1.0), hand_newton, dict(lr=0.8, damping=1.0)),
 ]
 
 
@@ -409,7 +418,7 @@ def test_hand_cases_cover_the_registry():
 @pytest.mark.parametrize("case", HAND_CASES, ids=[c[0] for c in HAND_CASES])
 def test_first_three_steps_by_hand(case):
     _, name, kwargs, hand, hand_kwargs = case
-    traj = optimizers.run(BOWL, optimizers.get(name, **kwargs), start=START, steps=3)
+    traj = optimizers.run(surface_for(name, BOWL), optimizers.get(name, **kwargs), start=START, steps=3)
     if getattr(hand, "joint", False):  # a rule that couples the coordinates: worked for the whole point
         np.testing.assert_allclose(traj.params[:, 0], hand(START, **hand_kwargs), rtol=1e-12)
         return
@@ -591,6 +600,7 @@ BOWL_TABLE = [
     ("adafactor", dict(lr=0.05), 3000, 1e-3),
     ("schedulefree_adamw", dict(lr=0.05), 1000, 1e-3),
     ("prodigy", dict(), 300, 1e-3),
+    ("newton", dict(), 2, 1e-3),
 ]
 
 # (name, kwargs, schedule, steps, tolerance): tuned settings for the banana valley
@@ -614,6 +624,7 @@ ROSENBROCK_TABLE = [
     ("adafactor", dict(lr=0.05), None, 10000, 5e-2),   # its relative step decays as 1/sqrt(t): slow here
     ("schedulefree_adamw", dict(lr=0.02, betas=(0.95, 0.999)), None, 10000, 1e-2),   # no schedule, by design
     ("prodigy", dict(), ("cosine", dict(T_max=3000)), 3000, 1e-6),
+    ("newton", dict(), None, 20, 1e-6),
 ]
 
 
@@ -627,7 +638,7 @@ def _check_converged(L, traj, minimum, tol):
 
 @pytest.mark.parametrize("name, kwargs, steps, tol", BOWL_TABLE, ids=[c[0] for c in BOWL_TABLE])
 def test_reaches_the_bowl_minimum(name, kwargs, steps, tol):
-    traj = optimizers.run(BOWL, optimizers.get(name, **kwargs), steps=steps, tol=tol)
+    traj = optimizers.run(surface_for(name, BOWL), optimizers.get(name, **kwargs), steps=steps, tol=tol)
     _check_converged(BOWL, traj, [0.0, 0.0], tol)
     assert traj.converged_at[0] >= 0
 
@@ -635,7 +646,8 @@ def test_reaches_the_bowl_minimum(name, kwargs, steps, tol):
 @pytest.mark.parametrize("name, kwargs, sched, steps, tol", ROSENBROCK_TABLE, ids=[c[0] for c in ROSENBROCK_TABLE])
 def test_reaches_the_rosenbrock_minimum(name, kwargs, sched, steps, tol):
     schedule = None if sched is None else optimizers.schedule(sched[0], **sched[1])
-    traj = optimizers.run(ROSENBROCK, optimizers.get(name, **kwargs), steps=steps, schedule=schedule, tol=1e-4)
+    traj = optimizers.run(surface_for(name, ROSENBROCK), optimizers.get(name, **kwargs), steps=steps, schedule=schedule,
+                          tol=1e-4)
     _check_converged(ROSENBROCK, traj, [1.0, 1.0], tol)
 
 

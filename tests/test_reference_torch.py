@@ -19,7 +19,7 @@ import pytest
 import landscapes
 import optimizers
 
-from optim_db import BY_NAME, INPUT_CASES
+from optim_db import BY_NAME, REFERENCE_CASES
 
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch
@@ -27,8 +27,8 @@ pytestmark = pytest.mark.torch
 STEPS = 100
 STARTS = np.array([[-1.5, 2.0], [0.5, -0.5], [1.2, 1.4]])
 
-# (id, registry name, kwargs, groups): every input case of tests/optim_db.py
-OPTIMIZER_CASES = INPUT_CASES
+# (id, registry name, kwargs, groups): every input case of tests/optim_db.py that has a reference
+OPTIMIZER_CASES = REFERENCE_CASES
 
 # (id, schedule name, kwargs, optimizer name, optimizer kwargs)
 SCHEDULE_CASES = [
