@@ -382,8 +382,11 @@ class _Loop:
         state = None
         if self.state_h is not None:
             state = {name: np.array(v) for (j, name), v in self.state_h.items() if j == i}
+        # Gradient evaluations each run used: one per step, until a run diverged and froze.
+        diverged = self.diverged_at[s]
+        evals = np.where(diverged >= 0, diverged, self.steps).astype(np.int64)
         return Trajectory(
-            landscape=self.landscape.name, optimizer=opt.name, hyper=dict(opt.hyper),
+            landscape=self.landscape.name, evals=evals, optimizer=opt.name, hyper=dict(opt.hyper),
             params=self.params_h[:, s], loss=self.loss_h[:, s], grads=self.grads_h[:, s], lr=self.lr_h[:, s],
             diverged_at=self.diverged_at[s], converged_at=self.converged_at[s], steps=self.steps,
             tol=self.tol, noise=self.noise, seed=self.seed,

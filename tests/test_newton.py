@@ -34,6 +34,7 @@ def test_one_undamped_step_lands_on_the_minimum(case):
     traj = optimizers.run(L, optimizers.get("newton"), start=STARTS, steps=1)
     minimum = np.linalg.solve(A, b)
     np.testing.assert_allclose(traj.params[1], np.broadcast_to(minimum, (3, 2)), rtol=1e-12, atol=1e-12)
+    assert traj.evals.tolist() == [1, 1, 1]
 
 
 def test_a_saddle_repels_with_absolute_eigenvalues():
