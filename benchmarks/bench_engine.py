@@ -5,6 +5,8 @@ W1 (one redraw): 8 optimizers x 1 start x 1000 steps on Rosenbrock.
 W2 (a basin map): Adam from 40 000 starts x 500 steps, history=False.
     Must: >= 3x faster than torch.optim with autograd (aim 5x; the user's bar 2x), peak memory < 200 MB.
 W2 against torch's best case: the analytic gradient and Adam(fused=True). Aim >= 2x.
+T (issue 15): optimizers.tune, 8 optimizers x 41 lrs x 1000 steps on Rosenbrock, mean_log_loss.
+    Must: <= 0.5 s, and >= 3x faster than a loop of optimizers.run calls over the same grid.
 
 Everything single-threaded (numba's kernels are serial; torch.set_num_threads(1)).
 
@@ -106,6 +108,22 @@ def torch_w2_fused(torch, n=40_000, steps=500):
         opt.step()
 
 
+TUNE_OPTIMIZERS = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "nadam", "radam"]
+TUNE_LRS = np.logspace(-4, 0, 41)
+
+
+def ours_tune(steps=1000):
+    L = landscapes.get("rosenbrock")
+    return optimizers.tune(L, [optimizers.get(n) for n in TUNE_OPTIMIZERS], lrs=TUNE_LRS, steps=steps,
+                           score="mean_log_loss")
+
+
+def loop_tune(steps=1000):
+    """The same grid as one optimizers.run call per optimizer and lr."""
+    L = landscapes.get("rosenbrock")
+    return [optimizers.run(L, optimizers.get(n, lr=lr), steps=steps) for n in TUNE_OPTIMIZERS for lr in TUNE_LRS]
+
+
 def peak_mb(fn):
     tracemalloc.start()
     fn()
@@ -140,6 +158,13 @@ def main(argv=None):
         t1 = best_of(lambda: torch_w1(torch), max(2, repeats // 2))
         print(f"    torch: {t1 * 1e3:8.1f} ms")
         print(f"    ratio torch/ours: {t1 / w1:.1f}x   (must >= 50x, aim 100x)")
+
+    ours_tune()
+    tt = best_of(ours_tune, repeats)
+    tl = best_of(loop_tune, 2)
+    print(f"\nT   tune: 8 optimizers x 41 lrs x 1000 steps, Rosenbrock, mean_log_loss")
+    print(f"    ours : {tt * 1e3:8.1f} ms   (must <= 500 ms)")
+    print(f"    loop of run() calls: {tl * 1e3:8.1f} ms   ratio loop/tune: {tl / tt:.1f}x   (must >= 3x)")
 
     w2 = best_of(ours_w2, max(2, repeats // 2))
     mem = peak_mb(ours_w2)

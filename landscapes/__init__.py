@@ -1,4 +1,5 @@
-"""Loss surfaces over two parameters, each with its exact gradient.
+"""Loss surfaces, each with its exact gradient: the registry's over two parameters, and
+``rosenbrock_nd(d)``/``quadratic_nd(d)`` over any number d.
 
     >>> import landscapes
     >>> landscapes.names()[:3]
@@ -14,12 +15,13 @@ also the notebook API.
 from __future__ import annotations
 
 from . import analytic, datasets
-from .base import Landscape, fused
+from .base import Landscape, compiled, fused
+from .nd import quadratic_nd, rosenbrock_nd
 
 # Analytic surfaces in teaching order, then the dataset landscapes (real mini-batches).
 REGISTRY = {**analytic.REGISTRY, **datasets.REGISTRY}
 
-__all__ = ["Landscape", "from_expression", "fused", "get", "names"]
+__all__ = ["Landscape", "compiled", "from_expression", "fused", "get", "names", "quadratic_nd", "rosenbrock_nd"]
 
 
 def __getattr__(name):

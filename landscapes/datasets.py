@@ -101,6 +101,13 @@ def _linear(P, idx):
     return np.mean(r * r, axis=1), grad
 
 
+def _linear_hessian(P):
+    """Constant: 2 [[mean x², mean x], [mean x, 1]]."""
+    P = _as_points(P)
+    H = 2.0 * np.array([[np.mean(LINEAR_X * LINEAR_X), np.mean(LINEAR_X)], [np.mean(LINEAR_X), 1.0]])
+    return np.broadcast_to(H, P.shape + (2,)).copy()
+
+
 def least_squares(x=LINEAR_X, y=LINEAR_Y) -> np.ndarray:
     """The exact minimiser (w, b) of the mean squared error: the normal equations, by lstsq."""
     return np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), y, rcond=None)[0]
@@ -142,6 +149,21 @@ def _logistic(P, idx):
     return np.mean(softplus, axis=1), grad
 
 
+def _logistic_hessian(P):
+    """∂²L/∂wⱼ∂wₖ = mean σ(mᵢ)(1 − σ(mᵢ)) uⱼᵢ uₖᵢ, with σ(m)(1 − σ(m)) = e / (1 + e)², e = exp(−|m|)."""
+    P = _as_points(P)
+    u1, u2 = _SIGNED
+    with np.errstate(all="ignore"):
+        m = -(P[..., 0, None] * u1 + P[..., 1, None] * u2)
+        e = np.exp(-np.abs(m))
+        weight = e / (1.0 + e) ** 2
+        H = np.empty(P.shape + (2,))
+        H[..., 0, 0] = np.mean(weight * (u1 * u1), axis=-1)
+        H[..., 0, 1] = H[..., 1, 0] = np.mean(weight * (u1 * u2), axis=-1)
+        H[..., 1, 1] = np.mean(weight * (u2 * u2), axis=-1)
+    return H
+
+
 def logistic_optimum(iterations: int = 50) -> np.ndarray:
     """The maximum-likelihood weights by Newton's method on the full batch: H = mean σ(1−σ) x xᵀ."""
     X = np.column_stack([LOGISTIC_X1, LOGISTIC_X2])
@@ -161,10 +183,12 @@ def logistic_optimum(iterations: int = 50) -> np.ndarray:
 REGISTRY = {landscape.name: landscape for landscape in (
     dataset("linear_regression", _linear, N_SAMPLES, title="Linear regression (MSE, 256 points)",
             bounds=((-2, 6), (-5, 3)), minima=[least_squares()], start=(-1.5, 2.0), log_scale=True,
+            hessian=_linear_hessian,
             description="Fitting a line to 256 noisy points: a tilted bowl in (w, b); "
                         "small batches jitter around the fit."),
     dataset("logistic_regression", _logistic, N_SAMPLES, title="Logistic regression (256 points)",
             bounds=((-3, 5), (-2, 6)), minima=[logistic_optimum()], start=(-2.5, -1.5), log_scale=True,
+            hessian=_logistic_hessian,
             description="A linear classifier on two overlapping blobs: a convex valley, flat far out; "
                         "noisy with small batches."),
 )}

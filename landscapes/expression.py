@@ -19,6 +19,10 @@ expression, so they are exact. ``sympy.lambdify`` prints the forward and backwar
 one NumPy function; everything it prints was built here from allowlisted nodes, with symbol
 names of our own.
 
+**The Hessian** is forward mode over that same program (forward and backward lines): each
+line's derivatives in x and y from ``sympy.diff`` of the line alone, one new line each, printed
+by ``lambdify`` as a second NumPy function from the same allowlisted lines.
+
 **Limits.** At most ``MAX_LENGTH`` characters and ``MAX_DEPTH`` levels of nesting; constant
 exponents within ±``MAX_EXPONENT``; number literals up to ``MAX_LITERAL``; constants the
 formula computes must be finite reals within ±1e300 (each is checked in floating point before
@@ -350,18 +354,74 @@ def _gradient(program, output: sympy.Expr) -> Tuple[List, sympy.Expr, sympy.Expr
     return backward, sympy.Add(*totals[X]), sympy.Add(*totals[Y])
 
 
+def _hessian(lines, gx: sympy.Expr, gy: sympy.Expr) -> Tuple[List, sympy.Expr, sympy.Expr, sympy.Expr]:
+    """Forward mode over the forward and backward lines: (tangent lines, f_xx, f_xy, f_yy).
+
+    Each line's derivatives in x and in y are the sums, over the symbols it uses, of the line's
+    local derivative (``sympy.diff`` of that line alone) times the symbol's own derivatives, and
+    each non-atomic one becomes a new line: the program again grows with the text, never with
+    the algebra. f_xy is taken from df/dx, and used for both off-diagonal entries.
+    """
+    tangents = {X: (sympy.Integer(1), sympy.Integer(0)), Y: (sympy.Integer(0), sympy.Integer(1))}
+    extra = []
+
+    def tangent(expr):
+        tx = ty = sympy.Integer(0)
+        for child in sorted(expr.free_symbols, key=lambda s: s.name):
+            if child not in tangents:
+                continue
+            local = sympy.diff(expr, child)
+            cx, cy = tangents[child]
+            tx, ty = tx + local * cx, ty + local * cy
+        return tx, ty
+
+    def named(expr, prefix):
+        if expr.is_Atom:
+            return expr
+        name = sympy.Symbol(f"_{prefix}{len(extra)}", real=True)
+        extra.append((name, expr))
+        return name
+
+    for symbol, expr in lines:
+        tx, ty = tangent(expr)
+        tangents[symbol] = (named(tx, "dx"), named(ty, "dy"))
+    hxx, hxy = tangent(gx)
+    hyy = tangent(gy)[1]
+    return extra, hxx, hxy, hyy
+
+
 def _compile(text: _Text) -> Callable:
     """f(x, y) -> (loss, df/dx, df/dy) for arrays, from the checked text."""
+    return _compile_with_hessian(text)[0]
+
+
+def _compile_with_hessian(text: _Text) -> Tuple[Callable, Callable]:
+    """(f(x, y) -> (loss, df/dx, df/dy), hess(x, y) -> (f_xx, f_xy, f_yy)) for arrays, from the checked text.
+
+    The Hessian's program is built and printed on its first call, not here: most formulas are
+    only ever run, and the worst ones (long products) would take ~60% longer to accept.
+    """
     builder = _Builder(text)
     try:
         value = builder.build(_parse(text))
         backward, gx, gy = _gradient(builder.program, value.expr)
         lines = builder.program + backward
         # lambdify prints exactly these lines and outputs: our own symbols, allowlisted functions.
-        return sympy.lambdify((X, Y), [value.expr, gx, gy], modules="numpy", cse=lambda exprs: (lines, exprs),
-                              docstring_limit=0)
+        f = sympy.lambdify((X, Y), [value.expr, gx, gy], modules="numpy", cse=lambda exprs: (lines, exprs),
+                           docstring_limit=0)
     except RecursionError:
         raise ValueError(f"formula nested too deeply (more than {MAX_DEPTH} levels)") from None
+    printed = []
+
+    def hess(x, y):
+        if not printed:
+            tangent_lines, hxx, hxy, hyy = _hessian(lines, gx, gy)
+            printed.append(sympy.lambdify((X, Y), [hxx, hxy, hyy], modules="numpy",
+                                          cse=lambda exprs: (lines + tangent_lines, exprs), docstring_limit=0))
+        return printed[0](x, y)
+
+    hess.printed = printed  # for tests: the printed function, once built
+    return f, hess
 
 
 # --- the program -> a Landscape ------------------------------------------------------------------
@@ -406,9 +466,9 @@ def from_expression(text: str, bounds=None) -> Landscape:
         raise ValueError("empty expression: type a formula in x and y, such as x**2 + 3*y**2")
     source = _Text(text)
     _check_keywords(source)
-    f = _compile(source)
+    f, hess = _compile_with_hessian(source)
     title = title_of(text)
-    L = fused("custom", _quiet(f), bounds=DEFAULT_BOUNDS if bounds is None else bounds, title=title,
+    L = fused("custom", _quiet(f), hess=_quiet(hess), bounds=DEFAULT_BOUNDS if bounds is None else bounds, title=title,
               description=f"Your own surface, f(x, y) = {title}, with an exact symbolic gradient.")
     P, v, ok = survey.grid(L, GRID)
     if not ok.any():

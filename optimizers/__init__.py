@@ -14,6 +14,7 @@ from .runner import run
 from .schedules import Schedule, ScheduleState, schedule
 from .schedules import names as schedule_names
 from .trajectory import Trajectory
+from .tune import TuneResult, tune
 
-__all__ = ["BasinMap", "Control", "Inputs", "Optimizer", "OptimizerInfo", "Schedule", "ScheduleState", "StabilityMap", "Trajectory",
-           "basin_map", "get", "info", "names", "run", "schedule", "schedule_names", "stability_map"]
+__all__ = ["BasinMap", "Control", "Inputs", "Optimizer", "OptimizerInfo", "Schedule", "ScheduleState", "StabilityMap", "Trajectory", "TuneResult",
+           "basin_map", "get", "info", "names", "run", "schedule", "schedule_names", "stability_map", "tune"]

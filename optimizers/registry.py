@@ -172,6 +172,14 @@ class Optimizer:
     def kernel(self):
         return self.info.module.kernel
 
+    def with_lr(self, lr) -> "Optimizer":
+        """The same optimizer with another learning rate: a scalar, or an array that broadcasts against
+        (n_runs, d), e.g. (n, 1) for a sweep. torch's message for a negative one."""
+        lr = _number(self.name, "lr", lr)
+        _check_value(lr, lambda v: 0.0 <= v, "Invalid learning rate: {}")
+        _check_broadcast("lr", lr)
+        return Optimizer(self.name, self.info, MappingProxyType({**self.hyper, "lr": _collapse(lr)}))
+
     def hyper_rows(self, n: int, d: int) -> np.ndarray:
         """The kernel's ``H``: (K, 1) when every value is a scalar, else (K, n * d), run-major.
 

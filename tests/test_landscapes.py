@@ -241,3 +241,39 @@ def test_nearest_minimum_distance():
     d = bowl.nearest_minimum_distance(np.array([[[3.0, 4.0], [0.0, -2.0]]]))
     assert d.shape == (1, 2)
     np.testing.assert_allclose(d, [[5.0, 2.0]])
+
+
+# --- exact Hessians ----------------------------------------------------------------------------
+
+ANALYTIC = [ls for ls in ALL if ls.n_samples == 0]
+
+
+def hessian_by_differences(grad, P, h=1e-5):
+    return np.stack([(grad(P + e) - grad(P - e)) / (2 * h) for e in np.eye(2) * h], axis=-1)
+
+
+@pytest.mark.parametrize("ls", ALL, ids=NAMES)
+def test_hessian_matches_central_differences_of_the_gradient(ls):
+    P = points_in(ls, 50, seed=4)
+    H = ls.hessian(P)
+    assert H.shape == (50, 2, 2)
+    np.testing.assert_array_equal(H, np.swapaxes(H, -1, -2))  # exactly symmetric
+    fd = hessian_by_differences(ls.grad, P)
+    scale = 1.0 + np.abs(fd).max(axis=(-1, -2), keepdims=True)
+    np.testing.assert_allclose(H / scale, fd / scale, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(), (3, 4)], ids=["point", "grid"])
+@pytest.mark.parametrize("ls", ALL, ids=NAMES)
+def test_hessian_shapes(ls, shape):
+    P = points_in(ls, int(np.prod(shape)), seed=5).reshape(shape + (2,))
+    H = ls.hessian(P)
+    assert H.shape == shape + (2, 2)
+    np.testing.assert_array_equal(H.reshape(-1, 2, 2), [ls.hessian(p) for p in P.reshape(-1, 2)])
+
+
+def test_hessian_of_a_quadratic_is_its_constant_matrix():
+    ls = landscapes.get("ill_conditioned")
+    H = ls.hessian(np.zeros((3, 2)))
+    np.testing.assert_allclose(np.linalg.eigvalsh(H[0]), [1.0, 50.0], rtol=1e-12)
+    np.testing.assert_array_equal(landscapes.get("bowl").hessian([[0.5, -1.0]]), [[[2.0, 0.0], [0.0, 2.0]]])

@@ -1,0 +1,131 @@
+"""Fair races: every optimizer's learning rate tuned on the same budget, in one engine call.
+
+    result = optimizers.tune(L, [optimizers.get("sgd"), optimizers.get("adam")],
+                             lrs=np.logspace(-4, 0, 41), steps=500, score="mean_log_loss")
+    result.best_lr            # {"sgd": ..., "adam": ...}
+    result.scores.shape       # (2, 41): lower is better; a diverged run scores inf
+    result.to_frame()         # optimizer, lr, score, diverged, evals
+
+Every optimizer runs every learning rate from the same start, for the same number of steps, on the same
+noise draws and mini-batches (one ``run`` call: each optimizer × each lr is a run). A short race favours
+fast starters, so ``mean_log_loss`` scores the whole curve: the mean over steps of log10(loss − f*), the
+area under the log-loss curve. ``final_loss`` scores the last point, ``steps_to_tol`` the first step
+whose gradient norm is below ``tol`` (never: worst). A diverged run scores worst (inf); ties go to the
+smaller learning rate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+from .registry import Optimizer
+from .runner import run
+
+SCORES = ("final_loss", "mean_log_loss", "steps_to_tol")
+DEFAULT_LRS = np.logspace(-4, 0, 41)
+FLOOR = 1e-16   # log10 of a gap below this is -16: a run that reached the minimum to rounding
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TuneResult:
+    """``scores[i, j]`` is optimizer i at ``lrs[j]`` (lower is better, inf for diverged or never)."""
+
+    names: List[str]
+    lrs: np.ndarray
+    scores: np.ndarray
+    diverged: np.ndarray      # (n_optimizers, n_lrs) bool
+    evals: np.ndarray         # (n_optimizers, n_lrs) gradient evaluations each run used
+    score: str
+    steps: int
+    f_star: float             # the reference loss of mean_log_loss
+
+    @property
+    def best_index(self) -> np.ndarray:
+        """Per optimizer, the index of its best lr: the first (smallest lr) of the lowest scores."""
+        return np.argmin(self.scores, axis=1)
+
+    @property
+    def best_lr(self) -> Dict[str, float]:
+        return {name: float(self.lrs[j]) for name, j in zip(self.names, self.best_index)}
+
+    @property
+    def best_score(self) -> Dict[str, float]:
+        return {name: float(self.scores[i, j]) for i, (name, j) in enumerate(zip(self.names, self.best_index))}
+
+    def to_frame(self):
+        """One row per optimizer and lr: optimizer, lr, score, diverged, evals."""
+        import pandas as pd
+
+        k, a = self.scores.shape
+        return pd.DataFrame({"optimizer": np.repeat(self.names, a), "lr": np.tile(self.lrs, k),
+                             "score": self.scores.ravel(), "diverged": self.diverged.ravel(),
+                             "evals": self.evals.ravel()})
+
+
+def _reference_loss(landscape, losses: np.ndarray) -> float:
+    """f*: the lowest loss known, from the landscape's minima or, failing those, the lowest loss seen.
+    A surface with no known minimum is measured against the best any run reached, so no curve fakes
+    convergence to a value nothing attained."""
+    known = []
+    if len(getattr(landscape, "minima", ())):
+        with np.errstate(all="ignore"):
+            known = [float(np.min(landscape.loss(landscape.minima)))]
+    seen = losses[np.isfinite(losses)]
+    return min(known + ([float(seen.min())] if seen.size else []), default=0.0)
+
+
+def tune(landscape, optimizers_: Sequence[Optimizer], lrs=None, start=None, steps: int = 300,
+         score: str = "final_loss", noise: float = 0.0, seed: int = 0, tol: float = 1e-6,
+         batch_size: Optional[int] = None, schedule=None) -> TuneResult:
+    """Score every optimizer at every learning rate on one budget; see the module's docstring.
+
+    Args:
+      optimizers_: Optimizers from ``optimizers.get``; their other hyperparameters are kept. One with
+        per-coordinate rates (parameter groups) keeps their proportions: each swept lr scales them so
+        the largest equals it.
+      lrs: the learning rates to try (default 41 log-spaced in 1e-4..1); sorted, positive.
+      start: one start point for every run (default the landscape's).
+      score: "final_loss", "mean_log_loss" or "steps_to_tol".
+    """
+    opts = list(optimizers_)
+    if not opts or not all(isinstance(o, Optimizer) for o in opts):
+        raise ValueError("tune needs a non-empty list of Optimizers from optimizers.get")
+    if len({o.name for o in opts}) != len(opts):
+        raise ValueError("each optimizer may appear once in a tune call")
+    if score not in SCORES:
+        raise ValueError(f"score must be one of {', '.join(SCORES)}, got {score!r}")
+    lrs = np.sort(np.asarray(DEFAULT_LRS if lrs is None else lrs, dtype=np.float64).ravel())
+    if not len(lrs) or not np.all(np.isfinite(lrs)) or np.any(lrs <= 0):
+        raise ValueError("lrs must be a non-empty list of finite, positive learning rates")
+    start = np.asarray(landscape.start if start is None else start, dtype=np.float64)
+    if start.ndim != 1:
+        raise ValueError(f"tune takes one start point, got shape {start.shape}")
+    swept = []
+    for o in opts:
+        scale = np.asarray(o.lr, dtype=np.float64)
+        relative = scale / scale.max() if scale.ndim and scale.max() > 0 else 1.0
+        swept.append(o.with_lr(lrs[:, None] * relative))
+    A = len(lrs)
+    history = score == "mean_log_loss"
+    trajs = run(landscape, swept, start=np.tile(start, (A, 1)), steps=steps, noise=noise, seed=seed,
+                history=history, tol=tol, batch_size=batch_size, schedule=schedule)
+    diverged = np.array([t.diverged_at >= 0 for t in trajs])
+    if score == "final_loss":
+        scores = np.array([t.loss[-1] for t in trajs])
+        f_star = _reference_loss(landscape, scores[~diverged])
+    elif score == "mean_log_loss":
+        losses = np.array([t.loss for t in trajs])          # (k, steps + 1, A)
+        f_star = _reference_loss(landscape, losses[~np.repeat(diverged[:, None, :], steps + 1, axis=1)])
+        with np.errstate(all="ignore"):
+            scores = np.log10(np.maximum(losses - f_star, FLOOR)).mean(axis=1)
+    else:
+        scores = np.array([np.where(t.converged_at >= 0, t.converged_at, np.inf) for t in trajs], dtype=float)
+        f_star = _reference_loss(landscape, np.array([t.loss[-1] for t in trajs])[~diverged])
+    scores = np.where(diverged | ~np.isfinite(scores), np.inf, scores)
+    evals = np.array([getattr(t, "evals", None) if getattr(t, "evals", None) is not None
+                      else np.full(A, steps) for t in trajs])
+    return TuneResult(names=[o.name for o in opts], lrs=lrs, scores=scores, diverged=diverged, evals=evals,
+                      score=score, steps=int(steps), f_star=float(f_star))
