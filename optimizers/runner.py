@@ -382,9 +382,9 @@ class _Loop:
         state = None
         if self.state_h is not None:
             state = {name: np.array(v) for (j, name), v in self.state_h.items() if j == i}
-        # Gradient evaluations each run used: one per step, until a run diverged and froze.
-        diverged = self.diverged_at[s]
-        evals = np.where(diverged >= 0, diverged, self.steps).astype(np.int64)
+        # Gradient evaluations each run used: one per step for every rule here (a diverged run's
+        # frozen steps included: the loop still evaluates the landscape there).
+        evals = np.full(self.n, self.steps, dtype=np.int64)
         return Trajectory(
             landscape=self.landscape.name, evals=evals, optimizer=opt.name, hyper=dict(opt.hyper),
             params=self.params_h[:, s], loss=self.loss_h[:, s], grads=self.grads_h[:, s], lr=self.lr_h[:, s],
