@@ -1,5 +1,6 @@
 """Loss surfaces, each with its exact gradient: the registry's over two parameters, and
-``rosenbrock_nd(d)``/``quadratic_nd(d)`` over any number d.
+``rosenbrock_nd(d)``/``quadratic_nd(d)`` over any number d, and ``network(...)``, a small MLP
+on a 2-D dataset.
 
     >>> import landscapes
     >>> landscapes.names()[:3]
@@ -14,14 +15,16 @@ also the notebook API.
 
 from __future__ import annotations
 
-from . import analytic, datasets
+from . import analytic, datasets, slices
 from .base import Landscape, compiled, fused
 from .nd import quadratic_nd, rosenbrock_nd
+from .network import Network, network, network_logits
 
 # Analytic surfaces in teaching order, then the dataset landscapes (real mini-batches).
 REGISTRY = {**analytic.REGISTRY, **datasets.REGISTRY}
 
-__all__ = ["Landscape", "compiled", "from_expression", "fused", "get", "names", "quadratic_nd", "rosenbrock_nd"]
+__all__ = ["Landscape", "Network", "compiled", "from_expression", "fused", "get", "names", "network", "network_logits",
+           "quadratic_nd", "rosenbrock_nd"]
 
 
 def __getattr__(name):

@@ -38,16 +38,7 @@ def dataset(name: str, batch: Batch, n_samples: int, **fields) -> Landscape:
     rows = max(1, BLOCK_BYTES // (8 * n_samples))
 
     def batch_value_and_grad(P, idx):
-        P = np.asarray(P, dtype=np.float64)
-        idx = np.asarray(idx)
-        if P.ndim != 2 or P.shape[1] != 2:
-            raise ValueError(f"points must have shape (n, 2), got {P.shape}")
-        if idx.ndim != 2 or idx.shape[0] != P.shape[0] or idx.shape[1] == 0 or idx.dtype.kind not in "iu":
-            raise ValueError(f"idx must be integer sample indices of shape ({P.shape[0]}, b) with b >= 1, "
-                             f"got {idx.dtype} {idx.shape}")
-        if idx.min() < 0 or idx.max() >= n_samples:
-            raise ValueError(f"sample indices must lie in [0, {n_samples}), got {idx.min()}..{idx.max()}")
-        return in_blocks(P, idx)
+        return in_blocks(*check_batch(P, idx, n_samples, 2))
 
     def in_blocks(P, idx):
         """``batch`` a block of runs at a time: each run's numbers depend only on its own row."""
@@ -69,6 +60,21 @@ def dataset(name: str, batch: Batch, n_samples: int, **fields) -> Landscape:
     return Landscape(name=name, loss=lambda P: value_and_grad(P)[0], grad=lambda P: value_and_grad(P)[1],
                      value_and_grad=value_and_grad, n_samples=n_samples,
                      batch_value_and_grad=batch_value_and_grad, **fields)
+
+
+def check_batch(P, idx, n_samples: int, dim: int) -> Tuple[Array, Array]:
+    """``batch_value_and_grad``'s arguments as arrays, or ValueError: P (n, dim) points and idx (n, b)
+    integer sample indices in [0, n_samples), b >= 1."""
+    P = np.asarray(P, dtype=np.float64)
+    idx = np.asarray(idx)
+    if P.ndim != 2 or P.shape[1] != dim:
+        raise ValueError(f"points must have shape (n, {dim}), got {P.shape}")
+    if idx.ndim != 2 or idx.shape[0] != P.shape[0] or idx.shape[1] == 0 or idx.dtype.kind not in "iu":
+        raise ValueError(f"idx must be integer sample indices of shape ({P.shape[0]}, b) with b >= 1, "
+                         f"got {idx.dtype} {idx.shape}")
+    if idx.min() < 0 or idx.max() >= n_samples:
+        raise ValueError(f"sample indices must lie in [0, {n_samples}), got {idx.min()}..{idx.max()}")
+    return P, idx
 
 
 def rows(data: Array, idx: Array) -> Array:

@@ -1,0 +1,98 @@
+"""Network-scene speed (issue 14): a race on a real network, and a slice through it.
+
+N1: 8 optimizers x 300 steps on an MLP 2-16-16-1 (d = 337) on moons (256 samples), batch 32.
+    Goal: <= 150 ms. Each step evaluates the full-batch loss and gradient (traj.loss, convergence)
+    and the mini-batch gradient, for all 8 networks.
+N2: a 41 x 41 slice grid through the same network (1681 networks, full batch, loss only).
+    Goal: <= 0.5 s.
+
+Also printed: what one step's landscape calls cost (full batch and mini-batch), for tanh and relu.
+
+    python benchmarks/bench_network.py [--repeats 5]
+
+Prints the date, the machine and each timing, best of the repeats, after one warm-up run (numba
+compiles on first use, or loads its on-disk cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import landscapes  # noqa: E402
+import optimizers  # noqa: E402
+from benchmarks.bench_engine import best_of  # noqa: E402
+from landscapes.slices import random_directions, slice_grid  # noqa: E402
+
+OPTIMIZERS = [("sgd", dict(lr=0.1)), ("momentum", dict(lr=0.05)), ("nesterov", dict(lr=0.05)),
+              ("adagrad", dict(lr=0.05)), ("rmsprop", dict(lr=1e-3)), ("adam", dict(lr=1e-2)),
+              ("adamw", dict(lr=1e-2)), ("nadam", dict(lr=1e-2))]
+HIDDEN, STEPS, BATCH, GRID = (16, 16), 300, 32, 41
+
+
+def warm_best_of(fn, repeats):
+    fn()  # warm-up: compile or load numba's cache
+    return best_of(fn, repeats)
+
+
+def cpu_best_of(fn, repeats):
+    """The least CPU time (time.process_time) of the repeats: what other work on the machine
+    inflates least."""
+    times = []
+    for _ in range(repeats):
+        t0 = time.process_time()
+        fn()
+        times.append(time.process_time() - t0)
+    return min(times)
+
+
+def race(L):
+    opts = [optimizers.get(name, **kw) for name, kw in OPTIMIZERS]
+    return optimizers.run(L, opts, steps=STEPS, batch_size=BATCH)
+
+
+def grid(L):
+    dirs = random_directions(L, seed=0)
+    axis = np.linspace(-1.0, 1.0, GRID)
+    return slice_grid(L, dirs.centre, dirs.d1, dirs.d2, axis, axis)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    print(f"date: {datetime.datetime.now().isoformat(timespec='seconds')}")
+    print(f"machine: {platform.machine()} {platform.processor() or ''} {os.cpu_count()} cores, "
+          f"{platform.system()} {platform.release()}, Python {platform.python_version()}, NumPy {np.__version__}")
+    if hasattr(os, "getloadavg"):
+        print(f"load average (1 min) at start: {os.getloadavg()[0]:.2f}")
+    for activation in ("tanh", "relu"):
+        L = landscapes.network("moons", HIDDEN, activation)
+        n = len(OPTIMIZERS)
+        P = np.tile(L.start, (n, 1))
+        f, G = np.empty(n), np.empty((n, L.dim))
+        idx = np.broadcast_to(np.arange(BATCH), (n, BATCH))
+        full = warm_best_of(lambda: L.compiled_value_and_grad(P, f, G), args.repeats * 20)
+        batch = warm_best_of(lambda: L.batch_value_and_grad(P, idx), args.repeats * 20)
+        n1 = warm_best_of(lambda: race(L), args.repeats)
+        n1_cpu = cpu_best_of(lambda: race(L), args.repeats)
+        n2 = warm_best_of(lambda: grid(L), args.repeats)
+        print(f"\n{L.title}, d = {L.dim}")
+        print(f"  one step's full batch (8 networks x 256 samples, loss + gradient): {full * 1e3:7.3f} ms")
+        print(f"  one step's mini-batch (8 networks x {BATCH} samples, loss + gradient): {batch * 1e3:7.3f} ms")
+        print(f"  N1 8 optimizers x {STEPS} steps, batch {BATCH}: {n1 * 1e3:7.1f} ms   (goal <= 150 ms; CPU time {n1_cpu * 1e3:.1f} ms)")
+        print(f"  N2 {GRID} x {GRID} slice grid:                 {n2 * 1e3:7.1f} ms   (goal <= 500 ms)")
+
+
+if __name__ == "__main__":
+    main()
