@@ -130,6 +130,9 @@ def run(landscape, optimizer: Union[Optimizer, Sequence[Optimizer]], start=None,
     n, k = len(start_points), len(opts)
     for opt in opts:
         _check_hyper_shapes(opt, n, start_points.shape[1])
+        if "hessian" in opt.needs and not callable(getattr(landscape, "hessian", None)):
+            raise ValueError(f"{opt.name} needs the landscape's Hessian, and {landscape.name!r} has none "
+                             "(a Landscape with hessian=...)")
         if schedule is not None and schedule.cycles_momentum and not _family_has_momentum(opt):
             raise ValueError(f"{opt.name}: optimizer must support momentum or beta1 with "
                              "`cycle_momentum` option enabled")
@@ -277,6 +280,10 @@ class _Loop:
         f, G = np.empty(N), np.empty((N, d))
         f_prev = np.empty(N)
         kernels = [o.kernel for o in opts]
+        # A rule that needs the Hessian (NEEDS = ("hessian",)) gets it as one more input, flattened
+        # run-major (n * d * d,), evaluated once per step for all such rules together.
+        hessian_users = [i for i, o in enumerate(opts) if "hessian" in o.needs]
+        extra = [() for _ in opts]
         H = [o.hyper_rows(n, d) for o in opts]
         S = [o.init_state(n, d) for o in opts]
         own_lr = [o.lr_row(n, d) for o in opts]
@@ -337,6 +344,10 @@ class _Loop:
                         if self.momentum_h is not None:
                             self.momentum_h[row] = sched.momentum
                 out = flat[1 - cur]
+                if hessian_users:
+                    Hess = np.ascontiguousarray(landscape.hessian(P), dtype=np.float64).reshape(N, d * d)
+                    for i in hessian_users:
+                        extra[i] = (Hess[slices[i]].reshape(-1),)
                 for i in range(k):
                     if sched is None:
                         LR = own_lr[i]
@@ -344,7 +355,7 @@ class _Loop:
                         LR = sched.lr[slices[i].start, :1]  # one rate for the whole slice
                     else:
                         LR = np.ascontiguousarray(sched.lr[slices[i]]).reshape(-1)
-                    kernels[i](flat[cur][i], G_flat[i], S[i], H[i], LR, mom, t + 1, d, out[i])
+                    kernels[i](flat[cur][i], G_flat[i], S[i], H[i], LR, mom, t + 1, d, out[i], *extra[i])
                 if self.n_dead:
                     _hold(self.buffers[1 - cur], P, self.dead)
                 if self.state_h is not None:
@@ -371,8 +382,11 @@ class _Loop:
         state = None
         if self.state_h is not None:
             state = {name: np.array(v) for (j, name), v in self.state_h.items() if j == i}
+        # Gradient evaluations each run used: one per step for every rule here (a diverged run's
+        # frozen steps included: the loop still evaluates the landscape there).
+        evals = np.full(self.n, self.steps, dtype=np.int64)
         return Trajectory(
-            landscape=self.landscape.name, optimizer=opt.name, hyper=dict(opt.hyper),
+            landscape=self.landscape.name, evals=evals, optimizer=opt.name, hyper=dict(opt.hyper),
             params=self.params_h[:, s], loss=self.loss_h[:, s], grads=self.grads_h[:, s], lr=self.lr_h[:, s],
             diverged_at=self.diverged_at[s], converged_at=self.converged_at[s], steps=self.steps,
             tol=self.tol, noise=self.noise, seed=self.seed,

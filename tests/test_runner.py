@@ -313,3 +313,20 @@ def test_onecycle_without_cycle_momentum_runs_adagrad():
     sched = optimizers.schedule("onecycle", cycle_momentum=False)
     traj = optimizers.run(BOWL, optimizers.get("adagrad"), steps=5, schedule=sched)
     assert traj.momentum is None and traj.lr.shape == (5, 1, 2)
+
+
+# (id, optimizer, kwargs, start, steps, expected evals): one gradient per step, frozen steps included
+EVALS_CASES = [
+    ("adam", "adam", dict(lr=0.01), [[0.5, -0.5], [1.0, 1.0]], 30, [30, 30]),
+    ("gd-diverges", "gd", dict(lr=1.2), [[-1.5, 1.2], [0.0, 0.0]], 60, [60, 60]),
+    ("zero-steps", "sgd", dict(lr=0.1), [[0.5, 0.5]], 0, [0]),
+]
+
+
+@pytest.mark.parametrize("case", EVALS_CASES, ids=[c[0] for c in EVALS_CASES])
+def test_evals_count_the_gradients_each_run_used(case):
+    _, name, kwargs, start, steps, expected = case
+    traj = optimizers.run(landscapes.get("bowl"), optimizers.get(name, **kwargs), start=start, steps=steps)
+    assert traj.evals.dtype == np.int64 and traj.evals.tolist() == expected
+    if name == "gd" and steps:
+        assert traj.diverged_at[0] == 40   # the case really diverges
