@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import re
 from typing import List, Mapping, Optional, Tuple
 
@@ -71,6 +72,10 @@ def inline_parts(text: str) -> List[Tuple[str, str]]:
 def _latex_number(value: float) -> str:
     """0.001, 0.9, 10^{-8}: short, and exact to 4 significant digits."""
     value = float(value)
+    if math.isinf(value):
+        return r"\infty" if value > 0 else r"-\infty"
+    if math.isnan(value):          # a default torch computes itself (Adafactor's eps₁ = None)
+        return r"\text{auto}"
     if value != 0 and not 1e-3 <= abs(value) < 1e4:
         mantissa, exponent = f"{value:.3e}".split("e")
         mantissa = mantissa.rstrip("0").rstrip(".")
