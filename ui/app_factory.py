@@ -6,7 +6,7 @@ import os
 
 import dash
 
-from . import callbacks, clientside, explore_callbacks, export_panel, guard, security, teach_callbacks
+from . import callbacks, clientside, explore_callbacks, export_panel, guard, security, teach_callbacks, tune_panel
 from .layout import make_layout
 
 ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
@@ -26,6 +26,7 @@ def create_app(**dash_kwargs) -> dash.Dash:
     clientside.register(app)
     export_panel.register(app)
     teach_callbacks.register(app)
+    tune_panel.register(app)
     # The container HEALTHCHECK and load balancers poll this: no computation, no Dash.
     app.server.add_url_rule("/healthz", "healthz", lambda: ("ok", 200, {"Content-Type": "text/plain"}))
     guard.install(app)     # request limits, and short answers to malformed requests

@@ -129,3 +129,14 @@ STABILITY_PANEL = "stability-panel"
 MAPS_CLEAR = "maps-clear"
 MAP_STATUS = "map-status"
 SLIDER_VALUES[REPEAT] = f"{REPEAT}-value"
+
+# Issue 15: fair races, every chosen optimizer's lr tuned on the same budget (ui/tune_panel.py).
+TUNE_BUTTON = "tune-button"    # "Tune each": sets every chosen optimizer's own lr box to its best
+TUNE_SCORE = "tune-score"      # which score the tuning ranks by
+TUNE_STATUS = "tune-status"
+TUNE_PANEL = "tune-panel"      # under the views: the lr-sensitivity plot, the budget, the best rates
+TUNE_PLOT = "tune-plot"
+TUNE_BUDGET = "tune-budget"
+TUNE_BEST = "tune-best"
+TUNE_APPLIED = "tune-applied"  # store: the rates just set; a clientside hook then asks the gate for a scene
+TUNE_GATE = "tune-gate"        # dummy output of that hook

@@ -13,6 +13,7 @@ from . import explore_layout as X
 from . import ids
 from . import scene_fields as F
 from . import teach_layout as T
+from . import tune_panel as TU
 from .export_panel import export_controls
 from .exports import graph_config
 from .palette import run_colours
@@ -61,6 +62,7 @@ def scene_controls(scene: dict) -> html.Div:
         C.labelled(f"Optimizers (up to {F.MAX_OPTIMIZERS})",
                    dcc.Checklist(id=ids.OPTIMIZERS, options=C.optimizer_options(scene["optimizers"]),
                                  value=scene["optimizers"], className="optimizer-list")),
+        TU.tune_controls(),
         C.labelled(["Learning rate ", html.Span(id=ids.LR_VALUE, className="value")], C.lr_slider(scene["lr"])),
         C.labelled(value_label("Momentum μ · Adam β₁", ids.MOMENTUM),
                    C.plain_slider(ids.MOMENTUM, F.MOMENTUM_RANGE, 0.001, scene["momentum"],
@@ -145,6 +147,7 @@ def views(scene: dict) -> html.Div:
         dcc.Loading(html.Div(results_table([]), id=ids.RESULTS, className="results"), type="dot", delay_show=300,
                     show_initially=False),
         X.stability_panel(),
+        TU.tune_panel(),
     ], className="views")
 
 
