@@ -136,3 +136,29 @@ def test_the_start_decides_the_minimum():
     np.testing.assert_allclose(r["sgd"].params[-1], [-1.0, 0.0], atol=1e-3)  # the deep one
     assert np.linalg.norm(r["gd"].params[0] - r["sgd"].params[0]) == pytest.approx(0.2)
     assert r["gd"].title == "Gradient descent" and r["sgd"].title == "SGD (own start)"
+
+
+def test_tuned_fairly_momentum_wins_on_a_knife_edge_and_adam_forgives():
+    from ui import tune_panel, tuning
+
+    scene = lessons.get("tuned-fairly").scene
+    tuned = tuning.tune_scene(scene)  # what Tune each runs, with its default score
+    r = tuned.result
+    assert r.score == "mean_log_loss" and r.steps == 300 and len(r.lrs) == 41
+    assert tuning.ranking(r) == ["momentum", "sgd", "adam"]  # who wins, tuned fairly
+    row = {name: i for i, name in enumerate(r.names)}
+    for name in ("momentum", "sgd"):
+        i = row[name]
+        j = int(r.best_index[i])
+        assert r.lrs[j] == pytest.approx(0.002, rel=0.01)
+        assert tuning.good_band(r, i) == (j, j)                       # good at one rate only
+        assert r.diverged[i, j + 1:].all() and not r.diverged[i, :j + 1].any()  # and diverged from the next up
+        assert r.lrs[j + 1] == pytest.approx(0.0025, rel=0.01)
+    adam = row["adam"]
+    assert not r.diverged[adam].any()                                  # no rate in 10⁻⁴…1 makes Adam diverge
+    assert tuning.band_decades(r, adam) > tuning.band_decades(r, row["momentum"]) + 0.2
+    assert r.scores[adam].min() > r.scores[row["sgd"]].min()           # but its best is the worst best
+    # the tuned rates, set in the scene, race as they were scored
+    tuned_scene = tune_panel.applied_scene(scene, tuning.tuned_lrs(tuned))
+    final = {run.name: run.loss[-1] for run in compute.run_scene(tuned_scene).runs}
+    assert final["momentum"] < final["sgd"] < final["adam"]

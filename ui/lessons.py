@@ -78,6 +78,12 @@ LESSONS: List[Lesson] = [
            "two runs start 0.2 apart, on either side of the ridge at x = 0.3: one settles in the shallow valley "
            "on the right, the other in the deep one on the left.",
            "landscape=two_minima&opt=gd,sgd&lr=0.05&x0=0.4&y0=1.2&steps=150&sgd.x0=0.2&sgd.y0=1.2"),
+    Lesson("tuned-fairly", "Tuned fairly: who wins on Rosenbrock, and who forgives a wrong lr?",
+           "Press Tune each: on the same 300 steps momentum reaches the lowest loss and SGD the next, but each only "
+           "at one rate, 0.002, just below where they diverge (every rate from 0.0025 up). Adam scores worst at its "
+           "best, yet no rate from 10⁻⁴ to 1 makes it diverge and it stays within 10× of its best loss over a wider "
+           "band: the lr-sensitivity plot shows who forgives a wrong lr.",
+           "landscape=rosenbrock&opt=sgd,momentum,adam&lr=0.001&momentum=0.9&x0=-1.5&y0=2&steps=300"),
 ]
 _BY_ID = {lesson.id: lesson for lesson in LESSONS}
 
