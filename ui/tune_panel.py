@@ -109,7 +109,7 @@ def tune_outputs(n_clicks, score, stored, boxes) -> dict:
     out.update(figure=payload.compact_figure(fig), hidden=False, budget=tuning.budget_text(tuned),
                best=best_list(tuning.best_rows(tuned)),
                status=tuning.status_text(tuned, time.perf_counter() - t0),
-               applied={"lrs": {k: F.format_number(v) for k, v in lrs.items()}, "clicks": n_clicks if type(n_clicks) is int else 1})
+               applied={"lrs": {k: F.format_number(v) for k, v in lrs.items()}, "clicks": n_clicks if type(n_clicks) is int and 0 < n_clicks < 2 ** 31 else 1})
     return out
 
 
