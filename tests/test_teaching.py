@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from benchmarks.dash_requests import DISPATCH, body_for
-from ui import create_app, diagram, ids, payload, teaching
+from ui import create_app, diagram, ids, lessons, payload, teaching
 from ui import scene as S
 from ui.compute import run_scene
 from ui.teach_figures import schedule_figure
@@ -163,7 +163,7 @@ def test_the_view_flags_go_to_the_toggles_and_back_into_the_link(dash_app):
     assert out[ids.LESSON_BAR]["hidden"] is False
     assert re.search(r"lesson=cosine-constant&teach=1&present=1$", out[ids.NEXT_LESSON]["href"])
     hrefs = re.findall(r'"href": "([^"]+)"', json.dumps(out[ids.LESSON_LIST]["children"]))
-    assert len(hrefs) == 8 and all(h.endswith("present=1") for h in hrefs)
+    assert len(hrefs) == len(lessons.LESSONS) and all(h.endswith("present=1") for h in hrefs)
 
 
 def test_the_teaching_ids_are_on_the_page_once(dash_app):
