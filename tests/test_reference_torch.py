@@ -42,6 +42,7 @@ SCHEDULE_CASES = [
     ("onecycle-linear", "onecycle", dict(max_lr=2e-2, total_steps=STEPS, anneal_strategy="linear",
                                          cycle_momentum=False), "adagrad", dict(lr=1e-2)),
     ("onecycle-nadam", "onecycle", dict(max_lr=1e-2, total_steps=STEPS), "nadam", dict()),
+    ("cosine-lbfgs", "cosine", dict(T_max=40, eta_min=0.1), "lbfgs", dict(max_iter=4)),   # LBFGS reads lr each step
     ("plateau", "plateau", dict(factor=0.5, patience=3, threshold=1e-2), "adam", dict(lr=5e-2)),
     ("plateau-abs-cooldown", "plateau", dict(factor=0.3, patience=2, threshold=1e-3, threshold_mode="abs",
                                              cooldown=4, min_lr=1e-3), "sgd", dict(lr=2e-3, momentum=0.9)),
@@ -178,6 +179,23 @@ def test_optimizer_matches_torch(case, landscape_name):
         points, lrs = torch_run(L, name, kwargs, groups, start, STEPS)
         _assert_same_path(traj, i, points)
         _assert_close(traj.lr[:, i], lrs)
+
+
+CLOSURE_CASES = [c for c in OPTIMIZER_CASES if _takes_closure(c[1])]
+
+
+@pytest.mark.parametrize("case", CLOSURE_CASES, ids=[c[0] for c in CLOSURE_CASES])
+def test_evals_are_the_references_closure_calls(case):
+    """traj.evals counts exactly the closure calls torch made: its state["func_evals"]."""
+    _, name, kwargs, groups = case
+    L = landscapes.get("rosenbrock")
+    traj = optimizers.run(L, optimizers.get(name, groups=groups, **kwargs), start=STARTS, steps=STEPS)
+    for i, start in enumerate(STARTS):
+        keep = {}
+        torch_run(L, name, kwargs, groups, start, STEPS, keep=keep)
+        opt = keep["optimizer"]
+        func_evals = opt.state[opt.param_groups[0]["params"][0]]["func_evals"]
+        assert traj.evals[i] == func_evals
 
 
 @pytest.mark.parametrize("case", SCHEDULE_CASES, ids=[c[0] for c in SCHEDULE_CASES])

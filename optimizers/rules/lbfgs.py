@@ -1,6 +1,6 @@
 r"""L-BFGS (torch.optim.LBFGS): quasi-Newton steps from the last few gradient differences.
 
-One Gradscape step is one torch ``step(closure)``: up to ``max_iter`` inner iterations, each
+One Gradscape step is one torch ``step(closure)``: up to ``max_iter`` inner iterations k, each
 
 .. math::
    y_{k} &= g_k - g_{k-1}, \quad s_k = t_{k-1} d_{k-1}, \quad \rho_k = 1 / y_k^\top s_k
@@ -9,7 +9,7 @@ One Gradscape step is one torch ``step(closure)``: up to ``max_iter`` inner iter
           \qquad d_1 = -g_1 \\
    t_k &= \gamma \ \text{(the very first iteration: } \min(1, 1/\lVert g_1\rVert_1)\,\gamma\text{)}
           \quad\text{or a strong-Wolfe line search from there} \\
-   \theta &\leftarrow \theta + t_k d_k
+   \theta_t &= \theta_{t-1} + \sum_{k=1}^{K} t_k d_k \quad\text{(the step's } K \le \text{max\_iter inner iterations)}
 
 The inner loop stops after ``max_iter`` iterations or ``max_eval`` evaluations, when
 :math:`\max|g| \le` ``tolerance_grad``, when :math:`g^\top d > -` ``tolerance_change``, or when the
@@ -23,7 +23,7 @@ not ``tolerance_change`` (torch does not pass it on); ``lr`` is read each step, 
 one parameter group only, as in torch; no noise and no mini-batches (a closure evaluated on a
 changing gradient is not torch's L-BFGS). An unknown ``line_search_fn`` is refused when the
 optimizer is built (torch raises at its first step). ``max_iter`` and ``max_eval`` are capped at
-1000 so that a step always ends. What the inspector shows per step: the last inner iteration's
+1000 so that a step always ends. What the inspector shows per step: the last inner move's
 direction ``d`` and length ``t``, the iterations and evaluations the step used, and its whole move
 :math:`\sum_k t_k d_k`.
 """
