@@ -220,12 +220,20 @@ def _quiet(P, f, G, converged_at, tol2, limit):
 
 
 @jit
-def _bookkeep(P, P_prev, f, f_prev, G, dead, diverged_at, converged_at, t, tol2, limit, has_prev, any_dead):
+def _bookkeep(P, P_prev, f, f_prev, G, dead, diverged_at, converged_at, t, tol2, limit, has_prev, dead_runs):
     """One pass over the runs after the landscape: a run whose loss is not finite or whose point
     left |coordinate| <= limit dies at step t and goes back to its last point and loss; a dead
     run's gradient is zero; a live run whose squared gradient norm is below tol2 has converged
-    (the first time). Returns how many runs died now."""
-    if not any_dead and _quiet(P, f, G, converged_at, tol2, limit):
+    (the first time). Returns how many runs died now.
+
+    A dead run sits at its last finite point, so it passes the quick scan like a live one; only
+    its gradient needs zeroing, and ``dead_runs`` lists them, so a map with diverged runs keeps
+    the quick path."""
+    if _quiet(P, f, G, converged_at, tol2, limit):
+        d = P.shape[1]
+        for k in range(dead_runs.shape[0]):
+            for j in range(d):
+                G[dead_runs[k], j] = 0.0
         return 0
     n, d = P.shape
     died = 0
@@ -332,6 +340,7 @@ class _Loop:
         rngs = [np.random.default_rng(self.seed) for _ in opts] if self.noise > 0 else None
         k = len(opts)
         cur = 0
+        dead_runs = np.empty(0, dtype=np.int64)   # the runs that have diverged, whose gradient is zeroed
         errstate = np.errstate(all="ignore")
         errstate.__enter__()
         try:
@@ -344,8 +353,9 @@ class _Loop:
                     f[:] = f_new
                     G[:] = G_new
                 if _bookkeep(P, P_prev, f, f_prev, G, self.dead, self.diverged_at, self.converged_at, t,
-                             self.tol2, LIMIT, t > 0, self.n_dead > 0):
+                             self.tol2, LIMIT, t > 0, dead_runs):
                     self.n_dead = int(self.dead.sum())
+                    dead_runs = np.flatnonzero(self.dead)
                 if t == steps:
                     break
                 row = t if history else 0
