@@ -56,6 +56,34 @@ _VOCABULARY = {c.key: c for c in [
     Control("centered", "centered", "", kind="bool"),
     Control("decoupled_weight_decay", "decoupled weight decay", "", kind="bool"),
     Control("maximize", "maximize", "", kind="bool"),
+    # Rprop's etas and step_sizes pairs
+    Control("etaminus", "η₋ (shrink)", r"\eta_-", bounds=(1e-3, 0.999), torch_name="etas[0]"),
+    Control("etaplus", "η₊ (grow)", r"\eta_+", bounds=(1.001, 10.0), torch_name="etas[1]"),
+    Control("step_size_min", "smallest step", r"\Gamma_{\min}", bounds=(0.0, 1.0), torch_name="step_sizes[0]"),
+    Control("step_size_max", "largest step", r"\Gamma_{\max}", bounds=(1e-3, 100.0), log=True,
+            torch_name="step_sizes[1]"),
+    # ASGD
+    Control("lambd", "decay term κ", r"\kappa", bounds=(0.0, 1.0)),
+    Control("t0", "averaging start t₀", "t_0", bounds=(0.0, 1e6)),
+    # Adafactor
+    Control("beta2_decay", "β₂ decay c", "c", bounds=(-1.0, 0.0)),
+    Control("eps1", "ε₁", r"\epsilon_1", bounds=(0.0, 1.0), log=True, torch_name="eps[0]"),
+    Control("eps2", "ε₂", r"\epsilon_2", bounds=(0.0, 1.0), log=True, torch_name="eps[1]"),
+    Control("d", "clipping threshold d", "d", bounds=(1.0, 10.0)),
+    # Schedule-Free
+    Control("warmup_steps", "warmup steps", "T_w", bounds=(0.0, 1000.0)),
+    Control("r", "average power r", "r", bounds=(0.0, 10.0)),
+    Control("weight_lr_power", "weight lr power", "p_w", bounds=(0.0, 10.0)),
+    # Prodigy
+    Control("beta3", "β₃", r"\beta_3", bounds=(0.0, 0.9999)),
+    Control("d0", "initial d₀", "d_0", bounds=(1e-12, 1.0), log=True),
+    Control("d_coef", "d coefficient", r"c_d", bounds=(0.0, 10.0)),
+    Control("growth_rate", "growth rate", r"g_d", bounds=(1.0, float("inf"))),
+    Control("decouple", "decoupled weight decay", "", kind="bool"),
+    Control("use_bias_correction", "bias correction", "", kind="bool"),
+    Control("safeguard_warmup", "safeguard warmup", "", kind="bool"),
+    # Newton
+    Control("damping", "damping λ", r"\lambda", bounds=(0.0, 100.0)),
 ]}
 
 

@@ -16,7 +16,8 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tup
 import numpy as np
 
 from ._meta import Control, Inputs
-from .rules import adadelta, adagrad, adam, adamax, nadam, radam, rmsprop, sgd
+from .rules import (adadelta, adafactor, adagrad, adam, adamax, asgd, lbfgs, lion, nadam, newton, prodigy, radam,
+                    rmsprop, rprop, schedulefree, sgd)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,6 +109,15 @@ _REGISTRY: Dict[str, OptimizerInfo] = {
         _entry("nadam", "NAdam", "NAdam", nadam, nadam.SUMMARY, momentum_param="beta1"),
         _entry("radam", "RAdam", "RAdam", radam, radam.SUMMARY, momentum_param="beta1"),
         _entry("adamax", "Adamax", "Adamax", adamax, adamax.SUMMARY, momentum_param="beta1"),
+        _entry("rprop", "Rprop", "Rprop", rprop, rprop.SUMMARY),
+        _entry("asgd", "ASGD", "ASGD", asgd, asgd.SUMMARY),
+        _entry("lion", "Lion", "Lion", lion, lion.SUMMARY, momentum_param="beta1"),
+        _entry("adafactor", "Adafactor", "Adafactor", adafactor, adafactor.SUMMARY),
+        _entry("schedulefree_adamw", "Schedule-Free AdamW", "AdamWScheduleFree", schedulefree, schedulefree.SUMMARY,
+               momentum_param="beta1"),
+        _entry("prodigy", "Prodigy", "Prodigy", prodigy, prodigy.SUMMARY, momentum_param="beta1"),
+        _entry("newton", "Newton", "Newton", newton, newton.SUMMARY),
+        _entry("lbfgs", "L-BFGS", "LBFGS", lbfgs, lbfgs.SUMMARY),
     ]
 }
 
@@ -153,6 +163,7 @@ class Optimizer:
     name: str
     info: OptimizerInfo
     hyper: Mapping[str, Any]
+    segment: Any = 0.0   # each coordinate's parameter group (d,), or 0.0 for one group: torch's tensors
 
     @property
     def lr(self):
@@ -161,6 +172,12 @@ class Optimizer:
     @property
     def kernel(self):
         return self.info.module.kernel
+
+    @property
+    def closure(self) -> bool:
+        """Whether the rule evaluates the landscape itself, as torch's ``step(closure)`` does (L-BFGS):
+        the run loop then calls the module's ``step_closure`` per run instead of a compiled kernel."""
+        return bool(getattr(self.info.module, "CLOSURE", False))
 
     def with_lr(self, lr) -> "Optimizer":
         """The same optimizer with another learning rate: a scalar, or an array that broadcasts against
@@ -171,9 +188,13 @@ class Optimizer:
         return Optimizer(self.name, self.info, MappingProxyType({**self.hyper, "lr": _collapse(lr)}))
 
     def hyper_rows(self, n: int, d: int) -> np.ndarray:
-        """The kernel's ``H``: (K, 1) when every value is a scalar, else (K, n * d), run-major."""
+        """The kernel's ``H``: (K, 1) when every value is a scalar, else (K, n * d), run-major.
+
+        A module that reduces over one torch tensor (Adafactor's RMS, Prodigy's dot products)
+        lists ``"group"`` in its ``HYPER``: that row holds each coordinate's parameter group,
+        the index of the torch tensor it belongs to (0 everywhere without groups)."""
         names = self.info.module.HYPER
-        values = [self.hyper[k] for k in names]
+        values = [self.segment if k == "group" else self.hyper[k] for k in names]
         if all(np.ndim(v) == 0 for v in values):
             return np.array([[float(v)] for v in values], dtype=np.float64).reshape(len(names), 1)
         H = np.empty((len(names), n * d))
@@ -202,9 +223,18 @@ class Optimizer:
         S = self.init_state(*P.shape)
         return KernelState(0, self._named(S, P.shape))
 
-    def update(self, grads, state: KernelState, params, lr=None, momentum=None):
+    @property
+    def needs(self) -> Tuple[str, ...]:
+        """What the rule reads from the landscape beyond the gradient, e.g. ("hessian",)."""
+        return tuple(getattr(self.info.module, "NEEDS", ()))
+
+    def update(self, grads, state: KernelState, params, lr=None, momentum=None, hessian=None):
         """One step from ``state``: returns ``(new_params, new_state)``; the inputs are not changed.
-        ``lr`` defaults to the optimizer's own; ``momentum`` replaces momentum or beta1 (one-cycle)."""
+        ``lr`` defaults to the optimizer's own; ``momentum`` replaces momentum or beta1 (one-cycle);
+        ``hessian`` (n, d, d) is the landscape's Hessian at ``params``, for a rule that needs it."""
+        if self.closure:
+            raise ValueError(f"{self.name} evaluates the landscape several times per step (torch's "
+                             "step(closure)): use optimizers.run")
         P = np.atleast_2d(np.asarray(params, dtype=np.float64))
         n, d = P.shape
         G = np.ascontiguousarray(np.broadcast_to(np.asarray(grads, dtype=np.float64), P.shape)).ravel()
@@ -217,8 +247,14 @@ class Optimizer:
         MOM = np.empty(0) if momentum is None else np.ascontiguousarray(
             np.broadcast_to(np.asarray(momentum, dtype=np.float64), P.shape)).ravel()
         out = np.empty(n * d)
+        extra = ()
+        if "hessian" in self.needs:
+            if hessian is None:
+                raise ValueError(f"{self.name} needs the Hessian at params: update(..., hessian=...)")
+            extra = (np.ascontiguousarray(np.broadcast_to(np.asarray(hessian, dtype=np.float64), (n, d, d))).ravel(),)
         with np.errstate(all="ignore"):
-            self.kernel(np.ascontiguousarray(P).ravel(), G, S, self.hyper_rows(n, d), LR, MOM, state.step + 1, d, out)
+            self.kernel(np.ascontiguousarray(P).ravel(), G, S, self.hyper_rows(n, d), LR, MOM, state.step + 1, d, out,
+                        *extra)
         return out.reshape(np.shape(params)), KernelState(state.step + 1, self._named(S, P.shape))
 
     def _named(self, S, shape):
@@ -241,19 +277,35 @@ def _check_value(value, ok, message):
             raise ValueError(message.format(float(item)))
 
 
-def _normalise(name: str, key: str, value):
-    """Type-check one raw value; split betas; return a dict of internal names."""
-    if key == "betas":
+_PAIRS = {"betas": ("beta1", "beta2")}
+
+
+def _normalise(name: str, key: str, value, module=None):
+    """Type-check one raw value; split torch's pairs (betas, etas...); return a dict of internal names.
+
+    A module may name its own pairs (``PAIRS = {"etas": ("etaminus", "etaplus")}``), what a None
+    in a pair means (``PAIR_NONE = {"eps1": 2.2e-16}``), its own switches (bool controls) and
+    keys it checks itself (``NORMALISE = {"line_search_fn": fn}``)."""
+    own = getattr(module, "NORMALISE", {})
+    if key in own:
+        return own[key](name, value)
+    pairs = {**_PAIRS, **getattr(module, "PAIRS", {})}
+    if key in pairs:
+        first, second = pairs[key]
+        shown = f"{key} must be a pair ({first}, {second}), got {value!r}"
         if isinstance(value, (str, bytes)):
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {value!r}")
+            raise ValueError(shown)
         try:
             pair = list(value)
         except TypeError:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {value!r}") from None
+            raise ValueError(shown) from None
         if len(pair) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {value!r}")
-        return {"beta1": _number(name, "betas[0]", pair[0]), "beta2": _number(name, "betas[1]", pair[1])}
-    if key in _BOOL:
+            raise ValueError(shown)
+        none = getattr(module, "PAIR_NONE", {})
+        return {k: none[k] if v is None and k in none else _number(name, f"{key}[{i}]", v)
+                for i, (k, v) in enumerate(zip((first, second), pair))}
+    bools = _BOOL | {c.key for c in getattr(module, "CONTROLS", ()) if c.kind == "bool"}
+    if key in bools:
         if isinstance(value, (bool, np.bool_)):
             return {key: bool(value)}
         arr = np.asarray(value)
@@ -285,7 +337,7 @@ def _raw(name: str, entry: OptimizerInfo, given: Mapping[str, Any], where: str) 
                         f"accepted: {', '.join(entry.defaults)}")
     out: Dict[str, Any] = {}
     for key, value in given.items():
-        out.update(_normalise(name, key, value))
+        out.update(_normalise(name, key, value, entry.module))
     return out
 
 
@@ -369,6 +421,9 @@ def get(name: str, groups: Optional[Sequence[Mapping[str, Any]]] = None, **hyper
     group_values: List[Dict[str, Any]] = []
     indices = None
     if groups is not None:
+        refused = getattr(entry.module, "GROUPS_REFUSED", None)
+        if refused:
+            raise ValueError(refused)
         indices = _group_indices(groups)
         if indices is None:
             indices = [np.array([0]), np.array([1])]
@@ -402,4 +457,9 @@ def get(name: str, groups: Optional[Sequence[Mapping[str, Any]]] = None, **hyper
     resolved.update(entry.fixed)
     if hasattr(module, "validate_combined"):
         module.validate_combined(resolved)
-    return Optimizer(name, entry, MappingProxyType(resolved))
+    segment = 0.0
+    if indices is not None:
+        segment = np.empty(width)
+        for g, idx in enumerate(indices):
+            segment[idx] = g
+    return Optimizer(name, entry, MappingProxyType(resolved), segment)

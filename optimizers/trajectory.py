@@ -27,6 +27,8 @@ class Trajectory:
       batch_size: the mini-batch size for a dataset landscape, else None (full batch).
       batch_loss: with ``batch_size``, (steps, n) the mini-batch loss each step's gradient came
         from (``loss`` stays the full-batch loss); with ``history=False``, (1, n): the last.
+      evals: (n,) int, the gradient evaluations each run used: one per step for every rule here
+        (``steps``, a diverged run's frozen steps included), so runs compare by evaluations.
     """
 
     landscape: str
@@ -47,6 +49,7 @@ class Trajectory:
     state: Optional[Dict[str, Array]] = None
     batch_size: Optional[int] = None
     batch_loss: Optional[Array] = None
+    evals: Optional[Array] = None
 
     @property
     def n_runs(self) -> int:

@@ -48,10 +48,21 @@ def warm() -> dict:
             uniform = get(name, lr=1e-3)
             per_run = get(name, lr=np.array([[1e-3], [2e-3]]))   # the per-element path
             for L in surfaces:
+                if "hessian" in uniform.needs and not callable(getattr(L, "hessian", None)):
+                    continue
                 run(L, [uniform, per_run], start=starts, steps=2)
-            run(surfaces[0], uniform, start=starts, steps=2, schedule=schedule("cosine", T_max=2))
+            if "hessian" in uniform.needs:   # its kernel compiles once for any surface: a bowl's Hessian
+                P, G, out = np.zeros(4), np.ones(4), np.empty(4)
+                hess = np.tile(np.eye(2).ravel() * 2.0, 2)
+                for opt in (uniform, per_run):
+                    opt.kernel(P, G, opt.init_state(2, 2), opt.hyper_rows(2, 2), opt.lr_row(2, 2), np.empty(0), 1,
+                               2, out, hess)
+                if not any(callable(getattr(L, "hessian", None)) for L in surfaces):
+                    continue
+            first = next(L for L in surfaces if "hessian" not in uniform.needs or callable(getattr(L, "hessian", None)))
+            run(first, uniform, start=starts, steps=2, schedule=schedule("cosine", T_max=2))
             if registry.info(name).momentum_param:
-                run(surfaces[0], uniform, start=starts, steps=2, schedule=schedule("onecycle", total_steps=2))
+                run(first, uniform, start=starts, steps=2, schedule=schedule("onecycle", total_steps=2))
     dispatchers = [d for d in compiled_dispatchers() if d.stats.cache_hits or d.stats.cache_misses]
     return {"functions": len(dispatchers),
             "loaded": sum(sum(d.stats.cache_hits.values()) for d in dispatchers),

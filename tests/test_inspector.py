@@ -10,6 +10,7 @@ from ui import compute
 from ui.compute import Run
 from ui.inspector import inspect
 
+from hessians import surface_for
 from optim_db import INPUT_CASES
 
 STEPS = 60
@@ -44,7 +45,7 @@ CASES = [
 
 def run_of(name, kwargs, schedule=None, landscape="rosenbrock", start=(-1.5, 2.0), steps=STEPS, noise=0.0):
     opt = optimizers.get(name, **kwargs)
-    traj = optimizers.run(landscapes.get(landscape), opt, start=start, steps=steps, noise=noise, seed=1,
+    traj = optimizers.run(surface_for(name, landscapes.get(landscape)), opt, start=start, steps=steps, noise=noise, seed=1,
                           schedule=schedule, record_state=True)
     return compute.with_trajectory(Run(name, name, "#000000", kwargs), opt, traj)
 

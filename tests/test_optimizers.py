@@ -14,6 +14,7 @@ import pytest
 
 import landscapes
 import optimizers
+from hessians import surface_for
 from optim_db import ERROR_CASES, OPTIM_DB
 
 BOWL = landscapes.get("bowl")
@@ -244,6 +245,129 @@ def hand_radam(x0, lr, betas=(0.9, 0.999)):
 
 
 # (id, registry name, kwargs for optimizers.get, hand function, its arguments: torch's defaults spelled out)
+def hand_rprop(x0, lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)):
+    minus, plus = etas
+    xs, prev, size = [x0], 0.0, lr          # the first step size is lr
+    for _ in (1, 2, 3):
+        g = 2 * xs[-1]
+        s = g * prev
+        size = min(max(size * (plus if s > 0 else minus if s < 0 else 1.0), step_sizes[0]), step_sizes[1])
+        if s < 0:
+            g = 0.0                         # after a sign flip: no move, and nothing kept
+        xs.append(xs[-1] - math.copysign(size, g) * (g != 0))
+        prev = g
+    return xs
+
+
+def hand_asgd(x0, lr, lambd=1e-4, alpha=0.75, weight_decay=0.0):
+    xs, eta = [x0], lr
+    for t in (1, 2, 3):
+        x = xs[-1]
+        g = 2 * x + weight_decay * x
+        xs.append(x * (1 - lambd * eta) - eta * g)
+        eta = lr / (1 + lambd * lr * t) ** alpha   # the rate the next step uses
+    return xs
+
+
+def hand_lion(x0, lr, betas=(0.9, 0.99), weight_decay=0.0):
+    b1, b2 = betas
+    xs, m = [x0], 0.0
+    for _ in (1, 2, 3):
+        x = xs[-1]
+        g = 2 * x
+        c = b1 * m + (1 - b1) * g
+        xs.append(x * (1 - lr * weight_decay) - lr * math.copysign(1.0, c))
+        m = b2 * m + (1 - b2) * g
+    return xs
+
+
+def hand_adafactor(x0, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0):
+    """Both coordinates at once: the run is one tensor, and its RMS couples them."""
+    eps1 = np.finfo(np.float64).eps if eps[0] is None else eps[0]
+    rms = lambda a: math.sqrt(sum(c * c for c in a) / len(a))  # noqa: E731
+    xs, v = [list(x0)], [0.0] * len(x0)
+    for t in (1, 2, 3):
+        x = xs[-1]
+        g = [2 * c for c in x]
+        a = max(eps[1], rms(x)) * min(lr, 1 / math.sqrt(t))   # relative to the point's RMS before decay
+        x = [c * (1 - lr * weight_decay) for c in x]
+        v = [vi + t**beta2_decay * (gi * gi - vi) for vi, gi in zip(v, g)]
+        u = [gi / math.sqrt(max(vi, eps1 * eps1)) for vi, gi in zip(v, g)]
+        step = a / max(1.0, rms(u) / d)
+        xs.append([c - step * ui for c, ui in zip(x, u)])
+    return xs
+
+
+hand_adafactor.joint = True
+
+
+def hand_schedulefree(x0, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, warmup_steps=0, r=0.0,
+                      weight_lr_power=2.0):
+    b1, b2 = betas
+    y = z = x0
+    v, weight_sum, lr_max, ys = 0.0, 0.0, -1.0, [x0]
+    for k in (0, 1, 2):
+        lr_t = lr * ((k + 1) / warmup_steps if k < warmup_steps else 1.0)
+        lr_max = max(lr_max, lr_t)
+        weight = (k + 1) ** r * lr_max ** weight_lr_power
+        weight_sum += weight
+        c = weight / weight_sum
+        g = 2 * y
+        v = b2 * v + (1 - b2) * g * g
+        u = g / (math.sqrt(v / (1 - b2 ** (k + 1))) + eps) + weight_decay * y
+        y = (1 - c) * y + c * z + lr_t * (b1 * (1 - c) - 1) * u   # the point where the next gradient is taken
+        z = z - lr_t * u
+        ys.append(y)
+    return ys
+
+
+def hand_prodigy(x0, lr=1.0, betas=(0.9, 0.999), d0=1e-6, eps=1e-8, growth_rate=math.inf):
+    """Both coordinates at once: d is one number per run, from sums over its coordinates."""
+    b1, b2 = betas
+    b3 = math.sqrt(b2)
+    d, d_max, numerator = d0, d0, 0.0
+    xs = [list(x0)]
+    m, v, s = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
+    for _ in (1, 2, 3):
+        x = xs[-1]
+        g = [2 * c for c in x]
+        dlr = d * lr
+        numerator = numerator * b3 + (d / d0) * dlr * sum(gi * (x0i - xi) for gi, x0i, xi in zip(g, x0, x))
+        m = [b1 * mi + d * (1 - b1) * gi for mi, gi in zip(m, g)]
+        v = [b2 * vi + d * d * (1 - b2) * gi * gi for vi, gi in zip(v, g)]
+        s = [b3 * si + (d / d0) * dlr * gi for si, gi in zip(s, g)]
+        d_hat = numerator / sum(abs(si) for si in s)
+        if d == d0:
+            d = max(d, d_hat)
+        d_max = max(d_max, d_hat)
+        d = min(d_max, d * growth_rate)
+        xs.append([xi - dlr * mi / (math.sqrt(vi) + d * eps) for xi, mi, vi in zip(x, m, v)])
+    return xs
+
+
+hand_prodigy.joint = True
+
+
+def hand_newton(x0, lr=1.0, damping=0.0):
+    xs = [x0]
+    for _ in (1, 2, 3):
+        xs.append(xs[-1] - lr * 2 * xs[-1] / (2 + damping))   # the bowl's Hessian is 2I
+    return xs
+
+
+def hand_lbfgs(x0, lr=1.0):
+    """max_iter=1, the bowl f = |x|²: step 1 is -g scaled by t = min(1, 1/|g|₁)·lr; from then on the kept
+    pairs (y, s) satisfy y = 2s, so H_diag = ½ and the two-loop recursion gives -g/2 exactly: x ← x(1 - lr)."""
+    g = [2 * c for c in x0]
+    t = min(1.0, 1.0 / sum(abs(c) for c in g)) * lr
+    x1 = [c - t * gc for c, gc in zip(x0, g)]
+    x2 = [c * (1 - lr) for c in x1]
+    return [x0, x1, x2, [c * (1 - lr) for c in x2]]
+
+
+hand_lbfgs.joint = True
+
+
 HAND_CASES = [
     ("gd", "gd", dict(lr=0.1), hand_sgd, dict(lr=0.1)),
     ("sgd-wd", "sgd", dict(lr=0.1, weight_decay=0.5), hand_sgd, dict(lr=0.1, weight_decay=0.5)),
@@ -271,6 +395,28 @@ HAND_CASES = [
     ("adamax", "adamax", dict(lr=0.1), hand_adamax, dict(lr=0.1)),
     ("adamax-l2", "adamax", dict(lr=0.1, betas=(0.5, 0.9), eps=1e-3, weight_decay=0.1), hand_adamax,
      dict(lr=0.1, betas=(0.5, 0.9), eps=1e-3, weight_decay=0.1)),
+    # on the bowl from (1, -2) with lr 0.5 the step grows, x overshoots, then the flipped coordinate rests
+    ("rprop", "rprop", dict(lr=0.5), hand_rprop, dict(lr=0.5)),
+    ("rprop-clamped", "rprop", dict(lr=0.5, etas=(0.25, 3.0), step_sizes=(0.1, 0.8)), hand_rprop,
+     dict(lr=0.5, etas=(0.25, 3.0), step_sizes=(0.1, 0.8))),
+    ("asgd", "asgd", dict(lr=0.1), hand_asgd, dict(lr=0.1)),
+    ("asgd-decay", "asgd", dict(lr=0.1, lambd=0.5, alpha=1.0, weight_decay=0.1), hand_asgd,
+     dict(lr=0.1, lambd=0.5, alpha=1.0, weight_decay=0.1)),
+    ("lion", "lion", dict(lr=0.3), hand_lion, dict(lr=0.3)),
+    ("lion-wd", "lion", dict(lr=0.3, betas=(0.5, 0.9), weight_decay=0.5), hand_lion,
+     dict(lr=0.3, betas=(0.5, 0.9), weight_decay=0.5)),
+    ("adafactor", "adafactor", dict(lr=0.1), hand_adafactor, dict(lr=0.1)),
+    ("adafactor-all", "adafactor", dict(lr=0.1, beta2_decay=-0.5, eps=(1e-3, 1e-2), d=1.2, weight_decay=0.1),
+     hand_adafactor, dict(lr=0.1, beta2_decay=-0.5, eps=(1e-3, 1e-2), d=1.2, weight_decay=0.1)),
+    ("schedulefree", "schedulefree_adamw", dict(lr=0.1), hand_schedulefree, dict(lr=0.1)),
+    ("schedulefree-warmup", "schedulefree_adamw",
+     dict(lr=0.1, betas=(0.5, 0.9), weight_decay=0.1, warmup_steps=2, r=1.0, weight_lr_power=1.0), hand_schedulefree,
+     dict(lr=0.1, betas=(0.5, 0.9), weight_decay=0.1, warmup_steps=2, r=1.0, weight_lr_power=1.0)),
+    ("prodigy", "prodigy", dict(), hand_prodigy, dict()),
+    ("prodigy-d0-growth", "prodigy", dict(lr=0.5, d0=0.1, growth_rate=1.5), hand_prodigy,
+     dict(lr=0.5, d0=0.1, growth_rate=1.5)),
+    ("newton-damped", "newton", dict(lr=0.8, damping=1.0), hand_newton, dict(lr=0.8, damping=1.0)),
+    ("lbfgs-one-iteration", "lbfgs", dict(lr=0.5, max_iter=1), hand_lbfgs, dict(lr=0.5)),
 ]
 
 
@@ -286,7 +432,10 @@ def test_hand_cases_cover_the_registry():
 @pytest.mark.parametrize("case", HAND_CASES, ids=[c[0] for c in HAND_CASES])
 def test_first_three_steps_by_hand(case):
     _, name, kwargs, hand, hand_kwargs = case
-    traj = optimizers.run(BOWL, optimizers.get(name, **kwargs), start=START, steps=3)
+    traj = optimizers.run(surface_for(name, BOWL), optimizers.get(name, **kwargs), start=START, steps=3)
+    if getattr(hand, "joint", False):  # a rule that couples the coordinates: worked for the whole point
+        np.testing.assert_allclose(traj.params[:, 0], hand(START, **hand_kwargs), rtol=1e-12)
+        return
     for c in (0, 1):
         assert traj.params[:, 0, c].tolist() == pytest.approx(hand(START[c], **hand_kwargs), rel=1e-12)
 
@@ -459,6 +608,14 @@ BOWL_TABLE = [
     ("nadam", dict(lr=0.1), 100, 1e-3),
     ("radam", dict(lr=0.1), 300, 1e-3),
     ("adamax", dict(lr=0.1), 300, 1e-3),
+    ("rprop", dict(), 100, 1e-3),
+    ("asgd", dict(lr=0.1), 100, 1e-3),
+    ("lion", dict(lr=0.01), 1000, 1e-3),
+    ("adafactor", dict(lr=0.05), 3000, 1e-3),
+    ("schedulefree_adamw", dict(lr=0.05), 1000, 1e-3),
+    ("prodigy", dict(), 300, 1e-3),
+    ("newton", dict(), 2, 1e-3),
+    ("lbfgs", dict(), 2, 1e-3),
 ]
 
 # (name, kwargs, schedule, steps, tolerance): tuned settings for the banana valley
@@ -476,6 +633,14 @@ ROSENBROCK_TABLE = [
     ("nadam", dict(lr=0.02), ("cosine", dict(T_max=5000)), 5000, 1e-3),
     ("radam", dict(lr=0.01, betas=(0.9, 0.99)), ("cosine", dict(T_max=3000)), 3000, 1e-6),
     ("adamax", dict(lr=0.1), ("cosine", dict(T_max=5000)), 5000, 1e-4),
+    ("rprop", dict(), None, 3000, 1e-2),
+    ("asgd", dict(lr=2e-3), None, 10000, 1e-3),
+    ("lion", dict(lr=1e-2), ("cosine", dict(T_max=5000)), 5000, 1e-4),
+    ("adafactor", dict(lr=0.05), None, 10000, 5e-2),   # its relative step decays as 1/sqrt(t): slow here
+    ("schedulefree_adamw", dict(lr=0.02, betas=(0.95, 0.999)), None, 10000, 1e-2),   # no schedule, by design
+    ("prodigy", dict(), ("cosine", dict(T_max=3000)), 3000, 1e-6),
+    ("newton", dict(), None, 20, 1e-6),
+    ("lbfgs", dict(line_search_fn="strong_wolfe"), None, 20, 1e-5),
 ]
 
 
@@ -489,7 +654,7 @@ def _check_converged(L, traj, minimum, tol):
 
 @pytest.mark.parametrize("name, kwargs, steps, tol", BOWL_TABLE, ids=[c[0] for c in BOWL_TABLE])
 def test_reaches_the_bowl_minimum(name, kwargs, steps, tol):
-    traj = optimizers.run(BOWL, optimizers.get(name, **kwargs), steps=steps, tol=tol)
+    traj = optimizers.run(surface_for(name, BOWL), optimizers.get(name, **kwargs), steps=steps, tol=tol)
     _check_converged(BOWL, traj, [0.0, 0.0], tol)
     assert traj.converged_at[0] >= 0
 
@@ -497,7 +662,8 @@ def test_reaches_the_bowl_minimum(name, kwargs, steps, tol):
 @pytest.mark.parametrize("name, kwargs, sched, steps, tol", ROSENBROCK_TABLE, ids=[c[0] for c in ROSENBROCK_TABLE])
 def test_reaches_the_rosenbrock_minimum(name, kwargs, sched, steps, tol):
     schedule = None if sched is None else optimizers.schedule(sched[0], **sched[1])
-    traj = optimizers.run(ROSENBROCK, optimizers.get(name, **kwargs), steps=steps, schedule=schedule, tol=1e-4)
+    traj = optimizers.run(surface_for(name, ROSENBROCK), optimizers.get(name, **kwargs), steps=steps, schedule=schedule,
+                          tol=1e-4)
     _check_converged(ROSENBROCK, traj, [1.0, 1.0], tol)
 
 
@@ -508,9 +674,10 @@ def test_convergence_tables_cover_the_registry():
 
 # --- bad input -------------------------------------------------------------------------------------
 
-WITH_WEIGHT_DECAY = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax"]
-WITH_EPS = ["adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax"]
-WITH_BETAS = ["adam", "adamw", "amsgrad", "nadam", "radam", "adamax"]
+WITH_WEIGHT_DECAY = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax", "asgd",
+                     "schedulefree_adamw"]
+WITH_EPS = ["adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax", "schedulefree_adamw"]
+WITH_BETAS = ["adam", "adamw", "amsgrad", "nadam", "radam", "adamax", "schedulefree_adamw"]
 
 # (id, name, kwargs, groups, exception, message); messages are torch's where torch has one
 BAD_INPUT = [
@@ -525,6 +692,10 @@ BAD_INPUT = [
     *[(f"{n}-beta0-one", n, dict(betas=(1.0, 0.999)), None, ValueError, "Invalid beta parameter at index 0: 1.0")
       for n in WITH_BETAS],
     ("beta0-negative", "adam", dict(betas=(-0.1, 0.999)), None, ValueError, "Invalid beta parameter at index 0: -0.1"),
+    ("lbfgs-groups", "lbfgs", dict(), [{"lr": 0.5}, {"lr": 1.0}], ValueError,
+     "LBFGS doesn't support per-parameter options (parameter groups)"),
+    ("lbfgs-index-groups", "lbfgs", dict(), [{"params": [0]}, {"params": [1]}], ValueError,
+     "LBFGS doesn't support per-parameter options (parameter groups)"),
     *[(f"{n}-beta1-one", n, dict(betas=(0.9, 1.0)), None, ValueError, "Invalid beta parameter at index 1: 1.0")
       for n in WITH_BETAS],
     ("beta1-big", "radam", dict(betas=(0.9, 1.5)), None, ValueError, "Invalid beta parameter at index 1: 1.5"),
@@ -564,6 +735,9 @@ BAD_INPUT = [
     ("lr-string", "sgd", dict(lr="0.1"), None, TypeError, "lr must be a number"),
     ("lr-bool", "adam", dict(lr=True), None, TypeError, "lr must be a number"),
     ("lr-wrong-shape", "adam", dict(lr=np.zeros((2, 2, 2)) + 0.1), None, ValueError, "does not broadcast"),
+    ("prodigy-group-lr", "prodigy", dict(lr=1.0), [{"lr": 0.5}, {}], ValueError,
+     "Setting different lr values in different parameter groups is only supported for values of 0"),
+    ("prodigy-beta3-string", "prodigy", dict(beta3="x"), None, TypeError, "beta3 must be None or a number"),
     ("groups-overlap", "sgd", dict(), [{"params": [0, 1]}, {"params": [1, 2]}], ValueError,
      "some parameters appear in more than one parameter group"),
     ("groups-gap", "sgd", dict(), [{"params": [0, 1]}, {"params": [3]}], ValueError,

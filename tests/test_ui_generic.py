@@ -29,8 +29,8 @@ def test_every_registry_entry_describes_its_controls_and_state():
         info = optimizers.info(name)
         keys = [c.key for c in info.controls]
         assert keys[0] == "lr", name
-        for key in keys:
-            assert key in info.defaults or key in ("beta1", "beta2"), (name, key)
+        for control in info.controls:  # a torch keyword, or one half of a torch pair (betas[0], etas[1], ...)
+            assert control.torch_name.split("[")[0] in info.defaults, (name, control.key)
         assert info.state_fields, name
         for key, symbol in info.symbols.items():
             assert symbol and key in keys or key in info.fixed, (name, key)
