@@ -277,9 +277,16 @@
             state.frame = k;
             draw(k, false);
             state.stats.frames += 1;
+            // While playing, the step label is written here and the scrubber (a Dash prop, whose
+            // update costs the renderer 50-200 ms on this page) waits for the pause or the end.
             if (now - state.lastPublish >= options.publishEveryMs || k >= state.steps) {
                 state.lastPublish = now;
-                publishFrame(k);
+                if (k >= state.steps) {
+                    publishFrame(k);
+                } else {
+                    var el = document.getElementById("frame-label");
+                    if (el) { el.textContent = label(k); }
+                }
             }
         }
         if (k >= state.steps) { stop(); draw(k, true); return; }

@@ -16,8 +16,8 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tup
 import numpy as np
 
 from ._meta import Control, Inputs, vocabulary
-from .rules import (adadelta, adafactor, adagrad, adam, adamax, asgd, lion, nadam, newton, prodigy, radam, rmsprop,
-                    rprop, schedulefree, sgd)
+from .rules import (adadelta, adafactor, adagrad, adam, adamax, asgd, lbfgs, lion, nadam, newton, prodigy, radam,
+                    rmsprop, rprop, schedulefree, sgd)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,6 +119,7 @@ _REGISTRY: Dict[str, OptimizerInfo] = {
                momentum_param="beta1"),
         _entry("prodigy", "Prodigy", "Prodigy", prodigy, prodigy.SUMMARY, momentum_param="beta1"),
         _entry("newton", "Newton", "Newton", newton, newton.SUMMARY),
+        _entry("lbfgs", "L-BFGS", "LBFGS", lbfgs, lbfgs.SUMMARY),
     ]
 }
 
@@ -174,6 +175,12 @@ class Optimizer:
     def kernel(self):
         return self.info.module.kernel
 
+    @property
+    def closure(self) -> bool:
+        """Whether the rule evaluates the landscape itself, as torch's ``step(closure)`` does (L-BFGS):
+        the run loop then calls the module's ``step_closure`` per run instead of a compiled kernel."""
+        return bool(getattr(self.info.module, "CLOSURE", False))
+
     def with_lr(self, lr) -> "Optimizer":
         """The same optimizer with another learning rate: a scalar, or an array that broadcasts against
         (n_runs, d), e.g. (n, 1) for a sweep. torch's message for a negative one."""
@@ -227,6 +234,9 @@ class Optimizer:
         """One step from ``state``: returns ``(new_params, new_state)``; the inputs are not changed.
         ``lr`` defaults to the optimizer's own; ``momentum`` replaces momentum or beta1 (one-cycle);
         ``hessian`` (n, d, d) is the landscape's Hessian at ``params``, for a rule that needs it."""
+        if self.closure:
+            raise ValueError(f"{self.name} evaluates the landscape several times per step (torch's "
+                             "step(closure)): use optimizers.run")
         P = np.atleast_2d(np.asarray(params, dtype=np.float64))
         n, d = P.shape
         G = np.ascontiguousarray(np.broadcast_to(np.asarray(grads, dtype=np.float64), P.shape)).ravel()
@@ -413,6 +423,9 @@ def get(name: str, groups: Optional[Sequence[Mapping[str, Any]]] = None, **hyper
     group_values: List[Dict[str, Any]] = []
     indices = None
     if groups is not None:
+        refused = getattr(entry.module, "GROUPS_REFUSED", None)
+        if refused:
+            raise ValueError(refused)
         indices = _group_indices(groups)
         if indices is None:
             indices = [np.array([0]), np.array([1])]

@@ -81,6 +81,27 @@ def _family_has_momentum(opt: Optimizer) -> bool:
     return "momentum" in defaults or "betas" in defaults
 
 
+def _check_closure_rule(opt: Optimizer, noise: float, batch_size):
+    """A rule that calls the landscape itself (L-BFGS's closure) takes exact, full-batch gradients and
+    one value of each hyperparameter per run (torch's LBFGS has one parameter group)."""
+    if noise > 0:
+        raise ValueError(f"{opt.name} evaluates the landscape several times per step (torch's step(closure)); "
+                         "noise would make each call a different function: use noise=0")
+    if batch_size is not None:
+        raise ValueError(f"{opt.name} evaluates the landscape several times per step (torch's step(closure)); "
+                         "it runs on the full batch only: use batch_size=None")
+    for key, value in opt.hyper.items():
+        if np.ndim(value) and np.shape(value)[-1] != 1:
+            raise ValueError(f"{opt.name}: {key} must be one value per run (shape (n, 1)), got shape "
+                             f"{np.shape(value)}: LBFGS doesn't support per-parameter options")
+
+
+def _per_run(opt: Optimizer, n: int) -> List[dict]:
+    """Each run's hyperparameters as plain numbers, for a closure rule."""
+    return [{k: (v if np.ndim(v) == 0 else np.broadcast_to(np.asarray(v), (n, 1))[r, 0].item())
+             for k, v in opt.hyper.items()} for r in range(n)]
+
+
 def run(landscape, optimizer: Union[Optimizer, Sequence[Optimizer]], start=None, steps: int = 300,
         schedule: Optional[Union[Schedule, str]] = None, noise: float = 0.0, seed: int = 0,
         history: bool = True, tol: float = 1e-6, record_state: bool = False,
@@ -133,6 +154,8 @@ def run(landscape, optimizer: Union[Optimizer, Sequence[Optimizer]], start=None,
         if "hessian" in opt.needs and not callable(getattr(landscape, "hessian", None)):
             raise ValueError(f"{opt.name} needs the landscape's Hessian, and {landscape.name!r} has none "
                              "(a Landscape with hessian=...)")
+        if opt.closure:
+            _check_closure_rule(opt, noise, batch_size)
         if schedule is not None and schedule.cycles_momentum and not _family_has_momentum(opt):
             raise ValueError(f"{opt.name}: optimizer must support momentum or beta1 with "
                              "`cycle_momentum` option enabled")
@@ -197,12 +220,20 @@ def _quiet(P, f, G, converged_at, tol2, limit):
 
 
 @jit
-def _bookkeep(P, P_prev, f, f_prev, G, dead, diverged_at, converged_at, t, tol2, limit, has_prev, any_dead):
+def _bookkeep(P, P_prev, f, f_prev, G, dead, diverged_at, converged_at, t, tol2, limit, has_prev, dead_runs):
     """One pass over the runs after the landscape: a run whose loss is not finite or whose point
     left |coordinate| <= limit dies at step t and goes back to its last point and loss; a dead
     run's gradient is zero; a live run whose squared gradient norm is below tol2 has converged
-    (the first time). Returns how many runs died now."""
-    if not any_dead and _quiet(P, f, G, converged_at, tol2, limit):
+    (the first time). Returns how many runs died now.
+
+    A dead run sits at its last finite point, so it passes the quick scan like a live one; only
+    its gradient needs zeroing, and ``dead_runs`` lists them, so a map with diverged runs keeps
+    the quick path."""
+    if _quiet(P, f, G, converged_at, tol2, limit):
+        d = P.shape[1]
+        for k in range(dead_runs.shape[0]):
+            for j in range(d):
+                G[dead_runs[k], j] = 0.0
         return 0
     n, d = P.shape
     died = 0
@@ -260,6 +291,12 @@ class _Loop:
         self.converged_at = np.full(self.N, -1, dtype=np.int64)
         self.dead = np.zeros(self.N, dtype=np.bool_)
         self.n_dead = 0
+        # Gradient evaluations each run used: one per step for a kernel rule (a diverged run's frozen
+        # steps included: the loop still evaluates the landscape there); a closure rule adds its own.
+        self.evals = np.zeros(self.N, dtype=np.int64)
+        for i, o in enumerate(opts):
+            if not o.closure:
+                self.evals[self.slices[i]] = steps
         rows = steps + 1 if history else 1
         self.params_h = np.empty((rows, self.N, d))
         self.loss_h = np.empty((rows, self.N))
@@ -279,7 +316,12 @@ class _Loop:
         vg = landscape.value_and_grad
         f, G = np.empty(N), np.empty((N, d))
         f_prev = np.empty(N)
-        kernels = [o.kernel for o in opts]
+        kernels = [None if o.closure else o.kernel for o in opts]
+        # A closure rule (L-BFGS) steps each run in Python, calling the landscape as torch calls the
+        # closure; the loop's own evaluation at the point is the closure's first call.
+        closure_users = [i for i, o in enumerate(opts) if o.closure]
+        closure_hp = {i: _per_run(opts[i], n) for i in closure_users}
+        closure_memory = {i: [{} for _ in range(n)] for i in closure_users}
         # A rule that needs the Hessian (NEEDS = ("hessian",)) gets it as one more input, flattened
         # run-major (n * d * d,), evaluated once per step for all such rules together.
         hessian_users = [i for i, o in enumerate(opts) if "hessian" in o.needs]
@@ -298,6 +340,7 @@ class _Loop:
         rngs = [np.random.default_rng(self.seed) for _ in opts] if self.noise > 0 else None
         k = len(opts)
         cur = 0
+        dead_runs = np.empty(0, dtype=np.int64)   # the runs that have diverged, whose gradient is zeroed
         errstate = np.errstate(all="ignore")
         errstate.__enter__()
         try:
@@ -310,8 +353,9 @@ class _Loop:
                     f[:] = f_new
                     G[:] = G_new
                 if _bookkeep(P, P_prev, f, f_prev, G, self.dead, self.diverged_at, self.converged_at, t,
-                             self.tol2, LIMIT, t > 0, self.n_dead > 0):
+                             self.tol2, LIMIT, t > 0, dead_runs):
                     self.n_dead = int(self.dead.sum())
+                    dead_runs = np.flatnonzero(self.dead)
                 if t == steps:
                     break
                 row = t if history else 0
@@ -349,6 +393,10 @@ class _Loop:
                     for i in hessian_users:
                         extra[i] = (Hess[slices[i]].reshape(-1),)
                 for i in range(k):
+                    if kernels[i] is None:
+                        self._closure_steps(i, P, self.buffers[1 - cur], f, G, sched, closure_hp[i],
+                                            closure_memory[i], S[i])
+                        continue
                     if sched is None:
                         LR = own_lr[i]
                     elif uniform_lr[i] and not schedule.needs_loss:
@@ -372,6 +420,37 @@ class _Loop:
             for o, s in zip(opts, slices):
                 self.lr_h[:, s] = np.broadcast_to(np.asarray(o.lr, dtype=np.float64), (n, d))
 
+    def _closure_steps(self, i, P, P_new, f, G, sched, hps, memories, S):
+        """One torch ``step(closure)`` for each run of closure rule i, from P into P_new."""
+        step_closure = self.opts[i].info.module.step_closure
+        fields = self.opts[i].info.state_fields
+        d, vg = self.d, self.landscape.value_and_grad
+        compiled = getattr(self.landscape, "compiled_value_and_grad", None)
+        f1, G1 = np.empty(1), np.empty((1, d))
+
+        def evaluate(x):
+            X = np.ascontiguousarray(x, dtype=np.float64).reshape(1, d)
+            if compiled is not None:
+                compiled(X, f1, G1)
+                return np.float64(f1[0]), G1[0].copy()
+            value, grad = vg(X)
+            return np.float64(np.reshape(value, -1)[0]), np.array(grad, dtype=np.float64).reshape(d)
+
+        for r in range(self.n):
+            row = self.slices[i].start + r
+            if self.dead[row]:
+                P_new[row] = P[row]
+                self.evals[row] += 1   # the loop's evaluation at the frozen point
+                continue
+            hp = hps[r]
+            if sched is not None:
+                hp = {**hp, "lr": float(sched.lr[row, 0])}
+            new, used, record = step_closure(P[row].copy(), f[row], G[row].copy(), evaluate, memories[r], hp)
+            P_new[row] = new
+            self.evals[row] += used
+            for j, name in enumerate(fields):
+                S[j, r * d:(r + 1) * d] = record[name]
+
     def _record_state(self, states):
         for i, S in enumerate(states):
             for f, name in enumerate(self.opts[i].info.state_fields):
@@ -382,9 +461,7 @@ class _Loop:
         state = None
         if self.state_h is not None:
             state = {name: np.array(v) for (j, name), v in self.state_h.items() if j == i}
-        # Gradient evaluations each run used: one per step for every rule here (a diverged run's
-        # frozen steps included: the loop still evaluates the landscape there).
-        evals = np.full(self.n, self.steps, dtype=np.int64)
+        evals = self.evals[s].copy()
         return Trajectory(
             landscape=self.landscape.name, evals=evals, optimizer=opt.name, hyper=dict(opt.hyper),
             params=self.params_h[:, s], loss=self.loss_h[:, s], grads=self.grads_h[:, s], lr=self.lr_h[:, s],

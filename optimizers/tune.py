@@ -7,7 +7,9 @@
     result.to_frame()         # optimizer, lr, score, diverged, evals
 
 Every optimizer runs every learning rate from the same start, for the same number of steps, on the same
-noise draws and mini-batches (one ``run`` call: each optimizer × each lr is a run). A short race favours
+noise draws and mini-batches (one ``run`` call: each optimizer × each lr is a run). A rule that evaluates
+the landscape several times a step (L-BFGS) gets the same budget in gradient evaluations instead: its runs
+are cut where they have used ``steps`` evaluations, and its curve is scored against evaluations. A short race favours
 fast starters, so ``mean_log_loss`` scores the whole curve: the mean over steps of log10(loss − f*), the
 area under the log-loss curve. ``final_loss`` scores the last point, ``steps_to_tol`` the first step
 whose gradient norm is below ``tol`` (never: worst). A diverged run scores worst (inf); ties go to the
@@ -109,23 +111,54 @@ def tune(landscape, optimizers_: Sequence[Optimizer], lrs=None, start=None, step
         relative = scale / scale.max() if scale.ndim and scale.max() > 0 else 1.0
         swept.append(o.with_lr(lrs[:, None] * relative))
     A = len(lrs)
-    history = score == "mean_log_loss"
-    trajs = run(landscape, swept, start=np.tile(start, (A, 1)), steps=steps, noise=noise, seed=seed,
-                history=history, tol=tol, batch_size=batch_size, schedule=schedule)
-    diverged = np.array([t.diverged_at >= 0 for t in trajs])
+    tiled = np.tile(start, (A, 1))
+    kernel = [i for i, o in enumerate(opts) if not o.closure]
+    closure = [i for i, o in enumerate(opts) if o.closure]
+    curves = [None] * len(opts)   # per optimizer: (loss by evaluation (T+1, A), diverged, tol-evals, evals used)
+    if kernel:
+        trajs = run(landscape, [swept[i] for i in kernel], start=tiled, steps=steps, noise=noise, seed=seed,
+                    history=True, tol=tol, batch_size=batch_size, schedule=schedule)
+        for i, t in zip(kernel, trajs):
+            reached = np.where(t.converged_at >= 0, t.converged_at, np.inf).astype(float)
+            curves[i] = (t.loss, t.diverged_at >= 0, reached, np.full(A, steps))
+    for i in closure:
+        t = run(landscape, swept[i], start=tiled, steps=steps, noise=noise, seed=seed, history=True, tol=tol,
+                batch_size=batch_size, schedule=schedule, record_state=True)
+        curves[i] = _on_evaluations(t, steps)
+    losses = np.array([c[0] for c in curves])             # (k, steps + 1, A): the loss after e evaluations
+    diverged = np.array([c[1] for c in curves])
+    alive = ~np.repeat(diverged[:, None, :], steps + 1, axis=1)
     if score == "final_loss":
-        scores = np.array([t.loss[-1] for t in trajs])
+        scores = losses[:, -1].copy()
         f_star = _reference_loss(landscape, scores[~diverged])
     elif score == "mean_log_loss":
-        losses = np.array([t.loss for t in trajs])          # (k, steps + 1, A)
-        f_star = _reference_loss(landscape, losses[~np.repeat(diverged[:, None, :], steps + 1, axis=1)])
+        f_star = _reference_loss(landscape, losses[alive])
         with np.errstate(all="ignore"):
             scores = np.log10(np.maximum(losses - f_star, FLOOR)).mean(axis=1)
     else:
-        scores = np.array([np.where(t.converged_at >= 0, t.converged_at, np.inf) for t in trajs], dtype=float)
-        f_star = _reference_loss(landscape, np.array([t.loss[-1] for t in trajs])[~diverged])
+        scores = np.array([c[2] for c in curves])
+        f_star = _reference_loss(landscape, losses[:, -1][~diverged])
     scores = np.where(diverged | ~np.isfinite(scores), np.inf, scores)
-    evals = np.array([getattr(t, "evals", None) if getattr(t, "evals", None) is not None
-                      else np.full(A, steps) for t in trajs])
+    evals = np.array([c[3] for c in curves])
     return TuneResult(names=[o.name for o in opts], lrs=lrs, scores=scores, diverged=diverged, evals=evals,
                       score=score, steps=int(steps), f_star=float(f_star))
+
+
+def _on_evaluations(traj, budget: int):
+    """A closure rule's runs on the evaluation axis, cut at ``budget`` evaluations: the loss after e
+    evaluations for e = 0..budget (the last point it had reached), diverged within the budget, the
+    evaluations it took to reach the tolerance, and the evaluations it used.
+
+    Point 0 costs nothing; point k + 1 costs the evaluations of steps 0..k (a step's first
+    evaluation is at its own point, as torch's first closure call is)."""
+    per_step = traj.state["evals"][..., 0]                       # (steps, A)
+    cost = np.vstack([np.zeros((1, per_step.shape[1])), np.cumsum(per_step, axis=0)])  # (steps + 1, A)
+    e = np.arange(budget + 1)[:, None, None]
+    reached = (cost[None] <= e).sum(axis=1) - 1                  # (budget + 1, A): last point within e evaluations
+    columns = np.arange(cost.shape[1])
+    loss = traj.loss[reached, columns]
+    last = reached[-1]
+    diverged = (traj.diverged_at >= 0) & (traj.diverged_at <= last)
+    conv = traj.converged_at
+    tol_evals = np.where((conv >= 0) & (conv <= last), cost[np.maximum(conv, 0), columns], np.inf)
+    return loss, diverged, tol_evals, cost[last, columns]

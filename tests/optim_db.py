@@ -150,6 +150,18 @@ OPTIM_DB = [
         ("newton-damped", dict(damping=2.0), None),
         ("groups-newton", dict(), [{"lr": 0.5, "damping": 1.0}, {"lr": 0.2}]),
     ], [("newton-damping", dict(damping=-1.0), ValueError, "Invalid damping value: -1.0")]),
+    OptimInfo("lbfgs", "torch.optim:LBFGS", [
+        ("lbfgs", dict(), None),
+        ("lbfgs-strong-wolfe", dict(line_search_fn="strong_wolfe"), None),
+        ("lbfgs-history-2", dict(history_size=2, line_search_fn="strong_wolfe"), None),
+        ("lbfgs-max-iter-5", dict(max_iter=5, lr=0.5), None),
+        ("lbfgs-lr", dict(lr=0.5, tolerance_change=1e-12), None),
+        ("lbfgs-one-iteration", dict(lr=0.1, max_iter=1), None),
+        ("lbfgs-max-eval", dict(max_eval=7, line_search_fn="strong_wolfe", tolerance_grad=1e-5), None),
+    ], [("lbfgs-lr-negative", dict(lr=-1.0), ValueError, "Invalid learning rate: -1.0"),
+        ("lbfgs-line-search", dict(line_search_fn="armijo"), ValueError, "only 'strong_wolfe' is supported"),
+        ("lbfgs-max-iter", dict(max_iter=0), ValueError, "max_iter must be an integer in [1, 1000], got 0"),
+        ("lbfgs-history", dict(history_size=0), ValueError, "history_size must be an integer >= 1, got 0")]),
 ]
 
 BY_NAME = {info.name: info for info in OPTIM_DB}

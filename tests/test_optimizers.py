@@ -355,6 +355,19 @@ def hand_newton(x0, lr=1.0, damping=0.0):
     return xs
 
 
+def hand_lbfgs(x0, lr=1.0):
+    """max_iter=1, the bowl f = |x|²: step 1 is -g scaled by t = min(1, 1/|g|₁)·lr; from then on the kept
+    pairs (y, s) satisfy y = 2s, so H_diag = ½ and the two-loop recursion gives -g/2 exactly: x ← x(1 - lr)."""
+    g = [2 * c for c in x0]
+    t = min(1.0, 1.0 / sum(abs(c) for c in g)) * lr
+    x1 = [c - t * gc for c, gc in zip(x0, g)]
+    x2 = [c * (1 - lr) for c in x1]
+    return [x0, x1, x2, [c * (1 - lr) for c in x2]]
+
+
+hand_lbfgs.joint = True
+
+
 HAND_CASES = [
     ("gd", "gd", dict(lr=0.1), hand_sgd, dict(lr=0.1)),
     ("sgd-wd", "sgd", dict(lr=0.1, weight_decay=0.5), hand_sgd, dict(lr=0.1, weight_decay=0.5)),
@@ -403,6 +416,7 @@ HAND_CASES = [
     ("prodigy-d0-growth", "prodigy", dict(lr=0.5, d0=0.1, growth_rate=1.5), hand_prodigy,
      dict(lr=0.5, d0=0.1, growth_rate=1.5)),
     ("newton-damped", "newton", dict(lr=0.8, damping=1.0), hand_newton, dict(lr=0.8, damping=1.0)),
+    ("lbfgs-one-iteration", "lbfgs", dict(lr=0.5, max_iter=1), hand_lbfgs, dict(lr=0.5)),
 ]
 
 
@@ -601,6 +615,7 @@ BOWL_TABLE = [
     ("schedulefree_adamw", dict(lr=0.05), 1000, 1e-3),
     ("prodigy", dict(), 300, 1e-3),
     ("newton", dict(), 2, 1e-3),
+    ("lbfgs", dict(), 2, 1e-3),
 ]
 
 # (name, kwargs, schedule, steps, tolerance): tuned settings for the banana valley
@@ -625,6 +640,7 @@ ROSENBROCK_TABLE = [
     ("schedulefree_adamw", dict(lr=0.02, betas=(0.95, 0.999)), None, 10000, 1e-2),   # no schedule, by design
     ("prodigy", dict(), ("cosine", dict(T_max=3000)), 3000, 1e-6),
     ("newton", dict(), None, 20, 1e-6),
+    ("lbfgs", dict(line_search_fn="strong_wolfe"), None, 20, 1e-5),
 ]
 
 
@@ -676,6 +692,10 @@ BAD_INPUT = [
     *[(f"{n}-beta0-one", n, dict(betas=(1.0, 0.999)), None, ValueError, "Invalid beta parameter at index 0: 1.0")
       for n in WITH_BETAS],
     ("beta0-negative", "adam", dict(betas=(-0.1, 0.999)), None, ValueError, "Invalid beta parameter at index 0: -0.1"),
+    ("lbfgs-groups", "lbfgs", dict(), [{"lr": 0.5}, {"lr": 1.0}], ValueError,
+     "LBFGS doesn't support per-parameter options (parameter groups)"),
+    ("lbfgs-index-groups", "lbfgs", dict(), [{"params": [0]}, {"params": [1]}], ValueError,
+     "LBFGS doesn't support per-parameter options (parameter groups)"),
     *[(f"{n}-beta1-one", n, dict(betas=(0.9, 1.0)), None, ValueError, "Invalid beta parameter at index 1: 1.0")
       for n in WITH_BETAS],
     ("beta1-big", "radam", dict(betas=(0.9, 1.5)), None, ValueError, "Invalid beta parameter at index 1: 1.5"),

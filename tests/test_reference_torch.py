@@ -42,6 +42,7 @@ SCHEDULE_CASES = [
     ("onecycle-linear", "onecycle", dict(max_lr=2e-2, total_steps=STEPS, anneal_strategy="linear",
                                          cycle_momentum=False), "adagrad", dict(lr=1e-2)),
     ("onecycle-nadam", "onecycle", dict(max_lr=1e-2, total_steps=STEPS), "nadam", dict()),
+    ("cosine-lbfgs", "cosine", dict(T_max=40, eta_min=0.1), "lbfgs", dict(max_iter=4)),   # LBFGS reads lr each step
     ("plateau", "plateau", dict(factor=0.5, patience=3, threshold=1e-2), "adam", dict(lr=5e-2)),
     ("plateau-abs-cooldown", "plateau", dict(factor=0.3, patience=2, threshold=1e-3, threshold_mode="abs",
                                              cooldown=4, min_lr=1e-3), "sgd", dict(lr=2e-3, momentum=0.9)),
@@ -81,7 +82,27 @@ def _reference_kwargs(name, kwargs, cls):
     return merged
 
 
-def torch_run(landscape, name, kwargs, groups, start, steps, sched=None):
+def _takes_closure(name):
+    """A rule whose reference evaluates the closure itself (torch's LBFGS): its step gets one."""
+    return getattr(optimizers.info(name).module, "CLOSURE", False)
+
+
+def _step(opt, name, point, value_and_grad, set_grads):
+    """One reference step. The gradient at the current point is set first (what the other rules read);
+    a closure rule also gets a closure that sets the gradient wherever torch calls it."""
+    if not _takes_closure(name):
+        opt.step()
+        return
+
+    def closure():
+        loss, g = value_and_grad(point())
+        set_grads(g)
+        return torch.tensor(float(loss))
+
+    opt.step(closure)
+
+
+def torch_run(landscape, name, kwargs, groups, start, steps, sched=None, keep=None):
     """The reference's path from ``start``. Without groups one run is ONE tensor of shape (2,) in one
     group (reductions such as Adafactor's RMS see both coordinates); with the two-group x/y form, x and y
     are two tensors of shape (1,) in two groups, as torch's param_groups are."""
@@ -119,13 +140,15 @@ def torch_run(landscape, name, kwargs, groups, start, steps, sched=None):
         loss = float(landscape.loss(P))
         set_grads(landscape.grad(P))
         lrs.append([opt.param_groups[0]["lr"], opt.param_groups[-1]["lr"]])
-        opt.step()
+        _step(opt, name, point, lambda P: (landscape.loss(P), landscape.grad(P)), set_grads)
         if scheduler is not None:
             if sched[0] == "plateau":
                 scheduler.step(loss)
             else:
                 scheduler.step()
         points.append(point())
+    if keep is not None:
+        keep["optimizer"] = opt
     return np.array(points), np.array(lrs)
 
 
@@ -156,6 +179,23 @@ def test_optimizer_matches_torch(case, landscape_name):
         points, lrs = torch_run(L, name, kwargs, groups, start, STEPS)
         _assert_same_path(traj, i, points)
         _assert_close(traj.lr[:, i], lrs)
+
+
+CLOSURE_CASES = [c for c in OPTIMIZER_CASES if _takes_closure(c[1])]
+
+
+@pytest.mark.parametrize("case", CLOSURE_CASES, ids=[c[0] for c in CLOSURE_CASES])
+def test_evals_are_the_references_closure_calls(case):
+    """traj.evals counts exactly the closure calls torch made: its state["func_evals"]."""
+    _, name, kwargs, groups = case
+    L = landscapes.get("rosenbrock")
+    traj = optimizers.run(L, optimizers.get(name, groups=groups, **kwargs), start=STARTS, steps=STEPS)
+    for i, start in enumerate(STARTS):
+        keep = {}
+        torch_run(L, name, kwargs, groups, start, STEPS, keep=keep)
+        opt = keep["optimizer"]
+        func_evals = opt.state[opt.param_groups[0]["params"][0]]["func_evals"]
+        assert traj.evals[i] == func_evals
 
 
 @pytest.mark.parametrize("case", SCHEDULE_CASES, ids=[c[0] for c in SCHEDULE_CASES])
@@ -247,17 +287,21 @@ def torch_run_d(name, kwargs, start, groups):
     if hasattr(opt, "train"):
         opt.train()
     points = [np.array(start, dtype=float)]
-    for _ in range(STEPS_D):
+
+    def point():
         P = np.empty(D)
         for s, t in zip(sets, tensors):
             P[s] = t.detach().numpy()
-        g = CHAINED.grad(P)
+        return P
+
+    def set_grads(g):
         for s, t in zip(sets, tensors):
             t.grad = torch.tensor(g[s])
-        opt.step()
-        for s, t in zip(sets, tensors):
-            P[s] = t.detach().numpy()
-        points.append(P.copy())
+
+    for _ in range(STEPS_D):
+        set_grads(CHAINED.grad(point()))
+        _step(opt, name, point, _chained, set_grads)
+        points.append(point())
     return np.array(points)
 
 
@@ -274,8 +318,10 @@ def _group_case(case):
     return [{"params": s, **g} for s, g in zip(GROUP_SETS, groups)]
 
 
-# every case as one group (cases without x/y groups), and every case with index-set groups
-TEN = [(c, False) for c in OPTIMIZER_CASES if c[3] is None] + [(c, True) for c in OPTIMIZER_CASES]
+# every case as one group (cases without x/y groups), and every case with index-set groups where the
+# reference takes groups (torch's LBFGS refuses them: tests/optim_db.py checks our refusal)
+TEN = [(c, False) for c in OPTIMIZER_CASES if c[3] is None] + \
+      [(c, True) for c in OPTIMIZER_CASES if not getattr(optimizers.info(c[1]).module, "GROUPS_REFUSED", None)]
 
 
 @pytest.mark.parametrize("case, grouped", TEN, ids=[f"{c[0]}-{'sets' if g else 'one'}" for c, g in TEN])

@@ -320,6 +320,12 @@ EVALS_CASES = [
     ("adam", "adam", dict(lr=0.01), [[0.5, -0.5], [1.0, 1.0]], 30, [30, 30]),
     ("gd-diverges", "gd", dict(lr=1.2), [[-1.5, 1.2], [0.0, 0.0]], 60, [60, 60]),
     ("zero-steps", "sgd", dict(lr=0.1), [[0.5, 0.5]], 0, [0]),
+    # L-BFGS, max_iter=1 without line search: one closure call per step, as torch
+    ("lbfgs-one-iteration", "lbfgs", dict(lr=0.1, max_iter=1), [[0.5, -0.5], [1.0, 1.0]], 20, [20, 20]),
+    # default, f = |x|²: step 1 evaluates at the start, after iteration 1 (t = 1/|g|₁ = 1/3: (1/6, -1/3)) and
+    # after iteration 2 (the secant pair gives H = I/2 exactly: the minimum, where max|g| <= tolerance_grad
+    # ends the step); steps 2 and 3 evaluate once and return at once
+    ("lbfgs-bowl", "lbfgs", dict(), [[0.5, -1.0]], 3, [5]),
 ]
 
 
@@ -330,3 +336,90 @@ def test_evals_count_the_gradients_each_run_used(case):
     assert traj.evals.dtype == np.int64 and traj.evals.tolist() == expected
     if name == "gd" and steps:
         assert traj.diverged_at[0] == 40   # the case really diverges
+
+
+# --- a closure rule (L-BFGS) in the run loop ---------------------------------------------------------
+
+LBFGS = dict(line_search_fn="strong_wolfe")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(noise=0.5), "use noise=0"),
+    (dict(start=[0.5, 0.5], steps=3, landscape="bowl", lr=np.array([0.1, 0.2])), "one value per run"),
+], ids=["noise", "per-coordinate-lr"])
+def test_lbfgs_refuses_what_its_closure_cannot_mean(kwargs, message):
+    kwargs = dict(kwargs)
+    L = landscapes.get(kwargs.pop("landscape", "rosenbrock"))
+    lr = kwargs.pop("lr", 1.0)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        optimizers.run(L, optimizers.get("lbfgs", lr=lr), **kwargs)
+
+
+def test_lbfgs_refuses_mini_batches():
+    from test_minibatch import TOY
+    with pytest.raises(ValueError, match="full batch only"):
+        optimizers.run(TOY, optimizers.get("lbfgs"), start=[0.5, 0.5], steps=2, batch_size=4)
+
+
+def test_lbfgs_runs_are_independent_and_a_sweep_equals_separate_runs():
+    lrs = np.array([[1.0], [0.5], [0.2], [1.0]])
+    together = optimizers.run(ROSENBROCK, optimizers.get("lbfgs", lr=lrs, **LBFGS), start=STARTS, steps=15)
+    for i, start in enumerate(STARTS):
+        alone = optimizers.run(ROSENBROCK, optimizers.get("lbfgs", lr=float(lrs[i, 0]), **LBFGS), start=start,
+                               steps=15)
+        np.testing.assert_array_equal(together.params[:, i], alone.params[:, 0])
+        assert together.evals[i] == alone.evals[0]
+    assert together.evals.min() > 15   # the line search evaluates more than once per step
+
+
+def test_lbfgs_beside_kernel_rules_leaves_them_alone():
+    adam = optimizers.get("adam", lr=0.01)
+    both = optimizers.run(ROSENBROCK, [adam, optimizers.get("lbfgs", **LBFGS)], start=STARTS, steps=20)
+    alone = optimizers.run(ROSENBROCK, adam, start=STARTS, steps=20)
+    assert_same_path(both[0], alone)
+    assert both[0].evals.tolist() == [20] * len(STARTS)
+    assert np.all(both[1].evals > 20)
+
+
+def test_lbfgs_divergence_is_frozen_and_counted():
+    """lr 10 without a line search leaves the valley at once; the frozen steps cost one evaluation each."""
+    traj = optimizers.run(ROSENBROCK, optimizers.get("lbfgs", lr=10.0), start=[[-1.5, 2.0]], steps=30,
+                          record_state=True)
+    k = int(traj.diverged_at[0])
+    assert k > 0
+    np.testing.assert_array_equal(traj.params[k:, 0], np.broadcast_to(traj.params[k - 1, 0], traj.params[k:, 0].shape))
+    assert np.all(np.isfinite(traj.params))
+    # the live steps' closure calls (steps 0..k-1), then one evaluation per frozen step
+    assert traj.evals[0] == int(traj.state["evals"][:k, 0, 0].sum()) + (30 - k)
+    assert traj.evals[0] > 30
+
+
+def test_lbfgs_records_its_step_length_and_evaluations():
+    traj = optimizers.run(ROSENBROCK, optimizers.get("lbfgs", max_iter=1, lr=0.1), start=STARTS, steps=10,
+                          record_state=True)
+    assert set(traj.state) == {"direction", "t", "iterations", "evals", "move"}
+    np.testing.assert_array_equal(traj.state["evals"], 1.0)
+    np.testing.assert_array_equal(traj.state["move"], np.diff(traj.params, axis=0))
+    # the first step's length is min(1, 1/|g|₁)·lr, its direction -g
+    g0 = ROSENBROCK.grad(STARTS)
+    np.testing.assert_allclose(traj.state["t"][0, :, 0], np.minimum(1.0, 1.0 / np.abs(g0).sum(axis=1)) * 0.1)
+    np.testing.assert_array_equal(traj.state["direction"][0], -g0)
+
+
+def test_lbfgs_reads_the_scheduled_rate_each_step():
+    sched = optimizers.schedule("step", step_size=3, gamma=0.5)
+    traj = optimizers.run(ROSENBROCK, optimizers.get("lbfgs", max_iter=1), start=STARTS, steps=9, schedule=sched,
+                          record_state=True)
+    np.testing.assert_array_equal(traj.lr[:, 0, 0], [1, 1, 1, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25])
+    np.testing.assert_array_equal(traj.state["t"][1:, 0, 0], traj.lr[1:, 0, 0])   # t = lr after the first
+
+
+def test_lbfgs_has_no_momentum_for_onecycle():
+    with pytest.raises(ValueError, match="must support momentum or beta1"):
+        optimizers.run(ROSENBROCK, optimizers.get("lbfgs"), steps=3, schedule="onecycle")
+
+
+def test_lbfgs_update_points_to_run():
+    opt = optimizers.get("lbfgs")
+    with pytest.raises(ValueError, match="use optimizers.run"):
+        opt.update(np.ones(2), opt.init(np.zeros(2)), np.zeros(2))

@@ -82,3 +82,16 @@ def test_groups_keep_their_proportions():
 def test_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         optimizers.tune(L, [optimizers.get("sgd")], **kwargs)
+
+
+def test_lbfgs_gets_the_same_budget_in_evaluations():
+    """L-BFGS uses several evaluations a step: it is cut where it has used `steps` of them."""
+    steps = 40
+    result = optimizers.tune(L, [optimizers.get("lbfgs"), optimizers.get("adam")], lrs=[0.1, 1.0], steps=steps,
+                             score="final_loss")
+    assert (result.evals <= steps).all() and (result.evals[1] == steps).all()
+    traj = optimizers.run(L, optimizers.get("lbfgs", lr=1.0), steps=steps, record_state=True)
+    cost = np.concatenate([[0], np.cumsum(traj.state["evals"][:, 0, 0])])
+    last = int(np.flatnonzero(cost <= steps)[-1])
+    assert last < steps                                   # it needed more than one evaluation a step
+    assert result.scores[0, 1] == traj.loss[last, 0] and result.evals[0, 1] == cost[last]
