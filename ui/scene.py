@@ -32,7 +32,7 @@ import landscapes
 import optimizers
 
 from . import scene_fields as F
-from . import surfaces
+from . import lesson_catalog, surfaces
 
 PREFERRED_LANDSCAPE = "rosenbrock"
 PREFERRED_OPTIMIZERS = ("sgd", "momentum", "adam")  # the first-open lesson: momentum helps in a ravine
@@ -296,7 +296,7 @@ def parse(query, base=None) -> Tuple[dict, List[str]]:
     lesson = _view(values, warnings)["lesson"]
     if not values:
         if lesson is not None:  # a short lesson link, "?lesson=divergence": the lesson's own scene
-            return parse(_lessons().get(lesson).query)[0], warnings
+            return parse(lesson_catalog.queries()[lesson])[0], warnings
         return default_scene(), warnings  # first open: the teaching scene, overrides included
     scene = {"landscape": _landscape(values, warnings)}
     scene["expr"] = _expression(values, scene["landscape"], warnings, base)
@@ -344,18 +344,12 @@ def normalize(raw: dict, base=None) -> Tuple[dict, List[str]]:
 VIEW_DEFAULTS = {"lesson": None, "teach": False, "present": False}
 
 
-def _lessons():
-    from . import lessons  # lessons are scenes written as links, so they import this module
-
-    return lessons
-
-
 def _view(values, warnings) -> dict:
     """Pop the view flags off a link's values; a bad one is named and dropped."""
     view = dict(VIEW_DEFAULTS)
     lesson = values.pop("lesson", None)
     if lesson is not None:
-        if lesson in _lessons().ids():
+        if lesson in lesson_catalog.queries():
             view["lesson"] = lesson
         else:
             warnings.append(f"lesson: unknown lesson {_show(lesson)}; ignored")
