@@ -59,6 +59,18 @@ def _require_browser():
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_kernels():
+    """Compile (or load) the engine's kernels once, before the first page opens.
+
+    On a fresh clone numba compiles each kernel on its first call (seconds each); a page's first
+    answer would then wait on the compiler while the test waits on the page. Doing it here keeps
+    every browser test about the page."""
+    from optimizers import warm
+
+    warm.warm()
+
+
 @pytest.fixture
 def free_port() -> int:
     """A free local port, so a test server never collides with a running `python app.py`."""
