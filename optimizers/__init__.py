@@ -13,8 +13,8 @@ from .registry import Optimizer, OptimizerInfo, get, info, names
 from .runner import run
 from .schedules import Schedule, ScheduleState, schedule
 from .schedules import names as schedule_names
-from .trajectory import Trajectory
+from .trajectory import Trajectory, reference_loss
 from .tune import TuneResult, tune
 
 __all__ = ["BasinMap", "Control", "Inputs", "Optimizer", "OptimizerInfo", "Schedule", "ScheduleState", "StabilityMap", "Trajectory", "TuneResult",
-           "basin_map", "get", "info", "names", "run", "schedule", "schedule_names", "stability_map", "tune"]
+           "basin_map", "get", "info", "names", "run", "schedule", "schedule_names", "reference_loss", "stability_map", "tune"]

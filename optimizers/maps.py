@@ -24,6 +24,7 @@ import numpy as np
 
 from .registry import Optimizer, get, info
 from .runner import run
+from .trajectory import reference_loss
 
 DIVERGED = -1       # left |coordinate| <= 1e6 or the loss went non-finite
 NOT_CONVERGED = -2  # still moving, nowhere near a known minimum
@@ -180,8 +181,6 @@ def stability_map(landscape, name: str, start=None, lrs=None, momenta=None, step
                seed=seed, history=False, batch_size=batch_size)
     diverged_at = traj.diverged_at.reshape(M, A).copy()
     final = np.where(diverged_at >= 0, np.nan, traj.final_loss.reshape(M, A))
-    known = [float(np.min(landscape.loss(landscape.minima)))] if len(landscape.minima) else []
-    finite = final[np.isfinite(final)]
-    f_min = min(known + ([float(finite.min())] if finite.size else []), default=0.0)
+    f_min = reference_loss(landscape, final)
     return StabilityMap(lrs=lrs, momenta=momenta, final_loss=final, diverged_at=diverged_at, optimizer=name,
                         param=param, start=tuple(start), n_steps=int(steps), f_min=f_min)

@@ -10,6 +10,19 @@ import numpy as np
 Array = np.ndarray
 
 
+def reference_loss(landscape, losses) -> float:
+    """f*: the lowest loss known, the lower of the landscape's known minima and the finite losses seen
+    (0 when there is neither). Loss - f* is then never negative, and a surface with no known minimum
+    is measured against the best any run reached rather than a value nothing attained."""
+    known = []
+    if len(getattr(landscape, "minima", ())):
+        with np.errstate(all="ignore"):
+            known = [float(np.min(landscape.loss(landscape.minima)))]
+    losses = np.asarray(losses, dtype=np.float64)
+    seen = losses[np.isfinite(losses)]
+    return min(known + ([float(seen.min())] if seen.size else []), default=0.0)
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Trajectory:
     """The path of ``n`` independent runs of one optimizer.

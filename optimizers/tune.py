@@ -25,6 +25,7 @@ import numpy as np
 
 from .registry import Optimizer
 from .runner import run
+from .trajectory import reference_loss
 
 SCORES = ("final_loss", "mean_log_loss", "steps_to_tol")
 DEFAULT_LRS = np.logspace(-4, 0, 41)
@@ -65,18 +66,6 @@ class TuneResult:
         return pd.DataFrame({"optimizer": np.repeat(self.names, a), "lr": np.tile(self.lrs, k),
                              "score": self.scores.ravel(), "diverged": self.diverged.ravel(),
                              "evals": self.evals.ravel()})
-
-
-def _reference_loss(landscape, losses: np.ndarray) -> float:
-    """f*: the lowest loss known, from the landscape's minima or, failing those, the lowest loss seen.
-    A surface with no known minimum is measured against the best any run reached, so no curve fakes
-    convergence to a value nothing attained."""
-    known = []
-    if len(getattr(landscape, "minima", ())):
-        with np.errstate(all="ignore"):
-            known = [float(np.min(landscape.loss(landscape.minima)))]
-    seen = losses[np.isfinite(losses)]
-    return min(known + ([float(seen.min())] if seen.size else []), default=0.0)
 
 
 def tune(landscape, optimizers_: Sequence[Optimizer], lrs=None, start=None, steps: int = 300,
@@ -130,14 +119,14 @@ def tune(landscape, optimizers_: Sequence[Optimizer], lrs=None, start=None, step
     alive = ~np.repeat(diverged[:, None, :], steps + 1, axis=1)
     if score == "final_loss":
         scores = losses[:, -1].copy()
-        f_star = _reference_loss(landscape, scores[~diverged])
+        f_star = reference_loss(landscape, scores[~diverged])
     elif score == "mean_log_loss":
-        f_star = _reference_loss(landscape, losses[alive])
+        f_star = reference_loss(landscape, losses[alive])
         with np.errstate(all="ignore"):
             scores = np.log10(np.maximum(losses - f_star, FLOOR)).mean(axis=1)
     else:
         scores = np.array([c[2] for c in curves])
-        f_star = _reference_loss(landscape, losses[:, -1][~diverged])
+        f_star = reference_loss(landscape, losses[:, -1][~diverged])
     scores = np.where(diverged | ~np.isfinite(scores), np.inf, scores)
     evals = np.array([c[3] for c in curves])
     return TuneResult(names=[o.name for o in opts], lrs=lrs, scores=scores, diverged=diverged, evals=evals,

@@ -18,6 +18,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+import optimizers
+
 from . import palette as P
 from .compute import Run
 from .grid import CONTOUR_RESOLUTION, SURFACE_RESOLUTION, inside_count, lifted_heights, surface_grid
@@ -220,10 +222,7 @@ def surface_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, 
 
 def loss_offset(landscape, runs: Sequence[Run]) -> float:
     """f* for log-y: the lowest loss known (minima or any run), so loss - f* is never negative."""
-    values = [float(np.min(r.loss)) for r in runs]
-    if len(landscape.minima):
-        values.append(float(np.min(landscape.loss(landscape.minima))))
-    return min(values) if values else 0.0
+    return optimizers.reference_loss(landscape, np.concatenate([np.ravel(r.loss) for r in runs] or [[]]))
 
 
 def loss_values(loss: np.ndarray, log_y: bool, offset: float) -> np.ndarray:
