@@ -28,10 +28,8 @@ numpy's error model, so 1/0 is inf as in torch rather than ZeroDivisionError.
 from __future__ import annotations
 
 import math
-import os
 
 import numba
-import numpy as np
 from numba.core import types
 from numba.extending import intrinsic
 
@@ -132,15 +130,6 @@ def first_hyper(H, MOM, e):
 def at(row, e):
     """``row[e]`` for a per-element row, ``row[0]`` for a shared one."""
     return row[e if row.shape[0] > 1 else 0]
-
-
-def empty_momentum() -> np.ndarray:
-    return np.empty(0)
-
-
-def cache_dir() -> str:
-    """Where compiled kernels are cached: ``NUMBA_CACHE_DIR`` or numba's default (beside the source)."""
-    return os.environ.get("NUMBA_CACHE_DIR", "")
 
 
 @inline

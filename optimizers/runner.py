@@ -264,13 +264,11 @@ def _bookkeep(P, P_prev, f, f_prev, G, dead, diverged_at, converged_at, t, tol2,
 
 
 @jit
-def _hold(P_new, P, dead):
+def _hold(P_new, P, dead_runs):
     """Dead runs stay where they are."""
-    n, d = P.shape
-    for i in range(n):
-        if dead[i]:
-            for j in range(d):
-                P_new[i, j] = P[i, j]
+    for k in range(dead_runs.shape[0]):
+        for j in range(P.shape[1]):
+            P_new[dead_runs[k], j] = P[dead_runs[k], j]
 
 
 class _Loop:
@@ -314,8 +312,8 @@ class _Loop:
         landscape, batches = self.landscape, self.batches
         compiled = getattr(landscape, "compiled_value_and_grad", None)
         vg = landscape.value_and_grad
-        f, G = np.empty(N), np.empty((N, d))
-        f_prev = np.empty(N)
+        losses = [np.empty(N), np.empty(N)]   # the loss at each point buffer, swapping roles with it
+        G = np.empty((N, d))
         kernels = [None if o.closure else o.kernel for o in opts]
         # A closure rule (L-BFGS) steps each run in Python, calling the landscape as torch calls the
         # closure; the loop's own evaluation at the point is the closure's first call.
@@ -346,6 +344,7 @@ class _Loop:
         try:
             for t in range(steps + 1):
                 P, P_prev = self.buffers[cur], self.buffers[1 - cur]
+                f, f_prev = losses[cur], losses[1 - cur]
                 if compiled is not None:
                     compiled(P, f, G)
                 else:
@@ -405,12 +404,11 @@ class _Loop:
                         LR = np.ascontiguousarray(sched.lr[slices[i]]).reshape(-1)
                     kernels[i](flat[cur][i], G_flat[i], S[i], H[i], LR, mom, t + 1, d, out[i], *extra[i])
                 if self.n_dead:
-                    _hold(self.buffers[1 - cur], P, self.dead)
+                    _hold(self.buffers[1 - cur], P, dead_runs)
                 if self.state_h is not None:
                     self._record_state(S)
                 if sched is not None:
                     sched = schedule.advance(sched, f_seen)
-                f_prev[:] = f
                 cur = 1 - cur
         finally:
             errstate.__exit__(None, None, None)
