@@ -70,6 +70,13 @@ class OptimizerInfo:
         own = getattr(self.module, "keeps_state", None)
         return True if own is None else own(hyper)
 
+    def stability(self, settings: Mapping[str, Any]) -> Optional[dict]:
+        """The rule's stability limit on a quadratic with these resolved hyperparameters, as its module
+        states it (``stability(hp)``: formula, bound(μ), momentum, shift, scale(μ)), or None when the
+        rule has no known one (adaptive rules) or these settings have none: see ``optimizers.curvature``."""
+        own = getattr(self.module, "stability", None)
+        return None if own is None else own(settings)
+
     def explain(self, inputs: Inputs) -> dict:
         """The inspector's rows, effective rate, direction and (where the step is not
         ``-effective * direction``) its predicted update, from recorded buffers: see ``Inputs``."""

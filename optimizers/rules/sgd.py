@@ -41,6 +41,31 @@ def validate_combined(hp):
         raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
 
+def stability(hp):
+    """The quadratic stability limit of these settings, for ``optimizers.curvature``; None without one.
+
+    On f = ½θᵀAθ each eigen-direction of A (eigenvalue λ, with h = (1 - τ)·γ·(λ + λ_wd)) is a
+    linear recurrence in (θ, γb). Its two roots lie inside the unit circle exactly when (Jury's test)
+      - gradient descent (μ = 0):   h < 2                      (θ ← (1 - h) θ)
+      - heavy ball:                 h < 2(1 + μ)               (z² - (1 + μ - h) z + μ)
+      - torch's Nesterov (τ = 0):   h < 2(1 + μ) / (1 + 2μ)    (z² - (1 + μ - h(1 + μ)) z + μ(1 - h))
+    The dampening τ scales the gradient only once momentum is on; torch's first step (b₁ = g) does
+    not change the limit, which is about every later step. ``maximize`` climbs: no limit."""
+    if np.any(np.asarray(hp.get("maximize", False))):
+        return None
+    values = {k: np.asarray(hp[k], dtype=np.float64) for k in ("momentum", "dampening", "weight_decay")}
+    if any(v.size and np.any(v != v.ravel()[0]) for v in values.values()) or np.ndim(hp["nesterov"]) > 0:
+        return None  # per-coordinate settings (parameter groups): no single limit
+    mu, tau, wd = (float(v.ravel()[0]) for v in values.values())
+    nesterov = bool(hp["nesterov"])
+    if nesterov:
+        formula, bound = "2(1+μ)/(1+2μ)", lambda m: 2.0 * (1.0 + m) / (1.0 + 2.0 * m)
+    else:
+        formula, bound = "2(1+μ)", lambda m: 2.0 * (1.0 + m)
+    return dict(formula=formula if mu != 0 else "2", bound=bound, momentum=mu, shift=wd,
+                scale=(lambda m: np.where(np.asarray(m) != 0, 1.0 - tau, 1.0)))
+
+
 def keeps_state(hyper) -> bool:
     """Plain SGD (momentum 0 everywhere) keeps no buffer between steps."""
     return bool(np.any(np.asarray(hyper["momentum"]) != 0))
