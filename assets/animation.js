@@ -55,6 +55,7 @@
         state.runs = (store.runs || []).map(function (r) {
             return {x: decode(r.x), y: decode(r.y), loss: decode(r.loss), z: decode(r.z), colour: r.colour,
                     batchLoss: r.batch_loss ? decode(r.batch_loss) : null,
+                    evals: r.evals ? decode(r.evals) : null, // evaluations to reach each point (L-BFGS)
                     inside: r.inside, lossY: null, lossMapFor: null};
         });
     }
@@ -117,8 +118,10 @@
             return {x: run.x.subarray(0, run.inside), y: run.y.subarray(0, run.inside), z: run.z,
                     last: run.inside - 1};
         }
-        var y = lossY(run, gd.layout.meta.lossMap);
-        return {x: stepIndex(), y: y, last: y.length - 1};
+        var map = gd.layout.meta.lossMap, y = lossY(run, map);
+        // figures.loss_x: against evaluations, a run with several per step (L-BFGS) sits further right
+        var x = map.x === "evals" && run.evals && run.evals.length === y.length ? run.evals : stepIndex();
+        return {x: x, y: y, last: y.length - 1};
     }
 
     function head(arr, n) {
@@ -152,7 +155,8 @@
                     gx: head(s.x, s.last + 1), gy: head(s.y, s.last + 1)};
         });
         var ghostKey = state.key + (view === "loss-curve" ? JSON.stringify(gd.layout.meta.lossMap) : "");
-        return window.gradscapeOverlay.draw(view, gd, runs, view === "loss-curve" ? k : null, ghostKey,
+        var cursor = view === "loss-curve" && gd.layout.meta.lossMap.x !== "evals" ? k : null;
+        return window.gradscapeOverlay.draw(view, gd, runs, cursor, ghostKey,
                                             view === "contour" ? state.start : null);
     }
 

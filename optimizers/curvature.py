@@ -33,7 +33,7 @@ def hessians(landscape, points) -> np.ndarray:
     P = np.asarray(points, dtype=np.float64)
     good = np.all(np.isfinite(P), axis=-1)
     H = np.full(P.shape + (P.shape[-1],), np.nan)
-    if np.any(good):
+    if np.any(good) and getattr(landscape, "hessian", None) is not None:
         with np.errstate(all="ignore"):
             H[good] = np.asarray(landscape.hessian(P[good]), dtype=np.float64)
     return H

@@ -296,6 +296,8 @@ class _Loop:
             if not o.closure:
                 self.evals[self.slices[i]] = steps
         rows = steps + 1 if history else 1
+        # The evaluations used to reach each point, kept for closure rules (a kernel rule's is the step).
+        self.evals_h = np.zeros((rows, self.N), dtype=np.int64) if history and any(o.closure for o in opts) else None
         self.params_h = np.empty((rows, self.N, d))
         self.loss_h = np.empty((rows, self.N))
         kept = steps if history else min(steps, 1)
@@ -403,6 +405,8 @@ class _Loop:
                     else:
                         LR = np.ascontiguousarray(sched.lr[slices[i]]).reshape(-1)
                     kernels[i](flat[cur][i], G_flat[i], S[i], H[i], LR, mom, t + 1, d, out[i], *extra[i])
+                if self.evals_h is not None:
+                    self.evals_h[t + 1] = self.evals
                 if self.n_dead:
                     _hold(self.buffers[1 - cur], P, dead_runs)
                 if self.state_h is not None:
@@ -460,8 +464,12 @@ class _Loop:
         if self.state_h is not None:
             state = {name: np.array(v) for (j, name), v in self.state_h.items() if j == i}
         evals = self.evals[s].copy()
+        evals_at = None
+        if self.history:
+            evals_at = (self.evals_h[:, s].copy() if opt.closure else
+                        np.repeat(np.arange(self.steps + 1, dtype=np.int64)[:, None], self.n, axis=1))
         return Trajectory(
-            landscape=self.landscape.name, evals=evals, optimizer=opt.name, hyper=dict(opt.hyper),
+            landscape=self.landscape.name, evals=evals, evals_at=evals_at, optimizer=opt.name, hyper=dict(opt.hyper),
             params=self.params_h[:, s], loss=self.loss_h[:, s], grads=self.grads_h[:, s], lr=self.lr_h[:, s],
             diverged_at=self.diverged_at[s], converged_at=self.converged_at[s], steps=self.steps,
             tol=self.tol, noise=self.noise, seed=self.seed,

@@ -42,6 +42,9 @@ class Trajectory:
         from (``loss`` stays the full-batch loss); with ``history=False``, (1, n): the last.
       evals: (n,) int, the gradient evaluations each run used: one per step for every rule here
         (``steps``, a diverged run's frozen steps included), so runs compare by evaluations.
+      evals_at: (steps+1, n) int, the gradient evaluations used to reach each point (0 at the start,
+        ``evals`` after the last step; the step index for a rule with one per step), so a loss curve
+        can be drawn against evaluations; None with ``history=False``.
     """
 
     landscape: str
@@ -63,6 +66,7 @@ class Trajectory:
     batch_size: Optional[int] = None
     batch_loss: Optional[Array] = None
     evals: Optional[Array] = None
+    evals_at: Optional[Array] = None
 
     @property
     def n_runs(self) -> int:

@@ -157,7 +157,7 @@ def test_loss_curve_log_y_plots_loss_above_the_minimum(default_runs):
     for ghost, run in zip(by_role(fig, "ghost"), runs):
         np.testing.assert_allclose(ghost["y"], np.maximum(run.loss - 0.0, figures.LOSS_FLOOR))
         assert ghost["x0"] == 0 and ghost["dx"] == 1
-    assert fig["layout"]["meta"]["lossMap"] == {"log": True, "offset": 0.0, "floor": figures.LOSS_FLOOR}
+    assert fig["layout"]["meta"]["lossMap"] == {"log": True, "offset": 0.0, "floor": figures.LOSS_FLOOR, "x": "steps"}
     assert fig["layout"]["xaxis"]["range"] == [0, 300]
 
 

@@ -75,7 +75,7 @@ def _scene_from_controls(controls: dict, groups: list, last_good):
     return S.normalize(raw, base=last_good)
 
 
-def _scene_outputs(scene: dict, warnings: list, drawn: dict, basin, log_y, loss_kind) -> dict:
+def _scene_outputs(scene: dict, warnings: list, drawn: dict, basin, log_y, loss_kind, loss_x=None) -> dict:
     """The outputs of a scene the page does not show yet: whole figures for a new surface, patches
     for new runs, and nothing of the contour map or the surface when only the paths moved."""
     log_y = guard.checked_on(log_y, "log")
@@ -83,7 +83,8 @@ def _scene_outputs(scene: dict, warnings: list, drawn: dict, basin, log_y, loss_
     signature = maps_compute.signature(scene)
     basin_stale = bool(basin) and guard.stored_dict(basin).get("signature") != signature
     new_surface = drawn.get("landscape") != surfaces.name_of(scene)
-    r = render_scene(scene, warnings, log_y, kind, build=("loss",))
+    x_axis = "evals" if guard.checked_on(loss_x, "evals") else "steps"
+    r = render_scene(scene, warnings, log_y, kind, build=("loss",), loss_x=x_axis)
     same_figures = drawn.get("figures") == r.figure_key and not new_surface
     out = {"store": r.store, "loss": payload.compact_figure(payload.hollow_runs(r.loss)),
            "results": results_table(r.rows), "message": _message(r.messages),
@@ -99,7 +100,7 @@ def _scene_outputs(scene: dict, warnings: list, drawn: dict, basin, log_y, loss_
         if basin_stale:
             out["contour"] = explore_figures.basin_patch(Patch(), None)
     else:
-        r = render_scene(scene, warnings, log_y, kind)
+        r = render_scene(scene, warnings, log_y, kind, loss_x=x_axis)
         out["contour"], out["surface"], out["key"] = _maps_to_send(r, drawn, not basin_stale)
         out["legend"] = run_legend(r.legend)
         now.update(landscape=r.landscape, runs=r.n_runs, contour_traces=len(r.contour["data"]),
@@ -195,10 +196,10 @@ def register(app) -> None:
             override_ids=[State(C.OVERRIDE_PATTERN, "id")],
             stored=State(ids.SCENE, "data"), drawn=State(ids.DRAWN, "data"), basin=State(ids.BASIN, "data"),
             log_y=State(ids.LOG_Y, "value"), loss_kind=State(ids.LOSS_KIND, "value"),
-            stability_for=State(ids.STABILITY_FOR, "data"), teach=State(ids.TEACH, "value")),
+            loss_x=State(ids.LOSS_X, "value"), stability_for=State(ids.STABILITY_FOR, "data"), teach=State(ids.TEACH, "value")),
         running=[(Output(ids.REPEAT, "disabled"), True, False)], prevent_initial_call=True)
     def scene_changed(ticket, controls, overrides, override_ids, stored, drawn, basin, log_y, loss_kind,
-                      stability_for, teach):
+                      stability_for, teach, loss_x=None):
         """One round trip per change: the controls (read when the browser's request gate lets the
         request go, so they are the newest) become the scene, the engine runs once, and only what
         changed is sent: for a new lr, momentum, start or step count that is the trajectory store
@@ -220,7 +221,7 @@ def register(app) -> None:
         if drawn.get("key") == key and drawn.get("warnings") == payload.scene_key(warnings):
             return out  # the paths drawn are this scene's already
         out["stored"], out["query"] = new, S.encode(scene)
-        out.update(_scene_outputs(scene, warnings, drawn, basin, log_y, loss_kind))
+        out.update(_scene_outputs(scene, warnings, drawn, basin, log_y, loss_kind, loss_x))
         # The other views that follow the scene, only when they are shown: no request of their own.
         if isinstance(stability_for, str):
             out["stability"] = explore_callbacks.stability_marker(scene, stability_for)
@@ -236,9 +237,9 @@ def register(app) -> None:
 
     @app.callback(
         Output(ids.LOSS_CURVE, "figure", allow_duplicate=True),
-        Input(ids.LOG_Y, "value"), Input(ids.LOSS_KIND, "value"), State(ids.TRAJECTORIES, "data"),
-        State(ids.SCENE, "data"), prevent_initial_call=True)
-    def loss_view_toggled(log_y, loss_kind, store, stored):
+        Input(ids.LOG_Y, "value"), Input(ids.LOSS_KIND, "value"), Input(ids.LOSS_X, "value"),
+        State(ids.TRAJECTORIES, "data"), State(ids.SCENE, "data"), prevent_initial_call=True)
+    def loss_view_toggled(log_y, loss_kind, loss_x, store, stored):
         """Redraw the loss curve (other axis, or mini-batch/full loss) from the stored runs: no engine call."""
         scene = guard.last_good_scene(stored)  # the store is the browser's: read by the codec
         if not store or scene is None:
@@ -246,5 +247,6 @@ def register(app) -> None:
         store = guard.check_trajectory_store(store)
         fig = explore_figures.loss_view(surfaces.of(scene), runs_from_store(store),
                                         log_y=guard.checked_on(log_y, "log"), key=store.get("figures") or store["key"],
-                                        kind="batch" if guard.checked_on(loss_kind, "batch") else "full")
+                                        kind="batch" if guard.checked_on(loss_kind, "batch") else "full",
+                                        x_axis="evals" if guard.checked_on(loss_x, "evals") else "steps")
         return payload.compact_figure(payload.hollow_runs(fig))

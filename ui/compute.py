@@ -45,6 +45,8 @@ class Run:
     spread: Optional[np.ndarray] = None      # (k-1, steps+1, 2): the same run with the next k-1 seeds
     spread_loss: Optional[np.ndarray] = None  # (k-1, steps+1), and (k-1, steps) mini-batch loss below
     spread_batch_loss: Optional[np.ndarray] = None
+    evals: int = -1                          # the gradient evaluations the run used (traj.evals)
+    evals_at: Optional[np.ndarray] = None    # (steps+1,) the evaluations used to reach each point
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -232,7 +234,9 @@ def with_trajectory(run: Run, opt, traj, index: int = 0, schedule=None) -> Run:
         momentum=None if traj.momentum is None else traj.momentum[:, index],
         state=None if traj.state is None else {k: v[:, index] for k, v in traj.state.items()},
         trajectory=traj, schedule=schedule,
-        batch_loss=None if traj.batch_loss is None else traj.batch_loss[:, index])
+        batch_loss=None if traj.batch_loss is None else traj.batch_loss[:, index],
+        evals=-1 if traj.evals is None else int(traj.evals[index]),
+        evals_at=None if traj.evals_at is None else traj.evals_at[:, index])
 
 
 def with_spread(run: Run, more) -> Run:

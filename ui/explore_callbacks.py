@@ -15,7 +15,7 @@ import optimizers
 from dash import ALL, Input, Output, Patch, State, no_update
 from dash.exceptions import PreventUpdate
 
-from . import compute, controls as C
+from . import compute, controls as C, curvature_figures
 from . import explore_figures as XF
 from . import explore_layout as X
 from . import guard, ids, maps_compute, payload, surfaces
@@ -148,6 +148,12 @@ def register(app) -> None:
         fig = XF.stability_figure(result, current=_current(scene, name),
                                   title=f"{optimizers.info(name).title} on {surfaces.of(scene).title}, from "
                                         f"({scene['x0']:g}, {scene['y0']:g}), {result.n_steps} steps")
+        lrs, formula, more = maps_compute.stability_boundary(scene, name, result)
+        edge = curvature_figures.boundary_trace(result.momenta, lrs, formula)
+        if edge is not None:  # after the ring (data[2], which stability_marker patches)
+            fig["data"].append(edge)
+            notes = notes + [f"Dashed: the quadratic stability limit γ·λmax = {formula}."]
+        notes = notes + more
         status = (f"Stability map: {len(result.momenta)} × {len(result.lrs)} settings × {result.n_steps} steps, "
                   f"{time.perf_counter() - t0:.2f} s; {int(result.diverged.sum())} diverged. " + " ".join(notes))
         return payload.compact_figure(fig), False, status, name

@@ -57,13 +57,13 @@ def spread_traces(runs: Sequence[Run]) -> list:
     return traces
 
 
-def loss_spread_traces(runs: Sequence[Run], log_y: bool, offset: float) -> list:
+def loss_spread_traces(runs: Sequence[Run], log_y: bool, offset: float, x_axis: str = "steps") -> list:
     traces = []
     for i, run in enumerate(runs):
         if run.spread_loss is None or not len(run.spread_loss):
             continue
         # the curves mirror the run's own (which the store keeps whole), thinned on the same steps
-        steps = thin_index(len(run.loss)).astype(np.float64)
+        steps = figures.loss_x(run, x_axis)[thin_index(len(run.loss))]
         xs = _joined([steps for _ in run.spread_loss])
         ys = _joined([figures.loss_values(y[thin_index(len(y))], log_y, offset) for y in run.spread_loss])
         traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys, "showlegend": False,
@@ -85,18 +85,20 @@ def batch_runs(runs: Sequence[Run]) -> List[Run]:
             if r.batch_loss is not None and len(r.batch_loss) else r for r in runs]
 
 
-def loss_view(landscape, runs: Sequence[Run], log_y: bool = True, key: str = "", kind: str = "full") -> dict:
+def loss_view(landscape, runs: Sequence[Run], log_y: bool = True, key: str = "", kind: str = "full",
+              x_axis: str = "steps") -> dict:
     """``figures.loss_figure`` of the full-batch loss, or (``kind="batch"``) of the loss on the
-    mini-batch each step's gradient came from; the repeated seeds' curves drawn faintly under it."""
+    mini-batch each step's gradient came from; the repeated seeds' curves drawn faintly under it.
+    ``x_axis="evals"`` draws it against gradient evaluations instead of steps."""
     batch = kind == "batch" and any(r.batch_loss is not None for r in runs)
     shown = batch_runs(runs) if batch else list(runs)
-    fig = figures.loss_figure(landscape, shown, log_y=log_y, key=key)
+    fig = figures.loss_figure(landscape, shown, log_y=log_y, key=key, x_axis=x_axis)
     meta = fig["layout"]["meta"]
     meta["lossMap"]["source"] = "batch" if batch else "full"
     if batch:
         title = fig["layout"]["yaxis"]["title"]["text"]
         fig["layout"]["yaxis"]["title"]["text"] = "mini-batch " + title
-    fig["data"] += loss_spread_traces(shown, log_y, meta["lossMap"]["offset"])
+    fig["data"] += loss_spread_traces(shown, log_y, meta["lossMap"]["offset"], x_axis)
     return fig
 
 

@@ -59,6 +59,13 @@ def loss_kind_toggle() -> html.Span:
                                    value=[], inline=True), id=ids.LOSS_KIND_WRAP, className="loss-kind", hidden=True)
 
 
+def loss_x_toggle() -> html.Span:
+    """Over the loss curve, beside "log y": the loss against gradient evaluations instead of steps,
+    so a rule that evaluates the landscape many times a step (L-BFGS) is seen at its real cost."""
+    return html.Span(dcc.Checklist(id=ids.LOSS_X, options=[{"label": "x: evaluations", "value": "evals"}],
+                                   value=[], inline=True), className="loss-x")
+
+
 def maps_section(scene: dict) -> html.Details:
     """On-demand maps: which optimizer, the basin grid, two buttons, and the caps in words."""
     names = maps_compute.map_optimizers(scene)

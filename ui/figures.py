@@ -246,33 +246,50 @@ def _loss_range(ys: Sequence[np.ndarray], runs: Sequence[Run], log_y: bool) -> l
     return [lo - 0.05 * span, top + 0.15 * span]
 
 
+def loss_x(run: Run, x_axis: str = "steps") -> np.ndarray:
+    """Where each of a run's points sits on the loss curve's x axis: its step, or (``"evals"``) the
+    gradient evaluations used to reach it (animation.js mirrors this)."""
+    if x_axis == "evals" and run.evals_at is not None:
+        return np.asarray(run.evals_at, dtype=np.float64)
+    return np.arange(len(run.loss), dtype=np.float64)
+
+
 def loss_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, log_y: bool = True,
-                key: str = "") -> dict:
-    """Loss against step for every run, with a vertical line at the current step."""
+                key: str = "", x_axis: str = "steps") -> dict:
+    """Loss against step (or, ``x_axis="evals"``, against gradient evaluations) for every run, with
+    a vertical line at the current step (steps only: on the evaluations axis each run is elsewhere)."""
+    evals = x_axis == "evals"
     offset = loss_offset(landscape, runs)
     steps = max((len(r.loss) - 1 for r in runs), default=1)
     k = min(steps, max(0, steps if frame is None else int(frame)))
-    data, ys = [], []
+    data, ys, xs = [], [], []
+    unit = "evaluation" if evals else "step"
     for i, run in enumerate(runs):
         y = loss_values(run.loss, log_y, offset)
+        x = loss_x(run, x_axis)
         ys.append(y)
+        xs.append(x)
         kk = _frame(run, k)
+        where = ({"x": x}, {"x": x[: kk + 1]}) if evals else ({"x0": 0, "dx": 1}, {"x0": 0, "dx": 1})
         data += [
-            {"type": "scatter", "mode": "lines", "x0": 0, "dx": 1, "y": y, "opacity": 0.35, "showlegend": False,
+            {"type": "scatter", "mode": "lines", **where[0], "y": y, "opacity": 0.35, "showlegend": False,
              "line": {"color": run.colour, "width": 2}, "hoverinfo": "skip", "name": run.title,
              "meta": _meta("ghost", i)},
-            {"type": "scatter", "mode": "lines", "x0": 0, "dx": 1, "y": y[: kk + 1], "name": run.title,
+            {"type": "scatter", "mode": "lines", **where[1], "y": y[: kk + 1], "name": run.title,
              "line": {"color": run.colour, "width": 3}, "meta": _meta("path", i),
-             "hovertemplate": f"<b>{run.title}</b> step %{{x}}: %{{y:.4g}}<extra></extra>"},
+             "hovertemplate": f"<b>{run.title}</b> {unit} %{{x}}: %{{y:.4g}}<extra></extra>"},
         ]
     ks = [_frame(r, k) for r in runs]
-    data.append({"type": "scatter", "mode": "markers", "x": ks, "y": np.array([y[kk] for y, kk in zip(ys, ks)]),
+    data.append({"type": "scatter", "mode": "markers", "x": [float(x[kk]) for x, kk in zip(xs, ks)],
+                 "y": np.array([y[kk] for y, kk in zip(ys, ks)]),
                  "showlegend": False, "name": "now", "hoverinfo": "skip", "meta": {"role": "markers"},
                  "marker": {"color": [r.colour for r in runs], "size": 12, "line": {"color": "#ffffff", "width": 2}}})
     layout = _base_layout(key, "loss", landscape.name)
     shifted = "loss" if offset == 0 else f"loss − f*  (f* = {offset:.4g})"
-    layout["xaxis"] = {"range": [0, steps], "title": {"text": "step", "standoff": 2}, "gridcolor": P.GRID,
-                       "zeroline": False}
+    right = max((float(np.nanmax(x)) for x in xs), default=steps) if evals else steps
+    layout["xaxis"] = {"range": [0, right or 1], "title": {"text": "gradient evaluations" if evals else "step",
+                                                           "standoff": 2},
+                       "gridcolor": P.GRID, "zeroline": False}
     layout["yaxis"] = {"type": "log" if log_y else "linear", "gridcolor": P.GRID, "zeroline": False,
                        "title": {"text": shifted if log_y else "loss"}, "exponentformat": "power"}
     if ys:
@@ -286,7 +303,8 @@ def loss_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, log
     lo, hi = layout["yaxis"].get("range", [0, 1])
     span = [10.0 ** lo, 10.0 ** hi] if log_y else [lo, hi]
     data.insert(0, {"type": "scatter", "mode": "lines", "x": [k, k], "y": span, "showlegend": False,
+                    "visible": not evals,
                     "hoverinfo": "skip", "name": "current step", "meta": {"role": "cursor"},
                     "line": {"color": P.INK, "width": 1.5, "dash": "dot"}})
-    layout["meta"]["lossMap"] = {"log": bool(log_y), "offset": offset, "floor": LOSS_FLOOR}
+    layout["meta"]["lossMap"] = {"log": bool(log_y), "offset": offset, "floor": LOSS_FLOOR, "x": x_axis}
     return {"data": data, "layout": layout}

@@ -117,6 +117,7 @@ BATCH = "batch-size"           # mini-batch size (dataset surfaces)
 BATCH_ROW = "batch-size-row"
 LOSS_KIND = "loss-kind"        # the loss curve: mini-batch or full-batch loss
 LOSS_KIND_WRAP = "loss-kind-wrap"
+LOSS_X = "loss-x"              # the loss curve's x axis: steps or gradient evaluations
 MAP_OPTIMIZER = "map-optimizer"
 BASIN_GRID = "basin-grid"
 BASIN_BUTTON = "basin-button"

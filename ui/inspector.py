@@ -21,6 +21,7 @@ from typing import Callable, Dict, List, Optional
 import numpy as np
 
 import optimizers
+from optimizers import curvature
 
 from .compute import Run
 
@@ -51,8 +52,25 @@ def _row(key, label, values, shape) -> Row:
     return Row(key, label, values[:, 0].copy() if same else np.array(values))
 
 
-def inspect(run: Run) -> Inspection:
-    """Every number the inspector shows for a run computed with ``record_state=True``.
+def curvature_rows(run: Run, landscape, shape) -> List[Row]:
+    """The curvature at each step's point: the Hessian's eigenvalues and condition number, and for
+    a rule whose module states a stability limit on a quadratic, γ·λmax against that limit (off a
+    quadratic the label says it is a local reading)."""
+    with np.errstate(all="ignore"):
+        out = curvature.readout(landscape, run.name, run.settings, run.params[:-1], run.lr, run.momentum)
+    rows = [_row("hessian_eigenvalues", "Hessian eigenvalues λ₁ ≤ λ₂", out["eigenvalues"], shape),
+            _row("condition", "condition number |λ|max / |λ|min", out["condition"], shape)]
+    lim = out["limit"]
+    if lim is not None:
+        where = "" if out["quadratic"] else " here (a local reading: f is not quadratic)"
+        rows += [_row("stability", f"γ·λmax{where}: stable below {lim.formula}", out["h"], shape),
+                 _row("stability_limit", f"the limit {lim.formula}", out["bound"], shape)]
+    return rows
+
+
+def inspect(run: Run, landscape=None) -> Inspection:
+    """Every number the inspector shows for a run computed with ``record_state=True``; with the
+    run's ``landscape``, the curvature rows too (``curvature_rows``).
 
     Steps from the one where the run diverged on are NaN: the engine froze the point there.
     """
@@ -77,6 +95,8 @@ def inspect(run: Run) -> Inspection:
     if np.any(shrink):
         rows.append(_row("shrink", "decoupled decay −γλθ", shrink, shape))
     rows.append(_row("update", "update Δθ", update, shape))
+    if landscape is not None and getattr(landscape, "hessian", None) is not None:
+        rows += curvature_rows(run, landscape, shape)
     if run.diverged_at >= 0:
         for row in rows:
             row.values[run.diverged_at:] = np.nan

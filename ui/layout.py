@@ -135,7 +135,7 @@ def views(scene: dict) -> html.Div:
                       html.Div(id=ids.BASIN_LEGEND, className="basin-legend")], className="panel panel-contour"),
             html.Div(graph(ids.SURFACE, "graph-surface"), className="panel panel-surface"),
             html.Div([
-                html.Div([X.loss_kind_toggle(),
+                html.Div([X.loss_kind_toggle(), X.loss_x_toggle(),
                           dcc.Checklist(id=ids.LOG_Y, options=[{"label": "log y", "value": "log"}], value=["log"],
                                         inline=True)], className="log-y"),
                 graph(ids.LOSS_CURVE, "graph-loss"),

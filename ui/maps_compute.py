@@ -13,6 +13,7 @@ from typing import List, Tuple
 import numpy as np
 
 import optimizers
+from optimizers import curvature
 
 from . import compute, payload, surfaces
 from . import scene_fields as F
@@ -93,3 +94,30 @@ def stability(scene: dict, name: str):
                                       noise=scene["noise"], seed=scene["seed"], batch_size=scene.get("batch"),
                                       **hyper)
     return result, notes
+
+
+def stability_boundary(scene: dict, name: str, smap):
+    """(lrs per momentum of ``smap`` or None, the limit's formula, notes): where the rule's quadratic
+    stability limit puts the map's edge, lr = bound(μ)/λmax, when the rule has one, the surface is a
+    quadratic and the rate is constant (a schedule moves the rate every step)."""
+    hyper = compute.hyperparameters(scene, name)
+    for key in ("lr", "groups"):
+        hyper.pop(key, None)
+    try:
+        settings = optimizers.get(name, **hyper).hyper
+    except (ValueError, TypeError):
+        return None, "", []
+    settings = {**settings, smap.param: float(np.max(smap.momenta))}  # the map's momenta: its formula with μ
+    lim = curvature.limit(name, settings)
+    if lim is None:
+        return None, "", []
+    landscape = surfaces.of(scene)
+    if not curvature.is_quadratic(landscape):
+        return None, lim.formula, ["No quadratic stability boundary is drawn: this surface is not a quadratic, so "
+                                   "its curvature changes from point to point."]
+    if _schedule(scene, name, []) is not None:
+        return None, lim.formula, ["The quadratic stability boundary is not drawn: the scene's schedule changes "
+                                   "the rate every step."]
+    point = compute.run_start(scene, name)
+    lrs = curvature.boundary(landscape, name, settings, smap.momenta, point)
+    return lrs, lim.formula, []

@@ -82,9 +82,12 @@ def trajectories_payload(result: SceneRun, key: str) -> dict:
 
 
 def _extras(run) -> dict:
-    """The mini-batch loss (the loss curve can show it) and the repeated seeds' loss curves (for
-    redraws of the loss curve), when the scene has them."""
+    """The evaluations used to reach each point (where that is not the step), the mini-batch loss
+    (the loss curve can show it) and the repeated seeds' loss curves (for redraws of the loss
+    curve), when the scene has them."""
     out = {}
+    if run.evals_at is not None and not np.array_equal(run.evals_at, np.arange(len(run.evals_at))):
+        out["evals"] = pack(run.evals_at)  # a rule with several evaluations per step (L-BFGS)
     if run.batch_loss is not None:
         out["batch_loss"] = pack(run.batch_loss)
     for key in ("spread_loss", "spread_batch_loss"):

@@ -11,7 +11,7 @@ from typing import List, Optional
 
 import numpy as np
 
-from . import explore_figures, figures, payload, results
+from . import curvature_figures, explore_figures, figures, payload, results
 from .compute import Run, SceneRun, run_scene
 from .grid import CONTOUR_RESOLUTION, surface_grid
 
@@ -35,13 +35,15 @@ class Rendered:
     figure_key: str
 
 
-def figure_key(scene: dict, runs) -> str:
+def figure_key(scene: dict, runs, steep=()) -> str:
     """What the contour map and the 3-D view hold apart from the paths: the surface, which runs in
     which colours, and the repeated seeds' faint paths (drawn in the figure itself). Two scenes with
     the same figure key differ only in data the browser draws from the trajectory store."""
     shape = {"surface": payload.scene_key({"landscape": scene["landscape"], "expr": scene.get("expr")}),
              "runs": [(r.name, r.title, r.colour) for r in runs],
              "spread": payload.scene_key(scene) if int(scene.get("repeat") or 1) > 1 else None}
+    if steep:  # the steep direction of a diverged run is drawn in the contour figure itself
+        shape["steep"] = curvature_figures.lines_key(steep)
     return payload.scene_key(shape)
 
 
@@ -49,24 +51,32 @@ ALL_FIGURES = ("contour", "surface", "loss")
 
 
 def render_scene(scene: dict, warnings=(), log_y: bool = True, loss_kind: str = "full",
-                 build=ALL_FIGURES) -> Rendered:
+                 build=ALL_FIGURES, loss_x: str = "steps") -> Rendered:
     """Everything the page shows for a scene; only the figures named in ``build`` are made (the
     others are None): a change the browser can draw from the store needs no new map or surface."""
     result: SceneRun = run_scene(scene)
     key = payload.scene_key(scene)
     runs, L = result.ok_runs, result.landscape
     start = (scene["x0"], scene["y0"])
-    fkey = figure_key(scene, runs)
+    steep = results.steep_lines(result)
+    fkey = figure_key(scene, runs, steep)
     notes = explore_figures.surface_notes(surface_grid(L.name, CONTOUR_RESOLUTION))
     return Rendered(
         key=key, store={**payload.trajectories_payload(result, key), "figures": fkey},
-        contour=(explore_figures.with_spread(figures.contour_figure(L, runs, start, key=fkey), runs)
+        contour=(with_steep(explore_figures.with_spread(figures.contour_figure(L, runs, start, key=fkey), runs), steep)
                  if "contour" in build else None),
         surface=figures.surface_figure(L, runs, key=fkey) if "surface" in build else None,
-        loss=explore_figures.loss_view(L, runs, log_y=log_y, key=fkey, kind=loss_kind) if "loss" in build else None,
+        loss=(explore_figures.loss_view(L, runs, log_y=log_y, key=fkey, kind=loss_kind, x_axis=loss_x)
+              if "loss" in build else None),
         rows=results.result_rows(result), messages=results.messages(result, list(warnings) + notes),
         legend=[{"optimizer": run.title, "colour": run.colour} for run in runs],
         steps=int(scene["steps"]), landscape=L.name, n_runs=len(runs), figure_key=fkey)
+
+
+def with_steep(contour: dict, steep) -> dict:
+    """The contour figure with each diverged run's steep direction (after every other trace)."""
+    contour["data"] += curvature_figures.steep_traces(steep)
+    return contour
 
 
 def runs_from_store(store: dict) -> List[Run]:
@@ -74,6 +84,9 @@ def runs_from_store(store: dict) -> List[Run]:
     runs = []
     for r, (x, y, loss) in zip(store.get("runs", []), payload.runs_from_payload(store)):
         extra = {k: payload.unpack(r[k]) for k in ("batch_loss", "spread_loss", "spread_batch_loss") if k in r}
+        evals_at = payload.unpack(r["evals"]) if "evals" in r else None
+        if evals_at is None or evals_at.shape != loss.shape:   # one evaluation a step, or a store not ours
+            evals_at = np.arange(len(loss), dtype=np.float64)
         runs.append(Run(r["name"], r["title"], r["colour"], {}, params=np.stack((x, y), axis=1), loss=loss,
-                        diverged_at=r.get("diverged_at", -1), **extra))
+                        diverged_at=r.get("diverged_at", -1), evals_at=evals_at, **extra))
     return runs

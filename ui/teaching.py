@@ -42,7 +42,7 @@ def teach_payload(result: SceneRun, name: Optional[str], direction: str, key: st
         return None
     direction = direction if direction in DIRECTIONS else "x"
     L, steps = result.landscape, len(run.grads)
-    ins = inspect(run)
+    ins = inspect(run, L)
     tips = arrow_tips(run.params[:-1], -run.grads, ins.update, L.bounds, velocity=ins.velocity,
                       lookahead=ins.lookahead)
     if run.diverged_at >= 0:
