@@ -169,8 +169,8 @@ class Diagnosis:
         at = f"Hessian eigenvalues at the last finite point {_vector(self.last_point)}: {lam}."
         if not self.explained:
             if not self.has_limit:
-                why = (f"{title} has no known stability limit on a quadratic (its step adapts to the gradient), "
-                       "so the curvature alone does not say why.")
+                why = (f"{title}'s rule states no stability limit in γ·λmax on a quadratic (an adaptive rule "
+                       "scales each step itself), so the curvature alone does not say why.")
             else:
                 why = "The step size stayed inside the quadratic stability limit along the path, so it is not the cause."
             return f"{title} diverged at step {self.step}. {at} {why}"
