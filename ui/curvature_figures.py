@@ -16,15 +16,20 @@ from . import palette as P
 
 def steep_traces(lines: Sequence[dict]) -> List[dict]:
     """One short line per diverged run, in the run's colour, along the steep direction through the
-    point where it left the stable region (``results.steep_lines``)."""
+    point where it left the stable region (``results.steep_lines``): dashed over a dark casing, so it
+    stands out from the run's own path, which zig-zags along that same direction."""
     traces = []
     for line in lines:
         xy = np.asarray(line["xy"], dtype=np.float64)
-        traces.append({"type": "scatter", "mode": "lines+markers", "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
+        x, y = xy[:, 0].tolist(), xy[:, 1].tolist()
+        traces.append({"type": "scatter", "mode": "lines", "x": x, "y": y, "showlegend": False, "hoverinfo": "skip",
+                       "name": f"{line['title']}: steep direction (casing)", "line": {"color": P.INK, "width": 8},
+                       "meta": {"steep_casing": line["run"]}})
+        traces.append({"type": "scatter", "mode": "lines+markers", "x": x, "y": y,
                        "showlegend": False, "name": f"{line['title']}: steep direction",
                        "line": {"color": line["colour"], "width": 4, "dash": "dash"},
-                       "marker": {"symbol": "line-ns", "size": 10, "color": line["colour"],
-                                  "line": {"color": line["colour"], "width": 2}},
+                       "marker": {"symbol": "diamond", "size": 11, "color": line["colour"],
+                                  "line": {"color": P.INK, "width": 1.5}},
                        "hovertemplate": f"<b>{line['title']}</b>: the steep direction where it left the "
                                         "stable region<extra></extra>",
                        "meta": {"steep": line["run"]}})
