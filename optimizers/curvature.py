@@ -229,13 +229,15 @@ def diagnose(landscape, name: str, settings, params, lr, diverged_at: int, momen
 def boundary(landscape, name: str, settings, momenta, point=None) -> Optional[np.ndarray]:
     """The stability map's edge: for each momentum (μ, or what the rule's limit reads) the learning
     rate at which h reaches the bound, lr = bound(μ) / (scale(μ)·(λmax + shift)), for a rule with a
-    known limit on a quadratic surface with λmax > 0; else None."""
+    known limit on a convex quadratic (every λ + shift > 0: on a saddle every rate diverges downhill);
+    else None."""
     lim = limit(name, settings)
     if lim is None or not is_quadratic(landscape):
         return None
     point = landscape.start if point is None else point
-    lam = eigen(hessians(landscape, np.asarray(point, dtype=float)[None]))[0][0, -1] + lim.shift
-    if not lam > 0:
+    vals = eigen(hessians(landscape, np.asarray(point, dtype=float)[None]))[0][0] + lim.shift
+    lam = vals[-1]
+    if not vals[0] > 0:
         return None
     m = np.asarray(momenta, dtype=np.float64)
     with np.errstate(divide="ignore"):

@@ -132,6 +132,7 @@ def test_the_stability_boundary_is_the_limit_over_lambda_max_and_only_on_a_quadr
     np.testing.assert_allclose(edge, 2 * (1 + momenta[1:]) / (1 + 2 * momenta[1:]) / lam, rtol=1e-12)
     assert C.boundary(landscapes.get("rosenbrock"), "momentum", optimizers.get("momentum").hyper, momenta) is None
     assert C.boundary(ROTATED, "adam", optimizers.get("adam").hyper, momenta) is None
+    assert C.boundary(landscapes.get("saddle"), "momentum", optimizers.get("momentum").hyper, momenta) is None
 
 
 def test_only_rules_that_state_a_limit_have_one():

@@ -40,7 +40,8 @@ def test_inspector_eigenvalues_are_numpys_and_gamma_lambda_max_stands_against_th
     np.testing.assert_allclose(rows["condition"].values, np.abs(expected).max(1) / np.abs(expected).min(1))
     np.testing.assert_allclose(rows["stability"].values, 2e-4 * expected[:, -1], rtol=1e-12)
     np.testing.assert_allclose(rows["stability_limit"].values, 2 * 1.8)
-    assert rows["stability"].label == "γ·λmax here (a local reading: f is not quadratic): stable below 2(1+μ)"
+    assert rows["stability"].label == "γ·λmax here (local: f is not quadratic), stable below the limit"
+    assert rows["stability_limit"].label == "limit 2(1+μ)"
     adam_rows = rows_of(adam, L)
     assert "hessian_eigenvalues" in adam_rows and "stability" not in adam_rows   # no limit for an adaptive rule
     store = teach_payload(result, "momentum", "x", "k")
@@ -56,7 +57,8 @@ def test_inspector_limit_follows_the_runs_own_lr_and_the_schedule():
     np.testing.assert_allclose(rows["stability"].values, 50 * run.lr[:, 0], rtol=1e-12)   # cosine from 0.02
     assert rows["stability"].values[0] == pytest.approx(1.0)
     np.testing.assert_allclose(rows["stability_limit"].values, 3 / 2)                       # 2(1+μ)/(1+2μ)
-    assert rows["stability"].label == "γ·λmax: stable below 2(1+μ)/(1+2μ)"
+    assert rows["stability"].label == "γ·λmax, stable below the limit"
+    assert rows["stability_limit"].label == "limit 2(1+μ)/(1+2μ)"
 
 
 # --- the divergence message and the steep direction ------------------------------------------------------

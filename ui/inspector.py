@@ -59,12 +59,12 @@ def curvature_rows(run: Run, landscape, shape) -> List[Row]:
     with np.errstate(all="ignore"):
         out = curvature.readout(landscape, run.name, run.settings, run.params[:-1], run.lr, run.momentum)
     rows = [_row("hessian_eigenvalues", "Hessian eigenvalues λ₁ ≤ λ₂", out["eigenvalues"], shape),
-            _row("condition", "condition number |λ|max / |λ|min", out["condition"][:, None], shape)]
+            _row("condition", "condition number κ", out["condition"][:, None], shape)]
     lim = out["limit"]
     if lim is not None:
-        where = "" if out["quadratic"] else " here (a local reading: f is not quadratic)"
-        rows += [_row("stability", f"γ·λmax{where}: stable below {lim.formula}", out["h"][:, None], shape),
-                 _row("stability_limit", f"the limit {lim.formula}", out["bound"][:, None], shape)]
+        where = "" if out["quadratic"] else " here (local: f is not quadratic)"
+        rows += [_row("stability", f"γ·λmax{where}, stable below the limit", out["h"][:, None], shape),
+                 _row("stability_limit", f"limit {lim.formula}", out["bound"][:, None], shape)]
     return rows
 
 
