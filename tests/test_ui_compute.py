@@ -98,8 +98,10 @@ def test_divergence_is_explained_in_a_sentence():
     sgd = result.runs[0]
     assert sgd.diverged_at >= 0
     assert results.result_rows(result)[0]["diverged"] == f"at step {sgd.diverged_at}"
-    assert (f"SGD diverged at step {sgd.diverged_at}: the learning rate (0.5) is too large for this surface."
-            in results.messages(result))
+    # Rosenbrock is not a quadratic: the curvature at the start gives the cause as a local reading
+    (text,) = [m for m in results.messages(result) if m.startswith("SGD")]
+    assert text.startswith(f"SGD diverged at step {sgd.diverged_at}: γ·λmax = 1.05e+03 > 2 from the start (γ = 0.5, ")
+    assert text.endswith("a local reading rather than an exact cause.")
     assert np.isfinite(sgd.params).all() and np.isfinite(sgd.loss).all()
 
 

@@ -94,9 +94,9 @@ def inspect(run: Run, landscape=None) -> Inspection:
     rows.append(_row("effective_lr", out["lr_label"], effective, shape))
     if np.any(shrink):
         rows.append(_row("shrink", "decoupled decay −γλθ", shrink, shape))
-    rows.append(_row("update", "update Δθ", update, shape))
     if landscape is not None and getattr(landscape, "hessian", None) is not None:
         rows += curvature_rows(run, landscape, shape)
+    rows.append(_row("update", "update Δθ", update, shape))
     if run.diverged_at >= 0:
         for row in rows:
             row.values[run.diverged_at:] = np.nan
