@@ -112,10 +112,19 @@ const rows = {};
 for (const tr of ins.querySelectorAll('tr[data-row]')) {
     rows[tr.getAttribute('data-row')] = Array.from(tr.querySelectorAll('td.num')).map(td => td.textContent);
 }
+// Drawn as the browser renders it: the computed visibility (a child's own visibility="visible" beats a
+// hidden group, so reading the attributes is not enough), no display:none on the way up, a non-empty box.
+const shown = el => {
+    if (!el || getComputedStyle(el).visibility !== 'visible') { return false; }
+    for (let a = el; a && a !== document; a = a.parentNode) {
+        if (getComputedStyle(a).display === 'none') { return false; }
+    }
+    const box = el.getBoundingClientRect();
+    return box.width > 0 || box.height > 0;
+};
 const arrows = {};
 for (const el of document.querySelectorAll('#contour-overlay .teach-arrows [data-arrow]')) {
-    arrows[el.getAttribute('data-arrow')] = el.getAttribute('visibility') === 'visible'
-        && el.closest('.teach-arrows').getAttribute('visibility') === 'visible';
+    arrows[el.getAttribute('data-arrow')] = shown(el);
 }
 const slice = document.getElementById('slice-plot');
 const head = ins.querySelector('.inspector-head b');
@@ -123,8 +132,7 @@ return {loaded: !!(t.data && t.data.key === g.key), run: t.data && t.data.run, t
         step: ins.getAttribute('data-step'), stepText: (ins.querySelector('.inspector-step') || {}).textContent,
         rows, arrows, sliceStep: slice.getAttribute('data-step'),
         field: document.querySelectorAll('#contour-overlay .teach-field line').length,
-        fieldShown: (document.querySelector('#contour-overlay .teach-field') || {getAttribute: () => null})
-            .getAttribute('visibility') === 'visible',
+        fieldShown: shown(document.querySelector('#contour-overlay .teach-field line')),
         cursor: (document.querySelector('#schedule-plot-overlay line') || {getAttribute: () => null})
             .getAttribute('data-step')};
 """
