@@ -109,8 +109,16 @@ def surface_notes(grid) -> List[str]:
         notes.append(f"f is not finite on {100 * grid.nonfinite:.0f}% of the view (e.g. log or sqrt of a negative "
                      "number, or an overflow): those points are left blank, and a run that goes there stops.")
     if grid.clip is not None:
-        notes.append(f"The colours show f clipped to {grid.clip[0]:.3g}…{grid.clip[1]:.3g}: "
-                     "larger values would wash out the rest of the map.")
+        (lo, hi), (f_lo, f_hi) = grid.clip, grid.span
+        if lo > f_lo and hi < f_hi:
+            notes.append(f"The colours show f clipped to {lo:.3g}…{hi:.3g} (f spans {f_lo:.3g}…{f_hi:.3g} here): "
+                         "more extreme values would wash out the rest of the map.")
+        elif hi < f_hi:
+            notes.append(f"The colours show f clipped at {hi:.3g} (f reaches {f_hi:.3g} here): "
+                         "larger values would wash out the rest of the map.")
+        else:
+            notes.append(f"The colours show f clipped from below at {lo:.3g} (f falls to {f_lo:.3g} here): "
+                         "lower values would wash out the rest of the map.")
     return notes
 
 
