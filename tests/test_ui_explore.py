@@ -219,6 +219,14 @@ def test_stability_figure_axes_cells_diverged_and_marker():
     assert fig["layout"]["meta"] == {"figure": "stability", "param": "momentum", "optimizer": "momentum"}
     assert "μ" in fig["layout"]["yaxis"]["title"]["text"]
     go.Figure(payload.compact_figure(fig))
+    # Hovers name the real lr ("lr 0.112"), never its log ("lr 10^-0.95"); gaps hover nothing.
+    for layer in (loss, diverged):
+        assert "10^" not in layer["hovertemplate"] and layer["hovertemplate"].startswith("lr %{customdata")
+        assert layer["hoverongaps"] is False
+    cells = np.asarray(diverged["customdata"])
+    np.testing.assert_allclose(cells[..., 0], np.broadcast_to(smap.lrs, (50, 41)))
+    np.testing.assert_array_equal(cells[..., 1][smap.diverged], smap.diverged_at[smap.diverged])
+    assert "%{customdata[0]:.3g}" in diverged["hovertemplate"] and "%{customdata[1]:d}" in diverged["hovertemplate"]
 
 
 def test_stability_cells_lie_on_the_sliders_steps():

@@ -220,11 +220,16 @@ def stability_figure(smap, current: Optional[tuple] = None, title: str = "") -> 
          "colorbar": {"title": {"text": "log₁₀(loss − f*)", "side": "right"}, "thickness": 14},
          "hovertemplate": f"lr %{{customdata:.3g}}, {symbol} %{{y:.2f}}<br>log₁₀(final loss − f*) %{{z:.2f}}"
                           "<br>click to use these settings<extra></extra>",
-         "customdata": np.broadcast_to(smap.lrs, gap.shape), "meta": {"gaps": True, "role_map": "loss"}},
+         "customdata": np.broadcast_to(smap.lrs, gap.shape), "hoverongaps": False,
+         "meta": {"gaps": True, "role_map": "loss"}},
+        # Each cell's hover names the real lr (x is log10 lr): customdata holds [lr, diverged at step].
         {"type": "heatmap", "x": x, "y": y, "z": np.where(smap.diverged, 1.0, np.nan), "zmin": 0, "zmax": 1,
          "colorscale": [[0, P.STABILITY_DIVERGED], [1, P.STABILITY_DIVERGED]], "showscale": False,
-         "zsmooth": False, "name": "diverged", "customdata": np.where(smap.diverged, smap.diverged_at, -1),
-         "hovertemplate": f"lr 10^%{{x:.2f}}, {symbol} %{{y:.2f}}<br>diverged at step %{{customdata}}<extra></extra>",
+         "zsmooth": False, "name": "diverged", "hoverongaps": False,
+         "customdata": np.stack([np.broadcast_to(smap.lrs, gap.shape),
+                                 np.where(smap.diverged, smap.diverged_at, -1)], axis=-1).tolist(),
+         "hovertemplate": f"lr %{{customdata[0]:.3g}}, {symbol} %{{y:.2f}}<br>diverged at step "
+                          "%{customdata[1]:d}<extra></extra>",
          "meta": {"gaps": True, "role_map": "diverged"}},
     ]
     if current is not None:
