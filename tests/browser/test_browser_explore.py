@@ -62,10 +62,16 @@ def test_expr001_custom_formula_draws_and_a_hostile_one_is_refused(gradscape):
 def test_expr002_hostile_link_and_gaps_are_explained(gradscape):
     duo = gradscape
     duo.wait_for_page(url=duo.server_url + "/?landscape=custom&opt=adam&expr=%5Bc%20for%20c%20in%20()%5D")
-    duo.wait_for_contains_text("#message", "expr: 'for' is not allowed")
+    duo.wait_for_contains_text("#message", "expr: 'for' is not allowed", timeout=30)  # a busy machine
     wait_drawn(duo, 1)
     assert query(duo)["expr"] == "sin(x)*cos(y) + 0.1*(x^2 + y^2)"  # the default formula stands in
     assert duo.find_element("#expr").get_attribute("value") == "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
+    # The box takes a formula past the 500-character limit and says so, as a link does (it stopped typing at
+    # 500 characters, and the cut-off formula got "invalid syntax").
+    long = "x" + "+x" * 300
+    type_into(duo, "#expr", long)
+    duo.wait_for_contains_text("#message", "expr: expression too long (601 > 500 characters)")
+    assert duo.find_element("#expr").get_attribute("value") == long
     # log(x) is not finite for x <= 0: that half is left blank, the message says so, nothing NaN is drawn
     type_into(duo, "#expr", "log(x) + y^2")
     duo.wait_for_contains_text("#message", "f is not finite on 5")
