@@ -57,7 +57,7 @@ def spread_traces(runs: Sequence[Run]) -> list:
     return traces
 
 
-def loss_spread_traces(runs: Sequence[Run], log_y: bool, offset: float) -> list:
+def loss_spread_traces(runs: Sequence[Run], log_y: bool, offset: float, floor: float = figures.LOSS_FLOOR) -> list:
     traces = []
     for i, run in enumerate(runs):
         if run.spread_loss is None or not len(run.spread_loss):
@@ -65,7 +65,7 @@ def loss_spread_traces(runs: Sequence[Run], log_y: bool, offset: float) -> list:
         # the curves mirror the run's own (which the store keeps whole), thinned on the same steps
         steps = thin_index(len(run.loss)).astype(np.float64)
         xs = _joined([steps for _ in run.spread_loss])
-        ys = _joined([figures.loss_values(y[thin_index(len(y))], log_y, offset) for y in run.spread_loss])
+        ys = _joined([figures.loss_values(y[thin_index(len(y))], log_y, offset, floor) for y in run.spread_loss])
         traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys, "showlegend": False,
                        "line": {"color": run.colour, "width": 1}, "opacity": 0.3, "hoverinfo": "skip",
                        "connectgaps": False, "name": f"{run.title}: other seeds", "meta": {"gaps": True, "spread": i}})
@@ -90,13 +90,17 @@ def loss_view(landscape, runs: Sequence[Run], log_y: bool = True, key: str = "",
     mini-batch each step's gradient came from; the repeated seeds' curves drawn faintly under it."""
     batch = kind == "batch" and any(r.batch_loss is not None for r in runs)
     shown = batch_runs(runs) if batch else list(runs)
-    fig = figures.loss_figure(landscape, shown, log_y=log_y, key=key)
+    # One f*, the full loss's: a mini-batch's loss measured against its own lowest would dive to it.
+    offset = figures.loss_offset(landscape, runs) if batch else None
+    fig = figures.loss_figure(landscape, shown, log_y=log_y, key=key, offset=offset)
     meta = fig["layout"]["meta"]
     meta["lossMap"]["source"] = "batch" if batch else "full"
     if batch:
         title = fig["layout"]["yaxis"]["title"]["text"]
         fig["layout"]["yaxis"]["title"]["text"] = "mini-batch " + title
-    fig["data"] += loss_spread_traces(shown, log_y, meta["lossMap"]["offset"])
+        for note in fig["layout"].get("annotations", []):
+            note["text"] += "; mini-batches below it sit on the floor"
+    fig["data"] += loss_spread_traces(shown, log_y, meta["lossMap"]["offset"], meta["lossMap"]["floor"])
     return fig
 
 

@@ -221,14 +221,39 @@ def surface_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, 
 # --- loss against step ----------------------------------------------------------------------------
 
 def loss_offset(landscape, runs: Sequence[Run]) -> float:
-    """f* for log-y: the lowest loss known (minima or any run), so loss - f* is never negative."""
+    """f* for log-y: the lowest loss known (minima, or where none is known the view's grid and any run),
+    so loss - f* is never negative (``optimizers.reference_loss``)."""
     return optimizers.reference_loss(landscape, np.concatenate([np.ravel(r.loss) for r in runs] or [[]]))
 
 
-def loss_values(loss: np.ndarray, log_y: bool, offset: float) -> np.ndarray:
+def loss_floor(values: Sequence[np.ndarray], offset: float, exact: bool) -> float:
+    """The lowest loss - f* a log axis shows: what the data supports, never less.
+
+    Loss - f* cannot be resolved below the rounding of f* itself. Where f* is not a known minimum (only
+    the lowest loss seen) or the values are not the losses f* was taken from (mini-batch losses, which
+    may lie below it), a value at or under f* says nothing about how close it is: the floor is then a
+    decade under the smallest positive gap the data shows, not 1e-14, so no curve dives to fake
+    convergence."""
+    floor = max(LOSS_FLOOR, 16 * np.finfo(np.float64).eps * abs(offset))
+    if not exact:
+        gaps = np.concatenate([np.ravel(v) for v in values] or [[]]) - offset
+        positive = gaps[np.isfinite(gaps) & (gaps > 0)]
+        if positive.size:
+            floor = max(floor, float(positive.min()) / 10)
+    return floor
+
+
+def loss_values(loss: np.ndarray, log_y: bool, offset: float, floor: float = LOSS_FLOOR) -> np.ndarray:
     """What the loss curve plots: the loss, or loss - f* floored for a log axis (animation.js mirrors this)."""
     loss = np.clip(np.asarray(loss, dtype=np.float64), -1e30, 1e30)
-    return np.maximum(loss - offset, LOSS_FLOOR) if log_y else loss
+    return np.maximum(loss - offset, floor) if log_y else loss
+
+
+def reference_note(landscape, offset: float) -> str:
+    """What f* is, for the loss curve (its axis title says only "loss − f*")."""
+    if len(getattr(landscape, "minima", ())):
+        return f"f* = {offset:.4g}: the lowest known minimum"
+    return f"f* = {offset:.4g}: the lowest loss seen (no known minimum)"
 
 
 def _loss_range(ys: Sequence[np.ndarray], runs: Sequence[Run], log_y: bool) -> list:
@@ -247,14 +272,17 @@ def _loss_range(ys: Sequence[np.ndarray], runs: Sequence[Run], log_y: bool) -> l
 
 
 def loss_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, log_y: bool = True,
-                key: str = "") -> dict:
-    """Loss against step for every run, with a vertical line at the current step."""
-    offset = loss_offset(landscape, runs)
+                key: str = "", offset: Optional[float] = None) -> dict:
+    """Loss against step for every run, with a vertical line at the current step. ``offset`` is f*
+    when the runs' losses are not the ones it comes from (the mini-batch view passes the full loss's)."""
+    exact = offset is None and len(getattr(landscape, "minima", ())) > 0
+    offset = loss_offset(landscape, runs) if offset is None else offset
+    floor = loss_floor([r.loss for r in runs], offset, exact) if log_y else LOSS_FLOOR
     steps = max((len(r.loss) - 1 for r in runs), default=1)
     k = min(steps, max(0, steps if frame is None else int(frame)))
     data, ys = [], []
     for i, run in enumerate(runs):
-        y = loss_values(run.loss, log_y, offset)
+        y = loss_values(run.loss, log_y, offset, floor)
         ys.append(y)
         kk = _frame(run, k)
         data += [
@@ -270,11 +298,16 @@ def loss_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, log
                  "showlegend": False, "name": "now", "hoverinfo": "skip", "meta": {"role": "markers"},
                  "marker": {"color": [r.colour for r in runs], "size": 12, "line": {"color": "#ffffff", "width": 2}}})
     layout = _base_layout(key, "loss", landscape.name)
-    shifted = "loss" if offset == 0 else f"loss − f*  (f* = {offset:.4g})"
+    shifted = "loss" if offset == 0 else "loss − f*"  # f* itself is said above the plot: a long title is cut off
     layout["xaxis"] = {"range": [0, steps], "title": {"text": "step", "standoff": 2}, "gridcolor": P.GRID,
                        "zeroline": False}
     layout["yaxis"] = {"type": "log" if log_y else "linear", "gridcolor": P.GRID, "zeroline": False,
-                       "title": {"text": shifted if log_y else "loss"}, "exponentformat": "power"}
+                       "title": {"text": shifted if log_y else "loss", "standoff": 6}, "exponentformat": "power",
+                       "automargin": True}  # the margin grows to fit wide tick labels: the title never sits on them
+    if log_y and offset != 0:
+        layout["annotations"] = [{"text": reference_note(landscape, offset), "showarrow": False, "xref": "paper",
+                                  "yref": "paper", "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom",
+                                  "font": {"size": 12, "color": P.INK}, "name": "f*"}]
     if ys:
         layout["yaxis"]["range"] = _loss_range(ys, runs, log_y)
         if log_y:  # whole decades only, at most about six labels
@@ -288,5 +321,5 @@ def loss_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, log
     data.insert(0, {"type": "scatter", "mode": "lines", "x": [k, k], "y": span, "showlegend": False,
                     "hoverinfo": "skip", "name": "current step", "meta": {"role": "cursor"},
                     "line": {"color": P.INK, "width": 1.5, "dash": "dot"}})
-    layout["meta"]["lossMap"] = {"log": bool(log_y), "offset": offset, "floor": LOSS_FLOOR}
+    layout["meta"]["lossMap"] = {"log": bool(log_y), "offset": offset, "floor": floor}
     return {"data": data, "layout": layout}
