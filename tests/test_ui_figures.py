@@ -200,7 +200,7 @@ def test_without_a_known_minimum_f_star_is_the_lowest_loss_seen_over_the_view_an
         assert ghost["y"].min() == pytest.approx(run.loss.min() - loss_map["offset"]) and ghost["y"].min() > 0.05
     assert loss_map["floor"] > 1e-3
     note = fig["layout"]["annotations"][0]["text"]
-    assert note == f"f* = {loss_map['offset']:.4g}: the lowest loss seen (no known minimum)"
+    assert note == f"f* = {loss_map['offset']:.4g} (lowest seen)"  # not a known minimum: the plot says so
     # A run that goes below everything the grid saw sets f* itself: it sits a decade under the smallest
     # other gap, never at 1e-14.
     far = run_scene(scene(landscape="custom", expr="exp(exp(x))", x0=-2.9, y0=0.0, lr=0.5, steps=50,
@@ -220,7 +220,7 @@ def test_the_minibatch_loss_uses_the_full_loss_f_star_and_never_spikes_to_the_fl
     assert batch["floor"] > 1e-5  # was 1e-14: batches below f* made spikes down to 1e-12
     for ghost in by_role(batch_fig, "ghost"):
         assert ghost["y"].min() >= batch["floor"]
-    assert "mini-batches below it sit on the floor" in batch_fig["layout"]["annotations"][0]["text"]
+    assert batch_fig["layout"]["annotations"][0]["text"].endswith("(known minimum); batches below it: at the floor")
 
 
 def test_the_loss_axis_title_is_short_and_clear_of_its_tick_labels(default_runs):
@@ -228,6 +228,26 @@ def test_the_loss_axis_title_is_short_and_clear_of_its_tick_labels(default_runs)
     yaxis = figures.loss_figure(result.landscape, result.ok_runs, log_y=True)["layout"]["yaxis"]
     # "loss − f*  (f* = -78.33)" ran over the tick labels and off the top; f* is now said above the plot
     assert yaxis["title"]["text"] == "loss − f*" and yaxis["automargin"] is True and yaxis["title"]["standoff"] >= 4
+
+
+def test_the_png_export_gets_a_legend_and_on_the_map_the_colour_key_as_a_colour_bar(default_runs):
+    """The page's legend and colour key are HTML, so a PNG had neither, and a blank band on the map's right."""
+    L, runs = default_runs
+    contour = figures.contour_figure(L, runs, L.start)
+    export = contour["layout"]["meta"]["export"]
+    key, trace = figures.colour_key(L), contour["data"][0]
+    bar = export["colorbar"]
+    assert bar["ticktext"] == [label for _, label in key["ticks"]] and bar["title"]["text"] == "loss (log)"
+    np.testing.assert_allclose(bar["tickvals"], [trace["zmin"] + f * (trace["zmax"] - trace["zmin"])
+                                                 for f, _ in key["ticks"]])
+    assert bar["x"] == 1 and bar["xanchor"] == "left"  # in the right margin, where the HTML key sits
+    assert export["legend"]["orientation"] == "h" and export["legend"]["yanchor"] == "bottom"
+    assert [t["name"] for t in by_role(contour, "path")] == [r.title for r in runs]  # the legend's entries
+    loss = figures.loss_figure(L, runs)["layout"]["meta"]["export"]
+    assert "colorbar" not in loss and loss["legend"]["xanchor"] == "right"
+    fig = go.Figure(contour)  # Plotly takes the settings as the export applies them
+    fig.update_traces(showscale=True, colorbar=bar, selector=dict(type="contour"))
+    fig.update_layout(showlegend=True, legend=export["legend"])
 
 
 # --- every landscape, with settings that diverge: valid figures and no NaN ----------------------------

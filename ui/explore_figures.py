@@ -99,7 +99,7 @@ def loss_view(landscape, runs: Sequence[Run], log_y: bool = True, key: str = "",
         title = fig["layout"]["yaxis"]["title"]["text"]
         fig["layout"]["yaxis"]["title"]["text"] = "mini-batch " + title
         for note in fig["layout"].get("annotations", []):
-            note["text"] += "; mini-batches below it sit on the floor"
+            note["text"] += "; batches below it: at the floor"
     fig["data"] += loss_spread_traces(shown, log_y, meta["lossMap"]["offset"], meta["lossMap"]["floor"])
     return fig
 

@@ -72,6 +72,26 @@ def colour_key(landscape, resolution: int = CONTOUR_RESOLUTION) -> dict:
             "ticks": [(float(f), label) for f, label in ticks]}
 
 
+def export_settings(legend: dict, colorbar: Optional[dict] = None) -> dict:
+    """``layout.meta.export``: what assets/export.js adds to a copy of the figure for its PNG. On the page
+    the run legend and the colour key are HTML over the graph, which Plotly's image cannot see; the
+    image gets a Plotly legend of the paths and, on the map, a colour bar where the HTML key sits."""
+    out = {"legend": {"font": {"size": 13}, "bgcolor": "rgba(255,255,255,0.85)", **legend}}
+    if colorbar is not None:
+        out["colorbar"] = colorbar
+    return out
+
+
+def contour_colorbar(landscape, resolution: int = CONTOUR_RESOLUTION) -> dict:
+    """The colour key (``colour_key``) as a Plotly colour bar for the contour trace, in its right margin."""
+    key, grid = colour_key(landscape, resolution), surface_grid(landscape.name, resolution)
+    lo, hi = float(np.nanmin(grid.height)), float(np.nanmax(grid.height))
+    return {"title": {"text": key["title"] + (" (log)" if key["log"] else ""), "side": "right"},
+            "tickvals": [lo + f * ((hi - lo) or 1.0) for f, _ in key["ticks"]],
+            "ticktext": [label for _, label in key["ticks"]], "thickness": 14, "len": 1, "lenmode": "fraction",
+            "x": 1, "xanchor": "left", "xpad": 6, "outlinewidth": 0, "ticks": "outside", "ticklen": 3}
+
+
 def contour_trace(grid) -> dict:
     return {"type": "contour", "x": grid.xs, "y": grid.ys, "z": grid.height, "colorscale": P.SURFACE_SCALE,
             "zmin": float(np.nanmin(grid.height)), "zmax": float(np.nanmax(grid.height)), "meta": {"gaps": True},
@@ -149,6 +169,8 @@ def contour_figure(landscape, runs: Sequence[Run], start, frame: Optional[int] =
     # about 400 px of names).
     legend_px = sum(34 + 9 * len(r.title) for r in runs)
     layout["margin"] = {"l": 50, "r": 84, "t": 14 + 26 * max(1, int(np.ceil(legend_px / 400))), "b": 44}
+    layout["meta"]["export"] = export_settings({"orientation": "h", "x": 0, "y": 1, "xanchor": "left",
+                                                "yanchor": "bottom"}, contour_colorbar(landscape, resolution))
     return {"data": data, "layout": layout}
 
 
@@ -252,8 +274,8 @@ def loss_values(loss: np.ndarray, log_y: bool, offset: float, floor: float = LOS
 def reference_note(landscape, offset: float) -> str:
     """What f* is, for the loss curve (its axis title says only "loss − f*")."""
     if len(getattr(landscape, "minima", ())):
-        return f"f* = {offset:.4g}: the lowest known minimum"
-    return f"f* = {offset:.4g}: the lowest loss seen (no known minimum)"
+        return f"f* = {offset:.4g} (known minimum)"
+    return f"f* = {offset:.4g} (lowest seen)"  # short: the panel's "log y" box sits at the right
 
 
 def _loss_range(ys: Sequence[np.ndarray], runs: Sequence[Run], log_y: bool) -> list:
@@ -322,4 +344,6 @@ def loss_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, log
                     "hoverinfo": "skip", "name": "current step", "meta": {"role": "cursor"},
                     "line": {"color": P.INK, "width": 1.5, "dash": "dot"}})
     layout["meta"]["lossMap"] = {"log": bool(log_y), "offset": offset, "floor": floor}
+    layout["meta"]["export"] = export_settings({"x": 1, "y": 1, "xanchor": "right", "yanchor": "top",
+                                                "bordercolor": P.GRID, "borderwidth": 1})
     return {"data": data, "layout": layout}
