@@ -190,3 +190,43 @@ def type_into(duo, selector: str, text: str) -> None:
     box.send_keys(Keys.DELETE)
     box.send_keys(text)
     box.send_keys(Keys.ENTER)
+
+
+# --- the graphs' own layout: settled size, axis title clear of its ticks -----------------------------
+
+# [width, height] of a graph once its layout has settled: the holder's box and Plotly's layout agree and
+# stay the same over two consecutive animation frames (null while a resize is still going on).
+_SETTLED = """
+const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot'), done = arguments[arguments.length - 1];
+const size = () => {
+    const fl = gd && gd._fullLayout, box = gd && gd.getBoundingClientRect();
+    return fl && box ? [fl.width, fl.height, Math.round(box.width), Math.round(box.height)] : null;
+};
+const first = size();
+requestAnimationFrame(() => requestAnimationFrame(() => {
+    const second = size();
+    const same = first && second && first.every((v, i) => v === second[i]);
+    done(same && Math.abs(second[0] - second[2]) <= 1 && Math.abs(second[1] - second[3]) <= 1 ? second.slice(0, 2) : null);
+}));
+"""
+
+
+def wait_settled(duo, view: str, timeout: float = 15) -> list:
+    """A graph's [width, height] once it has stopped resizing (a busy machine can resize it late)."""
+    until(lambda: duo.driver.execute_async_script(_SETTLED, view) is not None, timeout=timeout,
+          msg=f"{view} kept resizing")
+    return duo.driver.execute_async_script(_SETTLED, view)
+
+
+# The y-axis title's box, its tick labels' boxes and the graph's own box, in page pixels.
+_AXIS_BOXES = """
+const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+const title = gd.querySelector('.g-ytitle text');
+return {title: title && box(title), text: title && title.textContent, svg: box(gd.querySelector('svg.main-svg')),
+        ticks: Array.from(gd.querySelectorAll('.yaxislayer-above .ytick text')).map(box)};
+"""
+
+
+def axis_boxes(duo, view: str) -> dict:
+    return duo.driver.execute_script(_AXIS_BOXES, view)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from dash.testing.wait import until
 
-from gradscape_page import (FLAT_VIEWS, VIEWS, open_section_of, query, read_graph, read_overlay, read_traces,
-                            set_value, paths_key, type_into, wait_drawn)
+from gradscape_page import (FLAT_VIEWS, VIEWS, axis_boxes, open_section_of, query, read_graph, read_overlay,
+                            read_traces, set_value, paths_key, type_into, wait_drawn, wait_settled)
 
 pytestmark = pytest.mark.browser
 
@@ -76,6 +76,14 @@ def test_expr002_hostile_link_and_gaps_are_explained(gradscape):
     type_into(duo, "#expr", "log(x) + y^2")
     duo.wait_for_contains_text("#message", "f is not finite on 5")
     wait_drawn(duo, 1)
+    # No known minimum, so the loss axis shows loss − f*: its title is whole and clear of the tick labels
+    # ("loss − f*  (f* = …)" ran over them and off the graph).
+    wait_settled(duo, "loss-curve")
+    boxes = axis_boxes(duo, "loss-curve")
+    (l, t, r, b), (sl, st, sr, sb) = boxes["title"], boxes["svg"]
+    assert boxes["text"] == "loss − f*" and boxes["ticks"]
+    assert sl - 1 <= l and st - 1 <= t and r <= sr + 1 and b <= sb + 1, boxes
+    assert all(r <= tl or tr <= l or b <= tt or tb <= t for tl, tt, tr, tb in boxes["ticks"]), boxes
     for view in VIEWS:
         assert read_graph(duo, view)["bad"] is False, view
     for view in FLAT_VIEWS:
