@@ -97,9 +97,12 @@
         el.setAttribute("x2", f(x2)); el.setAttribute("y2", f(y2));
     }
 
+    // An arrow shown inside the group says visibility="inherit", never "visible": a child's own "visible"
+    // would beat the group's "hidden", and the arrows would stay drawn with "arrows" or "Why?" unticked.
     function drawArrows(lay, gd, d, k) {
         var live = d && T.show.arrows && k < d.steps && !(d.divergedAt >= 0 && k >= d.divergedAt);
         lay.arrows.setAttribute("visibility", live ? "visible" : "hidden");
+        lay.arrows.setAttribute("display", live ? "inline" : "none");
         if (!live) { return; }
         var px = ov().pixels(gd), x = d.points[2 * k], y = d.points[2 * k + 1];
         var X0 = px.X(x), Y0 = px.Y(y);
@@ -107,7 +110,7 @@
             var tips = d.arrows[name], el = lay.lines[name];
             var tx = tips && tips[2 * k], ty = tips && tips[2 * k + 1];
             var shown = tips && Number.isFinite(tx) && Number.isFinite(ty) && (tx !== x || ty !== y);
-            el.setAttribute("visibility", shown ? "visible" : "hidden");
+            el.setAttribute("visibility", shown ? "inherit" : "hidden");
             if (shown) {
                 setLine(el, X0, Y0, px.X(tx), px.Y(ty));
                 el.setAttribute("data-tip", tx + "," + ty);
@@ -115,8 +118,8 @@
         });
         var la = d.arrows.lookahead, lx = la && la[2 * k], ly = la && la[2 * k + 1];
         var ahead = la && Number.isFinite(lx) && Number.isFinite(ly);
-        lay.look.setAttribute("visibility", ahead ? "visible" : "hidden");
-        lay.dot.setAttribute("visibility", ahead ? "visible" : "hidden");
+        lay.look.setAttribute("visibility", ahead ? "inherit" : "hidden");
+        lay.dot.setAttribute("visibility", ahead ? "inherit" : "hidden");
         if (ahead) {
             setLine(lay.look, X0, Y0, px.X(lx), px.Y(ly));
             lay.dot.setAttribute("cx", ov().fixed(px.X(lx)));

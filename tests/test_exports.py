@@ -170,6 +170,19 @@ def test_a_hand_edited_file_gets_a_links_fallbacks_with_named_fields():
     assert all(w.startswith("Scene file: ") for w in warnings)
 
 
+def test_a_file_missing_keys_says_which_and_what_it_used():
+    data = json.loads(scene_file.dumps(S.parse("landscape=himmelblau&opt=adam,sgd&lr=0.01&momentum=0.5")[0]))
+    for key in ("momentum", "x0", "steps"):
+        del data["scene"][key]
+    scene, warnings = scene_file.loads(json.dumps(data))
+    x0, _ = S.default_start("himmelblau")
+    assert warnings == ["Scene file: no 'momentum': using 0.9", f"Scene file: no 'x0': using {x0:g}",
+                        "Scene file: no 'steps': using 300"]  # not "momentum: '' is not a finite number"
+    assert (scene["momentum"], scene["x0"], scene["steps"], scene["lr"]) == (S.DEFAULT_MOMENTUM, x0, 300, 0.01)
+    scene, warnings = scene_file.loads('{"scene": {"landscape": "bowl"}}')
+    assert warnings[0] == "Scene file: no 'optimizers': using sgd, momentum, adam" and len(warnings) == 7
+
+
 @pytest.mark.parametrize("text, message", [
     ("", "not valid JSON"),
     ("{", "not valid JSON"),

@@ -48,6 +48,20 @@ def test_grid_of_a_formula_with_gaps_and_outliers():
     assert len(notes) == 2 and "not finite on 5" in notes[0] and "clipped" in notes[1]
 
 
+def test_clipping_bounds_lie_within_the_values_and_the_note_names_the_side_clipped():
+    """exp(exp(x)) is above 1 everywhere (1.05 at the view's left edge, 5e8 at its right): only its top is
+    clipped, and the note never names a bound outside the values f takes (it said -9.17e+07)."""
+    g = grid.surface_grid("custom:exp(exp(x))", grid.CONTOUR_RESOLUTION)
+    lo, hi = g.clip
+    assert lo == pytest.approx(np.exp(np.exp(-3.0))) and 1.0 < lo < hi < np.exp(np.exp(3.0))
+    assert np.nanmin(g.loss) == lo and np.nanmax(g.loss) == hi
+    note = XF.surface_notes(g)[0]
+    assert "-" not in note.split("clipped")[1].split(":")[0] and f"{hi:.3g}" in note and "5.28e+08" in note
+    assert note.startswith("The colours show f clipped at")
+    g2 = grid.surface_grid("custom:-exp(exp(x))", grid.CONTOUR_RESOLUTION)  # the mirror: only the bottom
+    assert g2.clip[1] == pytest.approx(-np.exp(np.exp(-3.0))) and "from below at" in XF.surface_notes(g2)[0]
+
+
 @pytest.mark.parametrize("name", landscapes.names())
 def test_registry_grids_have_no_gaps_and_no_clipping(name):
     g = grid.surface_grid(name, 60)
@@ -205,6 +219,14 @@ def test_stability_figure_axes_cells_diverged_and_marker():
     assert fig["layout"]["meta"] == {"figure": "stability", "param": "momentum", "optimizer": "momentum"}
     assert "μ" in fig["layout"]["yaxis"]["title"]["text"]
     go.Figure(payload.compact_figure(fig))
+    # Hovers name the real lr ("lr 0.112"), never its log ("lr 10^-0.95"); gaps hover nothing.
+    for layer in (loss, diverged):
+        assert "10^" not in layer["hovertemplate"] and layer["hovertemplate"].startswith("lr %{customdata")
+        assert layer["hoverongaps"] is False
+    cells = np.asarray(diverged["customdata"])
+    np.testing.assert_allclose(cells[..., 0], np.broadcast_to(smap.lrs, (50, 41)))
+    np.testing.assert_array_equal(cells[..., 1][smap.diverged], smap.diverged_at[smap.diverged])
+    assert "%{customdata[0]:.3g}" in diverged["hovertemplate"] and "%{customdata[1]:d}" in diverged["hovertemplate"]
 
 
 def test_stability_cells_lie_on_the_sliders_steps():

@@ -5,6 +5,8 @@ import plotly.graph_objects as go
 import pytest
 
 import landscapes
+import optimizers
+from ui import explore_figures as XF
 from ui import figures, grid, palette
 from ui import scene as S
 from ui.compute import run_scene
@@ -183,6 +185,69 @@ def test_log_y_uses_loss_minus_the_known_minimum_when_it_is_not_zero():
     assert offset < -78  # the global minimum of Styblinski–Tang is about -78.33
     assert (by_role(fig, "ghost")[0]["y"] > 0).all()
     assert "f*" in fig["layout"]["yaxis"]["title"]["text"]
+
+
+def test_without_a_known_minimum_f_star_is_the_lowest_loss_seen_over_the_view_and_no_curve_fakes_convergence():
+    """exp(exp(x)) has no minimum: f is 1.051 at the view's left edge, and the runs stop at 1.13...1.23.
+    f* was the best run's own final loss (1.133), so that run's curve dived to the 1e-14 floor."""
+    result = run_scene(scene(landscape="custom", expr="exp(exp(x))"))
+    L, runs = result.landscape, result.ok_runs
+    fig = figures.loss_figure(L, runs, log_y=True)
+    loss_map = fig["layout"]["meta"]["lossMap"]
+    assert loss_map["offset"] == pytest.approx(np.exp(np.exp(-3.0)))  # the lowest on the view's grid
+    assert optimizers.reference_loss(L, [1.2]) == loss_map["offset"]
+    for ghost, run in zip(by_role(fig, "ghost"), runs):
+        assert ghost["y"].min() == pytest.approx(run.loss.min() - loss_map["offset"]) and ghost["y"].min() > 0.05
+    assert loss_map["floor"] > 1e-3
+    note = fig["layout"]["annotations"][0]["text"]
+    assert note == f"f* = {loss_map['offset']:.4g} (lowest seen)"  # not a known minimum: the plot says so
+    # A run that goes below everything the grid saw sets f* itself: it sits a decade under the smallest
+    # other gap, never at 1e-14.
+    far = run_scene(scene(landscape="custom", expr="exp(exp(x))", x0=-2.9, y0=0.0, lr=0.5, steps=50,
+                          optimizers=["gd"]))
+    y = by_role(figures.loss_figure(far.landscape, far.ok_runs, log_y=True), "ghost")[0]["y"]
+    assert far.ok_runs[0].loss[-1] < np.exp(np.exp(-3.0)) and y.min() > 1e-6
+
+
+def test_the_minibatch_loss_uses_the_full_loss_f_star_and_never_spikes_to_the_floor():
+    result = run_scene(scene(landscape="linear_regression", x0=-1.5, y0=2.0, optimizers=["sgd", "adam"],
+                             lr=0.05, steps=200, batch=8))
+    L, runs = result.landscape, result.ok_runs
+    full = XF.loss_view(L, runs, kind="full")["layout"]["meta"]["lossMap"]
+    batch_fig = XF.loss_view(L, runs, kind="batch")
+    batch = batch_fig["layout"]["meta"]["lossMap"]
+    assert batch["offset"] == full["offset"] == pytest.approx(float(L.loss(L.minima).min()))
+    assert batch["floor"] > 1e-5  # was 1e-14: batches below f* made spikes down to 1e-12
+    for ghost in by_role(batch_fig, "ghost"):
+        assert ghost["y"].min() >= batch["floor"]
+    assert batch_fig["layout"]["annotations"][0]["text"].endswith("(known minimum); batches below it: at the floor")
+
+
+def test_the_loss_axis_title_is_short_and_clear_of_its_tick_labels(default_runs):
+    result = run_scene(scene(landscape="styblinski_tang", x0=4.5, y0=4.5, optimizers=["adam"], lr=0.05))
+    yaxis = figures.loss_figure(result.landscape, result.ok_runs, log_y=True)["layout"]["yaxis"]
+    # "loss − f*  (f* = -78.33)" ran over the tick labels and off the top; f* is now said above the plot
+    assert yaxis["title"]["text"] == "loss − f*" and yaxis["automargin"] is True and yaxis["title"]["standoff"] >= 4
+
+
+def test_the_png_export_gets_a_legend_and_on_the_map_the_colour_key_as_a_colour_bar(default_runs):
+    """The page's legend and colour key are HTML, so a PNG had neither, and a blank band on the map's right."""
+    L, runs = default_runs
+    contour = figures.contour_figure(L, runs, L.start)
+    export = contour["layout"]["meta"]["export"]
+    key, trace = figures.colour_key(L), contour["data"][0]
+    bar = export["colorbar"]
+    assert bar["ticktext"] == [label for _, label in key["ticks"]] and bar["title"]["text"] == "loss (log)"
+    np.testing.assert_allclose(bar["tickvals"], [trace["zmin"] + f * (trace["zmax"] - trace["zmin"])
+                                                 for f, _ in key["ticks"]])
+    assert bar["x"] == 1 and bar["xanchor"] == "left"  # in the right margin, where the HTML key sits
+    assert export["legend"]["orientation"] == "h" and export["legend"]["yanchor"] == "bottom"
+    assert [t["name"] for t in by_role(contour, "path")] == [r.title for r in runs]  # the legend's entries
+    loss = figures.loss_figure(L, runs)["layout"]["meta"]["export"]
+    assert "colorbar" not in loss and loss["legend"]["xanchor"] == "right"
+    fig = go.Figure(contour)  # Plotly takes the settings as the export applies them
+    fig.update_traces(showscale=True, colorbar=bar, selector=dict(type="contour"))
+    fig.update_layout(showlegend=True, legend=export["legend"])
 
 
 # --- every landscape, with settings that diverge: valid figures and no NaN ----------------------------

@@ -57,7 +57,8 @@ def spread_traces(runs: Sequence[Run]) -> list:
     return traces
 
 
-def loss_spread_traces(runs: Sequence[Run], log_y: bool, offset: float, x_axis: str = "steps") -> list:
+def loss_spread_traces(runs: Sequence[Run], log_y: bool, offset: float, x_axis: str = "steps",
+                       floor: float = figures.LOSS_FLOOR) -> list:
     traces = []
     for i, run in enumerate(runs):
         if run.spread_loss is None or not len(run.spread_loss):
@@ -65,7 +66,7 @@ def loss_spread_traces(runs: Sequence[Run], log_y: bool, offset: float, x_axis: 
         # the curves mirror the run's own (which the store keeps whole), thinned on the same steps
         steps = figures.loss_x(run, x_axis)[thin_index(len(run.loss))]
         xs = _joined([steps for _ in run.spread_loss])
-        ys = _joined([figures.loss_values(y[thin_index(len(y))], log_y, offset) for y in run.spread_loss])
+        ys = _joined([figures.loss_values(y[thin_index(len(y))], log_y, offset, floor) for y in run.spread_loss])
         traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys, "showlegend": False,
                        "line": {"color": run.colour, "width": 1}, "opacity": 0.3, "hoverinfo": "skip",
                        "connectgaps": False, "name": f"{run.title}: other seeds", "meta": {"gaps": True, "spread": i}})
@@ -92,13 +93,18 @@ def loss_view(landscape, runs: Sequence[Run], log_y: bool = True, key: str = "",
     ``x_axis="evals"`` draws it against gradient evaluations instead of steps."""
     batch = kind == "batch" and any(r.batch_loss is not None for r in runs)
     shown = batch_runs(runs) if batch else list(runs)
-    fig = figures.loss_figure(landscape, shown, log_y=log_y, key=key, x_axis=x_axis)
+    # One f*, the full loss's: a mini-batch's loss measured against its own lowest would dive to it.
+    offset = figures.loss_offset(landscape, runs) if batch else None
+    fig = figures.loss_figure(landscape, shown, log_y=log_y, key=key, x_axis=x_axis, offset=offset)
     meta = fig["layout"]["meta"]
     meta["lossMap"]["source"] = "batch" if batch else "full"
     if batch:
         title = fig["layout"]["yaxis"]["title"]["text"]
         fig["layout"]["yaxis"]["title"]["text"] = "mini-batch " + title
-    fig["data"] += loss_spread_traces(shown, log_y, meta["lossMap"]["offset"], x_axis)
+        for note in fig["layout"].get("annotations", []):
+            note["text"] += "; batches below it: at the floor"
+    fig["data"] += loss_spread_traces(shown, log_y, meta["lossMap"]["offset"], x_axis,
+                                   meta["lossMap"]["floor"])
     return fig
 
 
@@ -111,8 +117,16 @@ def surface_notes(grid) -> List[str]:
         notes.append(f"f is not finite on {100 * grid.nonfinite:.0f}% of the view (e.g. log or sqrt of a negative "
                      "number, or an overflow): those points are left blank, and a run that goes there stops.")
     if grid.clip is not None:
-        notes.append(f"The colours show f clipped to {grid.clip[0]:.3g}…{grid.clip[1]:.3g}: "
-                     "larger values would wash out the rest of the map.")
+        (lo, hi), (f_lo, f_hi) = grid.clip, grid.span
+        if lo > f_lo and hi < f_hi:
+            notes.append(f"The colours show f clipped to {lo:.3g}…{hi:.3g} (f spans {f_lo:.3g}…{f_hi:.3g} here): "
+                         "more extreme values would wash out the rest of the map.")
+        elif hi < f_hi:
+            notes.append(f"The colours show f clipped at {hi:.3g} (f reaches {f_hi:.3g} here): "
+                         "larger values would wash out the rest of the map.")
+        else:
+            notes.append(f"The colours show f clipped from below at {lo:.3g} (f falls to {f_lo:.3g} here): "
+                         "lower values would wash out the rest of the map.")
     return notes
 
 
@@ -214,11 +228,16 @@ def stability_figure(smap, current: Optional[tuple] = None, title: str = "") -> 
          "colorbar": {"title": {"text": "log₁₀(loss − f*)", "side": "right"}, "thickness": 14},
          "hovertemplate": f"lr %{{customdata:.3g}}, {symbol} %{{y:.2f}}<br>log₁₀(final loss − f*) %{{z:.2f}}"
                           "<br>click to use these settings<extra></extra>",
-         "customdata": np.broadcast_to(smap.lrs, gap.shape), "meta": {"gaps": True, "role_map": "loss"}},
+         "customdata": np.broadcast_to(smap.lrs, gap.shape), "hoverongaps": False,
+         "meta": {"gaps": True, "role_map": "loss"}},
+        # Each cell's hover names the real lr (x is log10 lr): customdata holds [lr, diverged at step].
         {"type": "heatmap", "x": x, "y": y, "z": np.where(smap.diverged, 1.0, np.nan), "zmin": 0, "zmax": 1,
          "colorscale": [[0, P.STABILITY_DIVERGED], [1, P.STABILITY_DIVERGED]], "showscale": False,
-         "zsmooth": False, "name": "diverged", "customdata": np.where(smap.diverged, smap.diverged_at, -1),
-         "hovertemplate": f"lr 10^%{{x:.2f}}, {symbol} %{{y:.2f}}<br>diverged at step %{{customdata}}<extra></extra>",
+         "zsmooth": False, "name": "diverged", "hoverongaps": False,
+         "customdata": np.stack([np.broadcast_to(smap.lrs, gap.shape),
+                                 np.where(smap.diverged, smap.diverged_at, -1)], axis=-1).tolist(),
+         "hovertemplate": f"lr %{{customdata[0]:.3g}}, {symbol} %{{y:.2f}}<br>diverged at step "
+                          "%{customdata[1]:d}<extra></extra>",
          "meta": {"gaps": True, "role_map": "diverged"}},
     ]
     if current is not None:

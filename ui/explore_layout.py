@@ -22,7 +22,8 @@ FUNCTIONS_HINT = ("x, y, pi, e, numbers, + - * / ^ (or **), and sin cos tan asin
 def expr_row(scene: dict) -> html.Div:
     """The formula box, shown when the landscape is "Custom…"."""
     box = dcc.Input(id=ids.EXPR, type="text", value=scene.get("expr") or surfaces.DEFAULT_EXPRESSION,
-                    debounce=True, maxLength=500, spellCheck=False, className="expr-input",
+                    debounce=True, spellCheck=False, className="expr-input",  # no maxLength: a formula over the
+                    # limit gets the link's message, "expression too long (N > 500 characters)", not a cut-off one
                     placeholder=surfaces.EXAMPLES[0])
     return html.Div(C.labelled("Your formula f(x, y) =", box, hint=FUNCTIONS_HINT), id=ids.EXPR_ROW,
                     hidden=scene["landscape"] != surfaces.CUSTOM)

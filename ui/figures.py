@@ -72,6 +72,26 @@ def colour_key(landscape, resolution: int = CONTOUR_RESOLUTION) -> dict:
             "ticks": [(float(f), label) for f, label in ticks]}
 
 
+def export_settings(legend: dict, colorbar: Optional[dict] = None) -> dict:
+    """``layout.meta.export``: what assets/export.js adds to a copy of the figure for its PNG. On the page
+    the run legend and the colour key are HTML over the graph, which Plotly's image cannot see; the
+    image gets a Plotly legend of the paths and, on the map, a colour bar where the HTML key sits."""
+    out = {"legend": {"font": {"size": 13}, "bgcolor": "rgba(255,255,255,0.85)", **legend}}
+    if colorbar is not None:
+        out["colorbar"] = colorbar
+    return out
+
+
+def contour_colorbar(landscape, resolution: int = CONTOUR_RESOLUTION) -> dict:
+    """The colour key (``colour_key``) as a Plotly colour bar for the contour trace, in its right margin."""
+    key, grid = colour_key(landscape, resolution), surface_grid(landscape.name, resolution)
+    lo, hi = float(np.nanmin(grid.height)), float(np.nanmax(grid.height))
+    return {"title": {"text": key["title"] + (" (log)" if key["log"] else ""), "side": "right"},
+            "tickvals": [lo + f * ((hi - lo) or 1.0) for f, _ in key["ticks"]],
+            "ticktext": [label for _, label in key["ticks"]], "thickness": 14, "len": 1, "lenmode": "fraction",
+            "x": 1, "xanchor": "left", "xpad": 6, "outlinewidth": 0, "ticks": "outside", "ticklen": 3}
+
+
 def contour_trace(grid) -> dict:
     return {"type": "contour", "x": grid.xs, "y": grid.ys, "z": grid.height, "colorscale": P.SURFACE_SCALE,
             "zmin": float(np.nanmin(grid.height)), "zmax": float(np.nanmax(grid.height)), "meta": {"gaps": True},
@@ -149,6 +169,8 @@ def contour_figure(landscape, runs: Sequence[Run], start, frame: Optional[int] =
     # about 400 px of names).
     legend_px = sum(34 + 9 * len(r.title) for r in runs)
     layout["margin"] = {"l": 50, "r": 84, "t": 14 + 26 * max(1, int(np.ceil(legend_px / 400))), "b": 44}
+    layout["meta"]["export"] = export_settings({"orientation": "h", "x": 0, "y": 1, "xanchor": "left",
+                                                "yanchor": "bottom"}, contour_colorbar(landscape, resolution))
     return {"data": data, "layout": layout}
 
 
@@ -221,14 +243,39 @@ def surface_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, 
 # --- loss against step ----------------------------------------------------------------------------
 
 def loss_offset(landscape, runs: Sequence[Run]) -> float:
-    """f* for log-y: the lowest loss known (minima or any run), so loss - f* is never negative."""
+    """f* for log-y: the lowest loss known (minima, or where none is known the view's grid and any run),
+    so loss - f* is never negative (``optimizers.reference_loss``)."""
     return optimizers.reference_loss(landscape, np.concatenate([np.ravel(r.loss) for r in runs] or [[]]))
 
 
-def loss_values(loss: np.ndarray, log_y: bool, offset: float) -> np.ndarray:
+def loss_floor(values: Sequence[np.ndarray], offset: float, exact: bool) -> float:
+    """The lowest loss - f* a log axis shows: what the data supports, never less.
+
+    Loss - f* cannot be resolved below the rounding of f* itself. Where f* is not a known minimum (only
+    the lowest loss seen) or the values are not the losses f* was taken from (mini-batch losses, which
+    may lie below it), a value at or under f* says nothing about how close it is: the floor is then a
+    decade under the smallest positive gap the data shows, not 1e-14, so no curve dives to fake
+    convergence."""
+    floor = max(LOSS_FLOOR, 16 * np.finfo(np.float64).eps * abs(offset))
+    if not exact:
+        gaps = np.concatenate([np.ravel(v) for v in values] or [[]]) - offset
+        positive = gaps[np.isfinite(gaps) & (gaps > 0)]
+        if positive.size:
+            floor = max(floor, float(positive.min()) / 10)
+    return floor
+
+
+def loss_values(loss: np.ndarray, log_y: bool, offset: float, floor: float = LOSS_FLOOR) -> np.ndarray:
     """What the loss curve plots: the loss, or loss - f* floored for a log axis (animation.js mirrors this)."""
     loss = np.clip(np.asarray(loss, dtype=np.float64), -1e30, 1e30)
-    return np.maximum(loss - offset, LOSS_FLOOR) if log_y else loss
+    return np.maximum(loss - offset, floor) if log_y else loss
+
+
+def reference_note(landscape, offset: float) -> str:
+    """What f* is, for the loss curve (its axis title says only "loss − f*")."""
+    if len(getattr(landscape, "minima", ())):
+        return f"f* = {offset:.4g} (known minimum)"
+    return f"f* = {offset:.4g} (lowest seen)"  # short: the panel's "log y" box sits at the right
 
 
 def _loss_range(ys: Sequence[np.ndarray], runs: Sequence[Run], log_y: bool) -> list:
@@ -255,17 +302,21 @@ def loss_x(run: Run, x_axis: str = "steps") -> np.ndarray:
 
 
 def loss_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, log_y: bool = True,
-                key: str = "", x_axis: str = "steps") -> dict:
+                key: str = "", x_axis: str = "steps", offset: Optional[float] = None) -> dict:
     """Loss against step (or, ``x_axis="evals"``, against gradient evaluations) for every run, with
-    a vertical line at the current step (steps only: on the evaluations axis each run is elsewhere)."""
+    a vertical line at the current step (steps only: on the evaluations axis each run is elsewhere).
+    ``offset`` is f* when the runs' losses are not the ones it comes from (the mini-batch view passes
+    the full loss's)."""
     evals = x_axis == "evals"
-    offset = loss_offset(landscape, runs)
+    exact = offset is None and len(getattr(landscape, "minima", ())) > 0
+    offset = loss_offset(landscape, runs) if offset is None else offset
+    floor = loss_floor([r.loss for r in runs], offset, exact) if log_y else LOSS_FLOOR
     steps = max((len(r.loss) - 1 for r in runs), default=1)
     k = min(steps, max(0, steps if frame is None else int(frame)))
     data, ys, xs = [], [], []
     unit = "evaluation" if evals else "step"
     for i, run in enumerate(runs):
-        y = loss_values(run.loss, log_y, offset)
+        y = loss_values(run.loss, log_y, offset, floor)
         x = loss_x(run, x_axis)
         ys.append(y)
         xs.append(x)
@@ -285,13 +336,18 @@ def loss_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, log
                  "showlegend": False, "name": "now", "hoverinfo": "skip", "meta": {"role": "markers"},
                  "marker": {"color": [r.colour for r in runs], "size": 12, "line": {"color": "#ffffff", "width": 2}}})
     layout = _base_layout(key, "loss", landscape.name)
-    shifted = "loss" if offset == 0 else f"loss − f*  (f* = {offset:.4g})"
+    shifted = "loss" if offset == 0 else "loss − f*"  # f* itself is said above the plot: a long title is cut off
     right = max((float(np.nanmax(x)) for x in xs), default=steps) if evals else steps
     layout["xaxis"] = {"range": [0, right or 1], "title": {"text": "gradient evaluations" if evals else "step",
                                                            "standoff": 2},
                        "gridcolor": P.GRID, "zeroline": False}
     layout["yaxis"] = {"type": "log" if log_y else "linear", "gridcolor": P.GRID, "zeroline": False,
-                       "title": {"text": shifted if log_y else "loss"}, "exponentformat": "power"}
+                       "title": {"text": shifted if log_y else "loss", "standoff": 6}, "exponentformat": "power",
+                       "automargin": True}  # the margin grows to fit wide tick labels: the title never sits on them
+    if log_y and offset != 0:
+        layout["annotations"] = [{"text": reference_note(landscape, offset), "showarrow": False, "xref": "paper",
+                                  "yref": "paper", "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom",
+                                  "font": {"size": 12, "color": P.INK}, "name": "f*"}]
     if ys:
         layout["yaxis"]["range"] = _loss_range(ys, runs, log_y)
         if log_y:  # whole decades only, at most about six labels
@@ -306,5 +362,7 @@ def loss_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, log
                     "visible": not evals,
                     "hoverinfo": "skip", "name": "current step", "meta": {"role": "cursor"},
                     "line": {"color": P.INK, "width": 1.5, "dash": "dot"}})
-    layout["meta"]["lossMap"] = {"log": bool(log_y), "offset": offset, "floor": LOSS_FLOOR, "x": x_axis}
+    layout["meta"]["lossMap"] = {"log": bool(log_y), "offset": offset, "floor": floor, "x": x_axis}
+    layout["meta"]["export"] = export_settings({"x": 1, "y": 1, "xanchor": "right", "yanchor": "top",
+                                                "bordercolor": P.GRID, "borderwidth": 1})
     return {"data": data, "layout": layout}

@@ -49,6 +49,7 @@ class Grid:
     f_min: float        # the lowest loss known: grid or known minima
     nonfinite: float = 0.0  # share of the grid where the loss is not finite: NaN in loss/height, not drawn
     clip: tuple = None      # (lo, hi) loss range the heights were clipped to, where outliers would flatten the map
+    span: tuple = None      # (lo, hi) the finite loss values' own range before clipping
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:
@@ -74,12 +75,16 @@ def surface_grid(name: str, resolution: int) -> Grid:
     finite = np.isfinite(loss)
     loss = np.where(finite, loss, np.nan)
     values = loss[finite]
-    clip = None
+    clip = span = None
     if values.size:
+        span = (float(values.min()), float(values.max()))
         q_lo, q_hi = np.percentile(values, [5, 95])
         reach = 20.0 * (q_hi - q_lo)
-        if values.min() < q_lo - reach or values.max() > q_hi + reach:
-            clip = (float(q_lo - reach), float(q_hi + reach)) if reach > 0 else (float(q_lo), float(q_hi))
+        if span[0] < q_lo - reach or span[1] > q_hi + reach:
+            # Each side is clipped only where it has outliers, and never past the values f takes: a
+            # function above 1 everywhere keeps its true lowest value as the bottom of the colours.
+            lo, hi = (q_lo - reach, q_hi + reach) if reach > 0 else (q_lo, q_hi)
+            clip = (float(max(lo, span[0])), float(min(hi, span[1])))
             loss = np.clip(loss, *clip)
     f_min = float(min(np.nanmin(loss) if values.size else 0.0,
                       minima_loss.min() if np.isfinite(minima_loss).any() else np.inf))
@@ -89,7 +94,7 @@ def surface_grid(name: str, resolution: int) -> Grid:
     else:
         height_map = HeightMap(False, 0.0, 0.0)
     return Grid(_read_only(xs), _read_only(ys), _read_only(loss), _read_only(height_map(loss)), height_map, f_min,
-                nonfinite=float(1.0 - finite.mean()), clip=clip)
+                nonfinite=float(1.0 - finite.mean()), clip=clip, span=span)
 
 
 def inside_count(points: np.ndarray, bounds) -> int:

@@ -48,8 +48,24 @@ def loads(text: str) -> Tuple[dict, List[str]]:
     if version != VERSION:
         warnings.append(f"Scene file: version {str(version)[:20]!r}, this app reads version {VERSION}; "
                         "whatever it could not read fell back to defaults")
-    scene, problems = S.normalize(data["scene"])
+    scene, problems = _normalize(data["scene"])
     return scene, warnings + [f"Scene file: {p}" for p in problems]
+
+
+# The keys every saved file holds (a link always writes them); the others are optional in a file as in a link.
+REQUIRED = {"landscape": "landscape", "optimizers": "opt", "lr": "lr", "momentum": "momentum", "x0": "x0",
+            "y0": "y0", "steps": "steps", "schedule": "schedule"}
+
+
+def _normalize(raw: dict) -> Tuple[dict, List[str]]:
+    """``S.normalize``, except that a key the file lacks is said to be missing (with the value used in
+    its place), not read as an empty value ("momentum: '' is not a finite number")."""
+    missing = [key for key in REQUIRED if key not in raw]
+    dropped = {REQUIRED[key] for key in missing}
+    query = "&".join(pair for pair in S.encode(raw).split("&") if pair.split("=", 1)[0] not in dropped)
+    scene, problems = S.parse(query)
+    said = [f"no {key!r}: using {S._text(scene[key]).replace(',', ', ')}" for key in missing]
+    return scene, said + problems
 
 
 def from_upload(contents, name=None) -> Tuple[dict, List[str]]:

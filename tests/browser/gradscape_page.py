@@ -112,10 +112,19 @@ const rows = {};
 for (const tr of ins.querySelectorAll('tr[data-row]')) {
     rows[tr.getAttribute('data-row')] = Array.from(tr.querySelectorAll('td.num')).map(td => td.textContent);
 }
+// Drawn as the browser renders it: the computed visibility (a child's own visibility="visible" beats a
+// hidden group, so reading the attributes is not enough), no display:none on the way up, a non-empty box.
+const shown = el => {
+    if (!el || getComputedStyle(el).visibility !== 'visible') { return false; }
+    for (let a = el; a && a !== document; a = a.parentNode) {
+        if (getComputedStyle(a).display === 'none') { return false; }
+    }
+    const box = el.getBoundingClientRect();
+    return box.width > 0 || box.height > 0;
+};
 const arrows = {};
 for (const el of document.querySelectorAll('#contour-overlay .teach-arrows [data-arrow]')) {
-    arrows[el.getAttribute('data-arrow')] = el.getAttribute('visibility') === 'visible'
-        && el.closest('.teach-arrows').getAttribute('visibility') === 'visible';
+    arrows[el.getAttribute('data-arrow')] = shown(el);
 }
 const slice = document.getElementById('slice-plot');
 const head = ins.querySelector('.inspector-head b');
@@ -123,8 +132,7 @@ return {loaded: !!(t.data && t.data.key === g.key), run: t.data && t.data.run, t
         step: ins.getAttribute('data-step'), stepText: (ins.querySelector('.inspector-step') || {}).textContent,
         rows, arrows, sliceStep: slice.getAttribute('data-step'),
         field: document.querySelectorAll('#contour-overlay .teach-field line').length,
-        fieldShown: (document.querySelector('#contour-overlay .teach-field') || {getAttribute: () => null})
-            .getAttribute('visibility') === 'visible',
+        fieldShown: shown(document.querySelector('#contour-overlay .teach-field line')),
         cursor: (document.querySelector('#schedule-plot-overlay line') || {getAttribute: () => null})
             .getAttribute('data-step')};
 """
@@ -182,3 +190,43 @@ def type_into(duo, selector: str, text: str) -> None:
     box.send_keys(Keys.DELETE)
     box.send_keys(text)
     box.send_keys(Keys.ENTER)
+
+
+# --- the graphs' own layout: settled size, axis title clear of its ticks -----------------------------
+
+# [width, height] of a graph once its layout has settled: the holder's box and Plotly's layout agree and
+# stay the same over two consecutive animation frames (null while a resize is still going on).
+_SETTLED = """
+const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot'), done = arguments[arguments.length - 1];
+const size = () => {
+    const fl = gd && gd._fullLayout, box = gd && gd.getBoundingClientRect();
+    return fl && box ? [fl.width, fl.height, Math.round(box.width), Math.round(box.height)] : null;
+};
+const first = size();
+requestAnimationFrame(() => requestAnimationFrame(() => {
+    const second = size();
+    const same = first && second && first.every((v, i) => v === second[i]);
+    done(same && Math.abs(second[0] - second[2]) <= 1 && Math.abs(second[1] - second[3]) <= 1 ? second.slice(0, 2) : null);
+}));
+"""
+
+
+def wait_settled(duo, view: str, timeout: float = 15) -> list:
+    """A graph's [width, height] once it has stopped resizing (a busy machine can resize it late)."""
+    until(lambda: duo.driver.execute_async_script(_SETTLED, view) is not None, timeout=timeout,
+          msg=f"{view} kept resizing")
+    return duo.driver.execute_async_script(_SETTLED, view)
+
+
+# The y-axis title's box, its tick labels' boxes and the graph's own box, in page pixels.
+_AXIS_BOXES = """
+const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+const title = gd.querySelector('.g-ytitle text');
+return {title: title && box(title), text: title && title.textContent, svg: box(gd.querySelector('svg.main-svg')),
+        ticks: Array.from(gd.querySelectorAll('.yaxislayer-above .ytick text')).map(box)};
+"""
+
+
+def axis_boxes(duo, view: str) -> dict:
+    return duo.driver.execute_script(_AXIS_BOXES, view)

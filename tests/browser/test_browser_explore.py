@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from dash.testing.wait import until
 
-from gradscape_page import (FLAT_VIEWS, VIEWS, open_section_of, query, read_graph, read_overlay, read_traces,
-                            set_value, paths_key, type_into, wait_drawn)
+from gradscape_page import (FLAT_VIEWS, VIEWS, axis_boxes, open_section_of, query, read_graph, read_overlay,
+                            read_traces, set_value, paths_key, type_into, wait_drawn, wait_settled)
 
 pytestmark = pytest.mark.browser
 
@@ -62,10 +62,16 @@ def test_expr001_custom_formula_draws_and_a_hostile_one_is_refused(gradscape):
 def test_expr002_hostile_link_and_gaps_are_explained(gradscape):
     duo = gradscape
     duo.wait_for_page(url=duo.server_url + "/?landscape=custom&opt=adam&expr=%5Bc%20for%20c%20in%20()%5D")
-    duo.wait_for_contains_text("#message", "expr: 'for' is not allowed")
+    duo.wait_for_contains_text("#message", "expr: 'for' is not allowed", timeout=30)  # a busy machine
     wait_drawn(duo, 1)
     assert query(duo)["expr"] == "sin(x)*cos(y) + 0.1*(x^2 + y^2)"  # the default formula stands in
     assert duo.find_element("#expr").get_attribute("value") == "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
+    # The box takes a formula past the 500-character limit and says so, as a link does (it stopped typing at
+    # 500 characters, and the cut-off formula got "invalid syntax").
+    long = "x" + "+x" * 300
+    type_into(duo, "#expr", long)
+    duo.wait_for_contains_text("#message", "expr: expression too long (601 > 500 characters)")
+    assert duo.find_element("#expr").get_attribute("value") == long
     # log(x) is not finite for x <= 0: that half is left blank, the message says so, nothing NaN is drawn
     type_into(duo, "#expr", "log(x) + y^2")
     duo.wait_for_contains_text("#message", "f is not finite on 5")
@@ -74,6 +80,16 @@ def test_expr002_hostile_link_and_gaps_are_explained(gradscape):
         assert read_graph(duo, view)["bad"] is False, view
     for view in FLAT_VIEWS:
         assert read_overlay(duo, view)["bad"] is False, view
+    # f* = -78.33 here, so the loss axis shows loss − f*: its title is whole and clear of its tick labels
+    # (10⁻⁵ …; "loss − f*  (f* = -78.33)" ran over them).
+    duo.wait_for_page(url=duo.server_url + "/?landscape=styblinski_tang&opt=adam,sgd&x0=4.5&y0=4.5&lr=0.05")
+    wait_drawn(duo, 2)
+    wait_settled(duo, "loss-curve")
+    boxes = axis_boxes(duo, "loss-curve")
+    (l, t, r, b), (sl, st, sr, sb) = boxes["title"], boxes["svg"]
+    assert len(boxes["ticks"]) >= 3 and sl - 1 <= l and st - 1 <= t and r <= sr + 1 and b <= sb + 1, boxes
+    assert all(r <= tl or tr <= l or b <= tt or tb <= t for tl, tt, tr, tb in boxes["ticks"]), boxes
+    assert boxes["text"] == "loss − f*"
     assert duo.get_logs() == []
 
 

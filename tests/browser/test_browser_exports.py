@@ -10,7 +10,7 @@ from dash import dcc
 from dash.testing.wait import until
 from PIL import Image
 
-from gradscape_page import query, paths_key, wait_drawn
+from gradscape_page import query, paths_key, wait_drawn, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -83,10 +83,13 @@ def test_exp001_exports_and_scene_files_under_the_security_headers(gradscape, tm
     duo.wait_for_contains_text("#message", "Scene file: not valid JSON")
     assert paths_key(duo) == key and query(duo)["landscape"] == "himmelblau"
 
-    # PNG from the contour's modebar: twice the size, white, with the overlay's paths in it.
-    size = duo.driver.execute_script("const l = document.querySelector('#contour .js-plotly-plot')._fullLayout;"
-                                     "return [l.width, l.height];")
-    duo.driver.execute_script("document.querySelector('#contour .modebar-btn').click();")
+    # PNG from the contour's modebar: twice the size, white, with the overlay's paths in it. The graph may
+    # still be resizing after the file load on a busy machine (a PNG 910 px high against 2 × 495.8 once):
+    # wait until its size holds over two frames, then measure and click in one script, with no gap between.
+    wait_settled(duo, "contour")
+    size = duo.driver.execute_script("const gd = document.querySelector('#contour .js-plotly-plot');"
+                                     "const size = [gd._fullLayout.width, gd._fullLayout.height];"
+                                     "gd.querySelector('.modebar-btn').click(); return size;")
     until(lambda: duo.driver.execute_async_script(READ_BLOB, "image/png") is not None, timeout=20, msg="no PNG")
     png = Image.open(io.BytesIO(base64.b64decode(duo.driver.execute_async_script(READ_BLOB, "image/png"))))
     assert abs(png.size[0] - 2 * size[0]) <= 1 and abs(png.size[1] - 2 * size[1]) <= 1  # 2x, as configured
@@ -94,6 +97,15 @@ def test_exp001_exports_and_scene_files_under_the_security_headers(gradscape, tm
     assert tuple(pixels[2, 2]) == (255, 255, 255, 255)  # the margin: white, not transparent
     blue = int(np.all(pixels[..., :3] == (0, 114, 178), axis=-1).sum())  # the first run's colour, solid
     assert blue > 200, "the paths were not in the exported image"
+    # The legend and the colour key are in the image (on the page they are HTML over the graph): the
+    # legend's line for the first run in the top margin, the colour bar in the right margin, no blank band.
+    margin = duo.driver.execute_script("return document.querySelector('#contour .js-plotly-plot')._fullLayout.margin;")
+    top = pixels[: 2 * margin["t"], :, :3]
+    assert int(np.all(top == (0, 114, 178), axis=-1).sum()) > 40, "no legend in the exported image"
+    h = pixels.shape[0]
+    band = pixels[h // 4: 3 * h // 4, -2 * margin["r"]:, :3].astype(int)
+    coloured = (np.abs(band - 255).sum(axis=-1) > 30).mean()
+    assert coloured > 0.1, f"the colour key's band is blank ({coloured:.0%} drawn)"
     assert duo.driver.execute_script("return window.__clicked") == "gradscape-contour.png"
     emptied = duo.driver.execute_script(
         "const gd = document.querySelector('#contour .js-plotly-plot');"

@@ -64,8 +64,12 @@ def test_teach001_why_panel_follows_the_step(gradscape):
     assert class_list(duo, "#diagram") == ["diagram", "uses-state"]
     assert len(duo.find_elements("#diagram svg .part")) == 11
 
+    duo.find_element("#restart").click()  # a step in the middle, where every arrow of the run is drawn
+    duo.find_element("#step-forward").click()
+    duo.wait_for_text_to_equal("#frame-label", "step 1 / 150")
     duo.find_element("//label[.//span[text()='Momentum']][ancestor::*[@id='inspect-run']]", "XPATH").click()
-    until(lambda: read_teach(duo)["run"] == "momentum", timeout=10)
+    until(lambda: read_teach(duo)["run"] == "momentum" and read_teach(duo)["title"] == "Momentum", timeout=10,
+          msg="the inspector did not switch to Momentum")  # the map and the inspector redraw in one frame
     t = wait_teach(duo)
     assert t["title"] == "Momentum" and t["arrows"]["velocity"] and not t["arrows"]["lookahead"]
     duo.find_element("//label[.//span[text()='gradient field']]", "XPATH").click()
