@@ -82,12 +82,6 @@ def test_a_ninth_is_left_out_and_named_and_the_rest_wait():
     assert "Lion left out: a scene holds at most 8" in C.picker_status(nine)
 
 
-def test_long_titles_take_the_whole_row():
-    wide = {o["value"] for o in C.optimizer_options() if "opt-wide" in getattr(o["label"], "className", "")}
-    assert wide == {n for n in optimizers.names() if len(optimizers.info(n).title) > C.WIDE_TITLE}
-    assert "schedulefree_adamw" in wide
-
-
 # --- over HTTP: the callbacks --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

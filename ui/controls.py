@@ -53,7 +53,6 @@ def landscape_options() -> list:
 # are ticked a 9th is the one left out: the scene's codec says so in ``message``, and the rest wait.
 
 HEADING = "kind:"  # a heading row's value; no registry name has a colon
-WIDE_TITLE = 11    # characters: a longer title takes the picker's whole row, so it is never cut off
 
 
 def search_words(search) -> list:
@@ -87,9 +86,8 @@ def optimizer_options(chosen=(), search="") -> list:
             info = optimizers.info(n)
             swatch = html.Span(className="swatch" if n in colours else "swatch swatch-off",
                                style={"background": colours[n]} if n in colours else {})  # off: keeps the column
-            classes = ["opt-label"] + (["opt-wide"] if len(info.title) > WIDE_TITLE else []) \
-                + (["opt-left-out"] if n in chosen and n not in colours else [])
-            options.append({"label": html.Span([swatch, info.title], className=" ".join(classes)),
+            left_out = " opt-left-out" if n in chosen and n not in colours else ""
+            options.append({"label": html.Span([swatch, info.title], className="opt-label" + left_out),
                             "value": n, "title": f"{info.description} ({info.family}; link name {n})",
                             "disabled": over and n not in chosen})
     return options
@@ -115,7 +113,7 @@ def optimizer_picker(chosen) -> html.Div:
     search = html.Div([
         html.Label("Search optimizers", htmlFor=ids.OPTIMIZER_SEARCH, className="visually-hidden"),
         dcc.Input(id=ids.OPTIMIZER_SEARCH, type="search", value="", debounce=0.2, autoComplete="off",
-                  placeholder="Search: name, family (adam, sign, second order)", spellCheck=False,
+                  placeholder="Search name or family…", spellCheck=False,
                   className="picker-search"),
     ], className="picker-search-row")
     checklist = dcc.Checklist(id=ids.OPTIMIZERS, options=optimizer_options(chosen), value=list(chosen),
