@@ -85,7 +85,7 @@ def optimizer_options(chosen=(), search="") -> list:
         for n in members:
             info = optimizers.info(n)
             swatch = html.Span(className="swatch" if n in colours else "swatch swatch-off",
-                               style={"background": colours[n]} if n in colours else {})  # off: keeps the column
+                               style={"background": colours[n]} if n in colours else {})  # off: hidden (CSS)
             left_out = " opt-left-out" if n in chosen and n not in colours else ""
             options.append({"label": html.Span([swatch, info.title], className="opt-label" + left_out),
                             "value": n, "title": f"{info.description} ({info.family}; link name {n})",
