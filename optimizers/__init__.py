@@ -9,12 +9,12 @@ Nothing here imports dash or plotly: this is the notebook API as well as the app
 
 from ._meta import Control, Inputs
 from .maps import BasinMap, StabilityMap, basin_map, stability_map
-from .registry import Optimizer, OptimizerInfo, get, info, names
+from .registry import KINDS, Optimizer, OptimizerInfo, get, info, names
 from .runner import run
 from .schedules import Schedule, ScheduleState, schedule
 from .schedules import names as schedule_names
 from .trajectory import Trajectory, reference_loss
 from .tune import TuneResult, tune
 
-__all__ = ["BasinMap", "Control", "Inputs", "Optimizer", "OptimizerInfo", "Schedule", "ScheduleState", "StabilityMap", "Trajectory", "TuneResult",
+__all__ = ["KINDS", "BasinMap", "Control", "Inputs", "Optimizer", "OptimizerInfo", "Schedule", "ScheduleState", "StabilityMap", "Trajectory", "TuneResult",
            "basin_map", "get", "info", "names", "run", "schedule", "schedule_names", "reference_loss", "stability_map", "tune"]

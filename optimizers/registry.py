@@ -24,6 +24,8 @@ from .rules import (adadelta, adafactor, adagrad, adam, adamax, asgd, lbfgs, lio
 class OptimizerInfo:
     """What the UI and the docs need to know about a registry entry.
 
+    ``family`` is the class that implements it (torch's, or the reference package's);
+    ``kind`` the broader family the page's picker lists it under (``KINDS``).
     ``defaults`` are torch's defaults with the entry's preset applied (the
     hyperparameters a user may set); ``momentum_param`` names what the app's
     momentum slider sets: ``"momentum"``, ``"beta1"`` or None.
@@ -37,6 +39,7 @@ class OptimizerInfo:
     momentum_param: Optional[str]
     module: ModuleType = dataclasses.field(repr=False)
     fixed: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False)
+    kind: str = ""
 
     @property
     def maths(self) -> str:
@@ -83,50 +86,65 @@ class OptimizerInfo:
         return self.module.explain(inputs)
 
 
-def _entry(name, title, family, module, description, preset=None, fixed=None, momentum_param=None):
+# The broader families, in the order the picker lists them, each with what its members share.
+KINDS: Dict[str, str] = {
+    "Gradient descent": "A step against the gradient, with or without momentum or averaging.",
+    "Adaptive rates": "Each coordinate's rate follows the size or the sign of its own gradients.",
+    "Adam family": "Momentum divided by a running root-mean-square of the gradients.",
+    "Sign and schedule-free": "Newer rules: sign steps (Lion), no schedule (Schedule-Free), "
+                              "a learnt step size (Prodigy).",
+    "Second order": "Steps shaped by curvature: the exact Hessian (Newton) or one built from gradients (L-BFGS).",
+}
+
+
+def _entry(name, title, family, module, description, preset=None, fixed=None, momentum_param=None, kind=""):
+    if kind not in KINDS:
+        raise ValueError(f"{name}: kind {kind!r} is not one of {', '.join(KINDS)}")
     defaults = dict(module.DEFAULTS)
     fixed = dict(fixed or {})
     for key in fixed:
         defaults.pop(key, None)
     defaults.update(preset or {})
     return OptimizerInfo(name, title, family, description, MappingProxyType(defaults), momentum_param,
-                         module, MappingProxyType(fixed))
+                         module, MappingProxyType(fixed), kind)
 
 
 _REGISTRY: Dict[str, OptimizerInfo] = {
     e.name: e
     for e in [
         _entry("gd", "Gradient descent", "SGD", sgd,
-               "Plain gradient descent: a fixed step against the gradient."),
-        _entry("sgd", "SGD", "SGD", sgd, sgd.SUMMARY),
+               "Plain gradient descent: a fixed step against the gradient.", kind="Gradient descent"),
+        _entry("sgd", "SGD", "SGD", sgd, sgd.SUMMARY, kind="Gradient descent"),
         _entry("momentum", "Momentum", "SGD", sgd,
                "SGD with heavy-ball momentum 0.9: gathers speed along valleys, overshoots at bends.",
-               preset=dict(momentum=0.9), momentum_param="momentum"),
+               preset=dict(momentum=0.9), momentum_param="momentum", kind="Gradient descent"),
         _entry("nesterov", "Nesterov", "SGD", sgd,
                "SGD with Nesterov momentum 0.9: looks ahead along its velocity, so it brakes before it overshoots.",
-               preset=dict(momentum=0.9, nesterov=True), momentum_param="momentum"),
-        _entry("adagrad", "Adagrad", "Adagrad", adagrad, adagrad.SUMMARY),
-        _entry("rmsprop", "RMSprop", "RMSprop", rmsprop, rmsprop.SUMMARY),
-        _entry("adadelta", "AdaDelta", "Adadelta", adadelta, adadelta.SUMMARY),
-        _entry("adam", "Adam", "Adam", adam, adam.SUMMARY, momentum_param="beta1"),
+               preset=dict(momentum=0.9, nesterov=True), momentum_param="momentum", kind="Gradient descent"),
+        _entry("adagrad", "Adagrad", "Adagrad", adagrad, adagrad.SUMMARY, kind="Adaptive rates"),
+        _entry("rmsprop", "RMSprop", "RMSprop", rmsprop, rmsprop.SUMMARY, kind="Adaptive rates"),
+        _entry("adadelta", "AdaDelta", "Adadelta", adadelta, adadelta.SUMMARY, kind="Adaptive rates"),
+        _entry("adam", "Adam", "Adam", adam, adam.SUMMARY, momentum_param="beta1", kind="Adam family"),
         _entry("adamw", "AdamW", "AdamW", adam,
                "Adam with decoupled weight decay: the point shrinks towards zero apart from the gradient step.",
-               preset=dict(weight_decay=1e-2), fixed=dict(decoupled_weight_decay=True), momentum_param="beta1"),
+               preset=dict(weight_decay=1e-2), fixed=dict(decoupled_weight_decay=True), momentum_param="beta1",
+               kind="Adam family"),
         _entry("amsgrad", "AMSGrad", "Adam", adam,
                "Adam that never lets its second-moment estimate shrink, so its steps never grow back.",
-               preset=dict(amsgrad=True), momentum_param="beta1"),
-        _entry("nadam", "NAdam", "NAdam", nadam, nadam.SUMMARY, momentum_param="beta1"),
-        _entry("radam", "RAdam", "RAdam", radam, radam.SUMMARY, momentum_param="beta1"),
-        _entry("adamax", "Adamax", "Adamax", adamax, adamax.SUMMARY, momentum_param="beta1"),
-        _entry("rprop", "Rprop", "Rprop", rprop, rprop.SUMMARY),
-        _entry("asgd", "ASGD", "ASGD", asgd, asgd.SUMMARY),
-        _entry("lion", "Lion", "Lion", lion, lion.SUMMARY, momentum_param="beta1"),
-        _entry("adafactor", "Adafactor", "Adafactor", adafactor, adafactor.SUMMARY),
+               preset=dict(amsgrad=True), momentum_param="beta1", kind="Adam family"),
+        _entry("nadam", "NAdam", "NAdam", nadam, nadam.SUMMARY, momentum_param="beta1", kind="Adam family"),
+        _entry("radam", "RAdam", "RAdam", radam, radam.SUMMARY, momentum_param="beta1", kind="Adam family"),
+        _entry("adamax", "Adamax", "Adamax", adamax, adamax.SUMMARY, momentum_param="beta1", kind="Adam family"),
+        _entry("rprop", "Rprop", "Rprop", rprop, rprop.SUMMARY, kind="Adaptive rates"),
+        _entry("asgd", "ASGD", "ASGD", asgd, asgd.SUMMARY, kind="Gradient descent"),
+        _entry("lion", "Lion", "Lion", lion, lion.SUMMARY, momentum_param="beta1", kind="Sign and schedule-free"),
+        _entry("adafactor", "Adafactor", "Adafactor", adafactor, adafactor.SUMMARY, kind="Adam family"),
         _entry("schedulefree_adamw", "Schedule-Free AdamW", "AdamWScheduleFree", schedulefree, schedulefree.SUMMARY,
-               momentum_param="beta1"),
-        _entry("prodigy", "Prodigy", "Prodigy", prodigy, prodigy.SUMMARY, momentum_param="beta1"),
-        _entry("newton", "Newton", "Newton", newton, newton.SUMMARY),
-        _entry("lbfgs", "L-BFGS", "LBFGS", lbfgs, lbfgs.SUMMARY),
+               momentum_param="beta1", kind="Sign and schedule-free"),
+        _entry("prodigy", "Prodigy", "Prodigy", prodigy, prodigy.SUMMARY, momentum_param="beta1",
+               kind="Sign and schedule-free"),
+        _entry("newton", "Newton", "Newton", newton, newton.SUMMARY, kind="Second order"),
+        _entry("lbfgs", "L-BFGS", "LBFGS", lbfgs, lbfgs.SUMMARY, kind="Second order"),
     ]
 }
 

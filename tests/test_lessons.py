@@ -25,7 +25,7 @@ def test_there_are_at_least_eight_lessons_with_stable_ids():
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i) for i in IDS)
     topics = " ".join(lesson.title.lower() for lesson in lessons.LESSONS)
     for topic in ("ravine", "nesterov", "saddle", "too large", "adagrad", "parameter groups", "cosine",
-                  "local minima"):
+                  "local minima", "lion's sign", "schedule-free", "l-bfgs", "newton at a saddle"):
         assert topic in topics
 
 
@@ -162,3 +162,71 @@ def test_tuned_fairly_momentum_wins_on_a_knife_edge_and_adam_forgives():
     tuned_scene = tune_panel.applied_scene(scene, tuning.tuned_lrs(tuned))
     final = {run.name: run.loss[-1] for run in compute.run_scene(tuned_scene).runs}
     assert final["momentum"] < final["sgd"] < final["adam"]
+
+
+# --- issue 11's lessons: the newer optimizers ------------------------------------------------------------
+
+def test_lion_moves_every_coordinate_by_exactly_lr_whatever_the_gradient():
+    r = runs("lion-sign-steps", record_state=True)
+    lion, adam = r["lion"], r["adam"]
+    lr = lessons.get("lion-sign-steps").scene["lr"]
+    moves = np.abs(np.diff(lion.params, axis=0))
+    np.testing.assert_allclose(moves, lr, rtol=0, atol=4e-16 * 4)  # ±lr exactly, to the rounding of θ ± lr
+    np.testing.assert_allclose(np.abs(inspect(lion).update), lr, rtol=0, atol=1e-15)  # what the inspector shows
+    g = np.abs(lion.grads)
+    assert g.max() >= 26 and g.min() <= 0.021  # slopes over three orders of magnitude, every move the same
+    # unable to take a smaller step, it hops between two points around the minimum at loss 0.01
+    np.testing.assert_array_equal(lion.params[-1], lion.params[-3])
+    assert np.abs(lion.params[-1] - lion.params[-2]).tolist() == pytest.approx([lr, lr])
+    assert lion.loss[-1] == pytest.approx(0.01045) and adam.loss[-1] < 1e-4
+    assert np.abs(np.diff(adam.params[-10:], axis=0)).max() < lr / 100  # Adam's steps shrank
+
+
+def test_schedule_free_at_a_constant_rate_settles_as_low_as_adamw_with_cosine():
+    finals = []
+    for seed in range(10):  # the noise differs per seed: compare the runs' average over ten
+        r = runs("schedule-free", seed=seed)
+        sf, cosine, constant = r["schedulefree_adamw"], r["adamw"], r["adam"]
+        if seed == 0:
+            assert np.all(sf.lr == 0.2) and np.all(constant.lr == 0.2) and cosine.lr[-1, 0] < 1e-4
+            assert constant.settings["decoupled_weight_decay"] and constant.settings["weight_decay"] == 0.01
+        finals.append([run.loss[-20:].mean() for run in (sf, cosine, constant)])
+    sf, cosine, constant = np.mean(finals, axis=0)
+    assert sf < 1.5 * cosine      # no schedule, about as low as the cosine run
+    assert 4 * sf < constant and 4 * cosine < constant  # and both far below AdamW held at the same rate
+
+
+def test_lbfgs_wins_on_rosenbrock_even_counted_in_evaluations():
+    import optimizers
+
+    scene = lessons.get("lbfgs-evaluations").scene
+    r = runs("lbfgs-evaluations")
+    lbfgs, adam = r["lbfgs"], r["adam"]
+    assert lbfgs.trajectory.evals.tolist() == [184] and adam.trajectory.evals.tolist() == [100]
+    L, start = landscapes.get("rosenbrock"), (scene["x0"], scene["y0"])
+    per_step = [int(optimizers.run(L, optimizers.get("lbfgs"), start=start, steps=k).evals[0]) for k in range(1, 7)]
+    assert per_step == [20, 40, 60, 80, 89, 90]  # 20 evaluations a step at first, one a step once done
+    assert lbfgs.loss[5] < 1e-10 and adam.loss[89] > 5  # at the same 89 evaluations
+    adam_long = optimizers.run(L, optimizers.get("adam", lr=scene["lr"]), start=start, steps=2000)
+    first = int(np.argmax(np.ravel(adam_long.loss) < lbfgs.loss[5]))
+    assert 1500 < first <= 2000  # Adam needs about 2000 evaluations to get as low
+
+
+def test_undamped_newton_is_drawn_to_the_saddle_and_the_abs_h_policy_repels():
+    scene = lessons.get("newton-saddle").scene
+    r = runs("newton-saddle", record_state=True)
+    newton, gd = r["newton"], r["gd"]
+    L = landscapes.get("saddle")
+    start = np.array([scene["x0"], scene["y0"]])
+    H = L.hessian(start)
+    assert np.linalg.eigvalsh(H).tolist() == [-2.0, 2.0]  # a saddle: one curvature down, one up
+    plain = start - np.linalg.solve(H, L.grad(start))     # undamped Newton's step, H⁻¹∇f
+    assert plain.tolist() == [0.0, 0.0] and L.grad(plain).tolist() == [0.0, 0.0]  # on the saddle point, to stay
+    # Gradscape's Newton (|H|): x = 0 at once, and y doubles every step, away from the saddle
+    assert newton.params[1:, 0].tolist() == [0.0] * scene["steps"]
+    np.testing.assert_allclose(newton.params[1:, 1], scene["y0"] * 2.0 ** np.arange(1, scene["steps"] + 1))
+    rows = {row.key: row.values for row in inspect(newton).rows}
+    assert rows["eig_min"][0] == -2.0 and rows["eig_max"][0] == 2.0  # the inspector shows why
+    # gradient descent slides in towards the saddle and lingers near its ridge, 1/100 as far out in y
+    assert np.all(np.diff(np.abs(gd.params[:, 0])) < 0) and np.abs(gd.params[:, 1]).max() < 0.15
+    assert abs(newton.params[-1, 1]) > 100 * abs(gd.params[-1, 1])

@@ -384,3 +384,13 @@ def test_repeat_is_capped(text, repeat, warned):
     scene, warnings = S.parse("repeat=" + text)
     assert scene["repeat"] == repeat and bool(warnings) == warned
     assert ("repeat=" in S.encode(scene)) == (repeat > 1)
+
+
+def test_an_unticked_switch_whose_torch_default_is_none_is_the_default():
+    """L-BFGS's line_search_fn is None in torch and a box on the page: the box's "off" is no override,
+    so a lesson with L-BFGS overrides keeps its link as it was when its panel opens."""
+    scene = S.parse("opt=lbfgs,adam&lbfgs.lr=1")[0]
+    page = dict(scene, overrides={"lbfgs": {"lr": 1.0, "line_search_fn": False}})  # what the open panel sends
+    assert S.normalize(page) == (scene, [])
+    on = S.normalize(dict(scene, overrides={"lbfgs": {"lr": 1.0, "line_search_fn": True}}))[0]
+    assert on["overrides"]["lbfgs"]["line_search_fn"] is True

@@ -156,15 +156,24 @@ def register(app) -> None:
         return [p["min"], p["max"], p["step"], p["marks"], p["value"], p["label"], p["hidden"]]
 
     @app.callback(
-        Output(ids.ADVANCED, "children"), Output(ids.OPTIMIZERS, "options"), Output(ids.ADVANCED_SECTION, "open"),
+        Output(ids.ADVANCED, "children"), Output(ids.ADVANCED_SECTION, "open"),
         Input(ids.OPTIMIZERS, "value"), State(ids.SCENE, "data"), prevent_initial_call=True)
     def optimizers_changed(chosen, stored):
-        """Swatches in the runs' colours, and one override panel per run keeping its overrides;
-        overrides in the scene open the section, so a link's settings are in view."""
+        """One override panel per run keeping its overrides; overrides in the scene open the
+        section, so a link's settings are in view."""
         chosen = guard.check_names(chosen, optimizers.names(), "optimizers", guard.MAX_RUNS)[:F.MAX_OPTIMIZERS]
         overrides = guard.stored_overrides(stored)
         opened = True if any(n in overrides for n in chosen) else no_update
-        return advanced_panels({"optimizers": chosen, "overrides": overrides}), C.optimizer_options(chosen), opened
+        return advanced_panels({"optimizers": chosen, "overrides": overrides}), opened
+
+    @app.callback(
+        Output(ids.OPTIMIZERS, "options"), Output(ids.OPTIMIZER_STATUS, "children"),
+        Input(ids.OPTIMIZERS, "value"), Input(ids.OPTIMIZER_SEARCH, "value"), prevent_initial_call=True)
+    def picker_changed(chosen, search):
+        """The picker's rows for what is ticked and searched: swatches in the runs' colours."""
+        chosen = guard.check_names(chosen, optimizers.names(), "optimizers", guard.MAX_RUNS)
+        search = search[:100] if isinstance(search, str) else ""  # a filter only: anything else shows all
+        return C.optimizer_options(chosen, search), C.picker_status(chosen, search)
 
     @app.callback(
         output=dict(

@@ -45,20 +45,82 @@ def landscape_options() -> list:
     return options + [{"label": custom, "value": surfaces.CUSTOM, "title": "Type your own formula in x and y"}]
 
 
-def optimizer_options(chosen=()) -> list:
-    """Checklist options; a chosen optimizer's swatch shows its colour in every view, and once
-    8 are chosen the rest are disabled."""
+# --- the optimizer picker ----------------------------------------------------------------------
+#
+# One checklist (id ``optimizers``, its value the scene's list), its options grouped under the
+# registry's kinds: each group opens with a heading row, an option that can never be ticked.
+# A search box hides the rows that do not match. The value keeps the order of ticking, so once 8
+# are ticked a 9th is the one left out: the scene's codec says so in ``message``, and the rest wait.
+
+HEADING = "kind:"  # a heading row's value; no registry name has a colon
+
+
+def search_words(search) -> list:
+    return str(search or "").lower().split()[:8]
+
+
+def matches(name: str, words) -> bool:
+    """Whether every search word is in the optimizer's name, title, family or kind."""
+    info = optimizers.info(name)
+    text = " ".join((info.name, info.title, info.family, info.kind)).lower()
+    return all(w in text for w in words)
+
+
+def optimizer_options(chosen=(), search="") -> list:
+    """Checklist options: a heading per kind, then its optimizers that match the search. A chosen
+    optimizer's swatch shows its colour in every view; one ticked past the 8 a scene holds is
+    marked left out, and while it is ticked the unticked ones are disabled."""
     chosen = list(chosen)
-    colours = dict(zip(chosen, run_colours(len(chosen))))
-    full = len(chosen) >= F.MAX_OPTIMIZERS
+    in_scene = chosen[:F.MAX_OPTIMIZERS]
+    colours = dict(zip(in_scene, run_colours(len(in_scene))))
+    over = len(chosen) > F.MAX_OPTIMIZERS
+    words = search_words(search)
     options = []
-    for n in optimizers.names():
-        info = optimizers.info(n)
-        swatch = html.Span(className="swatch" if n in colours else "swatch swatch-off",
-                           style={"background": colours[n]} if n in colours else {})  # off: keeps the column
-        options.append({"label": html.Span([swatch, info.title], title=info.description, className="opt-label"),
-                        "value": n, "disabled": full and n not in colours})
+    for kind, about in optimizers.KINDS.items():
+        members = [n for n in optimizers.names() if optimizers.info(n).kind == kind and matches(n, words)]
+        if not members:
+            continue
+        options.append({"label": html.Span(kind, className="opt-heading", title=about),
+                        "value": HEADING + kind, "disabled": True})
+        for n in members:
+            info = optimizers.info(n)
+            swatch = html.Span(className="swatch" if n in colours else "swatch swatch-off",
+                               style={"background": colours[n]} if n in colours else {})  # off: hidden (CSS)
+            left_out = " opt-left-out" if n in chosen and n not in colours else ""
+            options.append({"label": html.Span([swatch, info.title], className="opt-label" + left_out),
+                            "value": n, "title": f"{info.description} ({info.family}; link name {n})",
+                            "disabled": over and n not in chosen})
     return options
+
+
+def picker_status(chosen=(), search="") -> str:
+    """The line under the picker: how many are in the scene, what is left out, what the search found."""
+    chosen, words = list(chosen), search_words(search)
+    parts = [f"{min(len(chosen), F.MAX_OPTIMIZERS)} of {F.MAX_OPTIMIZERS} chosen."]
+    left_out = [optimizers.info(n).title for n in chosen[F.MAX_OPTIMIZERS:]]
+    if left_out:
+        parts.append(f"{', '.join(left_out)} left out: a scene holds at most {F.MAX_OPTIMIZERS}; "
+                     "untick one to make room.")
+    if words:
+        found = sum(matches(n, words) for n in optimizers.names())
+        parts.append(f"{found} of {len(optimizers.names())} match." if found else
+                     f"No optimizer matches “{' '.join(words)}”: try a name, a family or a kind.")
+    return " ".join(parts)
+
+
+def optimizer_picker(chosen) -> html.Div:
+    """The search box, the grouped checklist and its status line."""
+    search = html.Div([
+        html.Label("Search optimizers", htmlFor=ids.OPTIMIZER_SEARCH, className="visually-hidden"),
+        dcc.Input(id=ids.OPTIMIZER_SEARCH, type="search", value="", debounce=0.2, autoComplete="off",
+                  placeholder="Search name or family…", spellCheck=False,
+                  className="picker-search"),
+    ], className="picker-search-row")
+    checklist = dcc.Checklist(id=ids.OPTIMIZERS, options=optimizer_options(chosen), value=list(chosen),
+                              className="optimizer-list")
+    status = html.Div(picker_status(chosen), id=ids.OPTIMIZER_STATUS, className="control-hint picker-status",
+                      role="status", **{"aria-live": "polite"})
+    return html.Div([search, checklist, status], className="picker")
 
 
 def schedule_options() -> list:

@@ -8,6 +8,8 @@ DESIGN.md. JavaScript under ``assets/`` uses the same strings; keep the two in s
 LANDSCAPE = "landscape"
 LANDSCAPE_INFO = "landscape-info"
 OPTIMIZERS = "optimizers"
+OPTIMIZER_SEARCH = "optimizer-search"
+OPTIMIZER_STATUS = "optimizer-status"
 LR = "lr"
 LR_VALUE = "lr-value"
 MOMENTUM = "momentum"

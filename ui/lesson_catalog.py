@@ -72,6 +72,39 @@ CATALOG: List[LessonText] = [
            "best, yet no rate from 10⁻⁴ to 1 makes it diverge and it stays within 10× of its best loss over a wider "
            "band: the lr-sensitivity plot shows who forgives a wrong lr.",
            "landscape=rosenbrock&opt=sgd,momentum,adam&lr=0.001&momentum=0.9&x0=-1.5&y0=2&steps=300"),
+    LessonText("lion-sign-steps", "Lion's sign steps",
+           "Lion steps by the sign of a blend of its momentum and the gradient, so every coordinate moves by "
+           "exactly lr = 0.05 at every step, whether its slope is 26 on the steep wall or 0.02 near the bottom: "
+           "the inspector's update row reads ±0.05 throughout. Unable to take a smaller step, Lion ends hopping "
+           "between two points on either side of the minimum at a loss of 0.01, while Adam's steps shrink with "
+           "its gradients and it creeps on down to a loss below 10⁻⁴.",
+           "landscape=stretched_bowl&opt=lion,adam&lr=0.05&x0=-1.83&y0=0.52&steps=120", teach=True),
+    LessonText("schedule-free", "Schedule-Free needs no schedule",
+           "All three runs feel the same noisy gradients at lr 0.2: AdamW at a constant rate keeps jumping "
+           "around the bottom, AdamW under the cosine schedule settles because its rate shrinks to zero by step "
+           "200, and Schedule-Free AdamW settles about as low at the constant rate, with no schedule and no "
+           "step count to plan for. It steps a sequence z at the full rate but takes its gradients next to x, "
+           "the running average of z, and that average does the settling a schedule would (the run called "
+           "Adam here is AdamW, decoupled decay 0.01, held at the constant rate).",
+           "landscape=bowl&opt=schedulefree_adamw,adamw,adam&lr=0.2&x0=-1.5&y0=1.2&steps=200&schedule=cosine"
+           "&T_max=200&noise=1&schedulefree_adamw.fixed_lr=1&adam.weight_decay=0.01"
+           "&adam.decoupled_weight_decay=1&adam.fixed_lr=1"),
+    LessonText("lbfgs-evaluations", "L-BFGS against Adam, counted in evaluations",
+           "Counted in steps L-BFGS looks unbeatable, but each of its steps is one torch step(closure), which "
+           "may evaluate the gradient up to 20 times: its first four steps use 20 evaluations each, and by step "
+           "100 it has used 184 where Adam has used 100. Counted fairly it still wins on this smooth valley, "
+           "below loss 10⁻¹⁰ after 89 evaluations, where Adam after the same 89 evaluations is still above "
+           "loss 5 and needs about 2000 to get as low.",
+           "landscape=rosenbrock&opt=lbfgs,adam&lr=0.05&x0=-1.5&y0=2&steps=100&lbfgs.lr=1"),
+    LessonText("newton-saddle", "Newton at a saddle",
+           "Undamped Newton steps by H⁻¹∇f, and on this saddle (f = x² − y², so H = diag(2, −2)) that step "
+           "points straight at the saddle point: from this start it would land exactly on (0, 0), where the "
+           "gradient is zero, and stay there, because dividing by the negative curvature turns the downhill y "
+           "direction uphill. Gradscape's Newton divides by |H| instead, each eigenvalue's absolute value (the "
+           "saddle-free policy of optimizers/rules/newton.py), so it lands on x = 0 in one step but doubles its "
+           "distance from the saddle in y at every step, while gradient descent slides in towards the saddle "
+           "and lingers.",
+           "landscape=saddle&opt=newton,gd&lr=0.1&x0=-1.8&y0=0.02&steps=10&newton.lr=1", teach=True),
 ]
 
 

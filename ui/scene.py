@@ -223,7 +223,7 @@ def _optimizers(values, warnings) -> list:
         elif name in chosen:
             warnings.append(f"opt: {name} listed twice; kept once")
         elif len(chosen) == F.MAX_OPTIMIZERS:
-            warnings.append(f"opt: at most {F.MAX_OPTIMIZERS} optimizers; {name} left out")
+            warnings.append(f"opt: at most {F.MAX_OPTIMIZERS} optimizers in one scene; {name} left out")
         else:
             chosen.append(name)
     return chosen

@@ -209,7 +209,9 @@ def torch_default(key: str, defaults):
     if spec.run:
         return spec.default
     base, index = torch_part(spec.torch_name)
-    return defaults[base] if index is None else defaults[base][index]
+    value = defaults[base] if index is None else defaults[base][index]
+    # a switch whose torch default is None or a name (L-BFGS's line_search_fn): off or on, as its box shows it
+    return bool(value) if spec.kind == "bool" else value
 
 
 def parse_override(key: str, text: str):

@@ -161,3 +161,27 @@ def test_lesson001_menu_presentation_mode_and_parameter_groups(gradscape):
     duo.wait_for_contains_text("#results tbody", "Gradient descent (x/y rates)")
     assert query(duo)["lesson"] == "groups-bowl"  # the lesson stays open while the scene changes
     assert duo.get_logs() == []
+
+
+def test_lesson002_lion_moves_by_lr_and_newton_shows_the_saddles_curvature(gradscape):
+    """The new optimizers' lessons show their point in the inspector: Lion's update is ±lr at every
+    step; Newton's rows give the saddle's eigenvalues, −2 and 2."""
+    duo = gradscape
+    duo.wait_for_page(url=duo.server_url + "/" + lessons.get("lion-sign-steps").link())
+    wait_drawn(duo, 2, views=("contour",))
+    wait_teach(duo)
+    assert read_teach(duo)["title"] == "Lion"
+    for step in (0, 1, 60, 119):
+        set_value(duo, "frame", step)
+        until(lambda: read_teach(duo)["step"] == str(step), timeout=5)
+        assert [v.lstrip("−-") for v in read_teach(duo)["rows"]["update"]] == ["0.05", "0.05"]
+
+    duo.wait_for_page(url=duo.server_url + "/" + lessons.get("newton-saddle").link())
+    wait_drawn(duo, 2, views=("contour",))
+    until(lambda: read_teach(duo)["loaded"] and read_teach(duo)["title"] == "Newton", timeout=15)
+    set_value(duo, "frame", 0)
+    until(lambda: read_teach(duo)["step"] == "0", timeout=5)
+    rows = read_teach(duo)["rows"]
+    assert rows["eig_min"] == ["−2"] or rows["eig_min"] == ["-2"]
+    assert rows["eig_max"] == ["2"] and rows["update"][0] == "1.8"  # x = 0 in one step
+    assert duo.get_logs() == []
