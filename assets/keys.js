@@ -37,8 +37,8 @@
 
     // An open menu or list (a dropdown's options, the lessons menu) keeps its keys.
     function inOpenMenu(el) {
-        return !!(el && el.closest && el.closest("[role=listbox], [role=menu], [data-state=open], " +
-                                                 "[aria-expanded=true]"));
+        return !!(el && el.closest && el.closest("[data-state=open], [aria-expanded=true], [role=menu], " +
+                                                 "[role=dialog]"));
     }
 
     function blurPointerFocus() {
