@@ -265,6 +265,31 @@
         window.dash_clientside.set_props("frame", {value: k});
     }
 
+    // One step back or forward, from the step on show. The scrubber's value follows by set_props;
+    // a value of ours still on its way when the next press comes is not read back (renderFrame
+    // skips it), so quick presses all count (assets/keys.js, the step buttons).
+    var published = [];
+    state.step = function (delta) {
+        if (state.playing) { stop(); }
+        var k = Math.max(0, Math.min(state.steps, state.frame + delta));
+        state.frame = k;
+        state.pos = k;
+        draw(k, true);
+        var el = document.getElementById("frame-label");
+        if (el) { el.textContent = label(k); }
+        published.push(k);
+        publishFrame(k);
+        return k;
+    };
+
+    // False for a scrubber value that state.step sent before its newest one.
+    function current(k) {
+        var i = published.lastIndexOf(k);
+        if (i < 0) { published = []; return true; }  // the user's scrub, or a new scene
+        published.splice(0, i + 1);
+        return published.length === 0;
+    }
+
     function stop() {
         state.playing = false;
         window.dash_clientside.set_props("play", {children: "▶ Play"});
@@ -351,8 +376,10 @@
         gradscape: {
             // frame.value or a new store -> every view shows that step.
             renderFrame: function (frame, store) {
+                var fresh = !!store && store.key !== state.key;
                 load(store);
                 var k = Math.max(0, Math.min(state.steps, Math.round(frame || 0)));
+                if (!fresh && !current(k)) { return label(state.frame); }
                 if (!state.playing) {
                     state.frame = k;
                     state.pos = k;
@@ -371,12 +398,10 @@
                 start();
                 return "❚❚ Pause";
             },
-            stepBy: function (back, forward, frame, max) {
+            stepBy: function () {
                 var trig = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id; });
-                var delta = trig.indexOf("step-back.n_clicks") >= 0 ? -1 : 1;
-                var current = state.playing ? state.frame : Math.round(frame || 0); // the scrubber lags while playing
-                if (state.playing) { stop(); }
-                return Math.max(0, Math.min(max || 0, current + delta));
+                state.step(trig.indexOf("step-back.n_clicks") >= 0 ? -1 : 1);
+                return window.dash_clientside.no_update;
             },
             // Back to step 0; playing goes on from there.
             restart: function (n) {

@@ -82,7 +82,9 @@
             c[0].setAttribute("width", size.w + 2 * c[1]);
             c[0].setAttribute("height", size.h + 2 * c[1]);
         });
-        var axesKey = [ghostKey, fl.width, fl.height, fl.xaxis.range, fl.yaxis.range].join("|");
+        // the plot area moves with the margins too (Present mode scales them: assets/screens.js)
+        var axesKey = [ghostKey, fl.width, fl.height, fl.xaxis.range, fl.yaxis.range, fl.xaxis._offset,
+                       fl.yaxis._offset, fl.xaxis._length, fl.yaxis._length].join("|");
         if (svg.__ghostKey !== axesKey) {
             svg.__ghostKey = axesKey;
             var ghosts = ensureChildren(svg.__ghosts, "path", runs.length);

@@ -1,7 +1,7 @@
 /*
  * Small browser-side helpers: the URL kept in step with the scene (no reload, no new history
- * entry per slider move), the "Copy link" button, the learning rate's real value, and keyboard
- * shortcuts for playback and lessons.
+ * entry per slider move), the "Copy link" button and the learning rate's real value. The keyboard
+ * shortcuts are in assets/keys.js.
  */
 (function () {
     "use strict";
@@ -69,24 +69,6 @@
                 if (typeof log10lr !== "number") { return ""; }
                 return "= " + String(Number(Math.pow(10, log10lr).toPrecision(3)));
             }
-        }
-    });
-
-    // Space plays/pauses, arrows step, Home goes back to step 0, L opens the next lesson; never
-    // while typing or while a slider has focus.
-    document.addEventListener("keydown", function (event) {
-        var t = event.target, tag = (t && t.tagName) || "";
-        if (/^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(tag) || (t && t.isContentEditable) ||
-            (t && t.getAttribute && t.getAttribute("role") === "slider") || event.altKey ||
-            event.ctrlKey || event.metaKey) {
-            return;
-        }
-        var target = {" ": "play", "ArrowLeft": "step-back", "ArrowRight": "step-forward", "Home": "restart",
-                      "l": "next-lesson", "L": "next-lesson"}[event.key];
-        var button = target && document.getElementById(target);
-        if (button) {
-            event.preventDefault();
-            button.click();
         }
     });
 }());

@@ -10,12 +10,16 @@ from . import callbacks, clientside, explore_callbacks, export_panel, guard, sec
 from .layout import make_layout
 
 ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
+# Without it a phone lays the page out ~980 px wide and shrinks it: the one-column layout of
+# assets/screens.css never applies.
+META_TAGS = [{"name": "viewport", "content": "width=device-width, initial-scale=1"}]
 
 
 def create_app(**dash_kwargs) -> dash.Dash:
     """A new Gradscape app. No server-side state: a scene lives in the URL and the browser."""
     app = dash.Dash(__name__, title="Gradscape", assets_folder=ASSETS, update_title=None,
-                    suppress_callback_exceptions=True, on_error=guard.callback_error, **dash_kwargs)
+                    suppress_callback_exceptions=True, on_error=guard.callback_error,
+                    meta_tags=META_TAGS, **dash_kwargs)
     app.layout = make_layout()
     # The renderer's request_post hook hands each answer to assets/animation.js as it arrives, so
     # the new paths are on the map before Dash has applied the rest of the answer.

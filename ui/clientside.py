@@ -33,8 +33,7 @@ def register(app) -> None:
     app.clientside_callback(
         ClientsideFunction("gradscape", "stepBy"),
         Output(ids.FRAME, "value", allow_duplicate=True), Input(ids.STEP_BACK, "n_clicks"),
-        Input(ids.STEP_FORWARD, "n_clicks"), State(ids.FRAME, "value"), State(ids.FRAME, "max"),
-        prevent_initial_call=True)
+        Input(ids.STEP_FORWARD, "n_clicks"), prevent_initial_call=True)  # counts from the step on show
     app.clientside_callback(
         ClientsideFunction("gradscape", "setSpeed"),
         Output(ids.SPEED_SET, "data"), Input(ids.SPEED, "value"), State(ids.SPEED, "marks"))
