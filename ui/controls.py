@@ -49,7 +49,7 @@ def optimizer_options(chosen=()) -> list:
     """Checklist options; a chosen optimizer's swatch shows its colour in every view, and once
     8 are chosen the rest are disabled."""
     chosen = list(chosen)
-    colours = dict(zip(chosen, run_colours(len(chosen))))
+    colours = dict(zip(chosen, run_colours(chosen)))
     full = len(chosen) >= F.MAX_OPTIMIZERS
     options = []
     for n in optimizers.names():

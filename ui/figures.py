@@ -100,6 +100,11 @@ def start_trace(start) -> dict:
             "meta": {"role": "start"}}
 
 
+def path_dash(run: Run) -> str:
+    """A run that follows an earlier one exactly is dashed, so the one under it shows through."""
+    return P.SAME_PATH_DASH if getattr(run, "same_as", None) else "solid"
+
+
 def path_traces(run: Run, i: int, frame: Optional[int] = None) -> list:
     """Ghost and path-so-far of one run on the contour map."""
     k = _frame(run, frame)
@@ -109,7 +114,7 @@ def path_traces(run: Run, i: int, frame: Optional[int] = None) -> list:
          "line": {"color": run.colour, "width": 2}, "opacity": 0.35, "hoverinfo": "skip",
          "name": run.title, "meta": _meta("ghost", i)},
         {"type": "scatter", "mode": "lines", "x": x[: k + 1], "y": y[: k + 1],
-         "name": run.title, "line": {"color": run.colour, "width": 3.5}, "hoverinfo": "skip",
+         "name": run.title, "line": {"color": run.colour, "width": 3.5, "dash": path_dash(run)}, "hoverinfo": "skip",
          "meta": _meta("path", i)},
     ]
 
@@ -166,7 +171,7 @@ def lifted_path_traces(run: Run, i: int, grid, bounds, frame: Optional[int] = No
          "line": {"color": run.colour, "width": 4}, "hoverinfo": "skip", "name": run.title,
          "meta": _meta("ghost", i)},
         {"type": "scatter3d", "mode": "lines", "x": x[: k + 1], "y": y[: k + 1], "z": z[: k + 1],
-         "line": {"color": run.colour, "width": 7}, "hoverinfo": "skip", "name": run.title,
+         "line": {"color": run.colour, "width": 7, "dash": path_dash(run)}, "hoverinfo": "skip", "name": run.title,
          "showlegend": False, "meta": _meta("path", i)},
     ]
 
@@ -262,7 +267,7 @@ def loss_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, log
              "line": {"color": run.colour, "width": 2}, "hoverinfo": "skip", "name": run.title,
              "meta": _meta("ghost", i)},
             {"type": "scatter", "mode": "lines", "x0": 0, "dx": 1, "y": y[: kk + 1], "name": run.title,
-             "line": {"color": run.colour, "width": 3}, "meta": _meta("path", i),
+             "line": {"color": run.colour, "width": 3, "dash": path_dash(run)}, "meta": _meta("path", i),
              "hovertemplate": f"<b>{run.title}</b> step %{{x}}: %{{y:.4g}}<extra></extra>"},
         ]
     ks = [_frame(r, k) for r in runs]

@@ -101,7 +101,7 @@ def scene_controls(scene: dict) -> html.Div:
 def advanced_panels(scene: dict) -> list:
     overrides = scene.get("overrides") or {}
     return [C.override_panel(name, colour, overrides.get(name) or {})
-            for name, colour in zip(scene["optimizers"], run_colours(len(scene["optimizers"])))]
+            for name, colour in zip(scene["optimizers"], run_colours(scene["optimizers"]))]
 
 
 def playback(steps: int) -> html.Div:
@@ -156,15 +156,22 @@ def results_table(rows: list) -> html.Table:
     head = html.Thead(html.Tr([html.Th(title) for _, title in COLUMNS]))
     body = []
     for row in rows:
-        cells = [html.Td([html.Span(className="swatch", style={"background": row["colour"]}), row["optimizer"]])]
+        cells = [html.Td([html.Span(className="swatch", style={"background": row["colour"]}), row["optimizer"],
+                          *_same_path(row)])]
         cells += [html.Td(row[key], className=f"cell-{key}") for key, _ in COLUMNS[1:]]
         body.append(html.Tr(cells, **{"data-run": row["name"]}))
     return html.Table([head, html.Tbody(body)], className="results-table")
 
 
+def _same_path(row: dict) -> list:
+    """Says so when a run's path is another's, point for point (it is drawn dashed over it)."""
+    twin = row.get("same_as")
+    return [html.Span(f" = {twin}, same path", className="same-path")] if twin else []
+
+
 def run_legend(rows: list) -> list:
     """Which colour is which optimizer, drawn over the contour map."""
-    return [html.Span([html.Span(className="swatch", style={"background": r["colour"]}), r["optimizer"]],
+    return [html.Span([html.Span(className="swatch", style={"background": r["colour"]}), r["optimizer"], *_same_path(r)],
                       className="legend-item") for r in rows]
 
 

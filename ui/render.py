@@ -40,7 +40,7 @@ def figure_key(scene: dict, runs) -> str:
     which colours, and the repeated seeds' faint paths (drawn in the figure itself). Two scenes with
     the same figure key differ only in data the browser draws from the trajectory store."""
     shape = {"surface": payload.scene_key({"landscape": scene["landscape"], "expr": scene.get("expr")}),
-             "runs": [(r.name, r.title, r.colour) for r in runs],
+             "runs": [(r.name, r.title, r.colour, r.same_as) for r in runs],
              "spread": payload.scene_key(scene) if int(scene.get("repeat") or 1) > 1 else None}
     return payload.scene_key(shape)
 
@@ -65,7 +65,7 @@ def render_scene(scene: dict, warnings=(), log_y: bool = True, loss_kind: str = 
         surface=figures.surface_figure(L, runs, key=fkey) if "surface" in build else None,
         loss=explore_figures.loss_view(L, runs, log_y=log_y, key=fkey, kind=loss_kind) if "loss" in build else None,
         rows=results.result_rows(result), messages=results.messages(result, list(warnings) + notes),
-        legend=[{"optimizer": run.title, "colour": run.colour} for run in runs],
+        legend=[{"optimizer": run.title, "colour": run.colour, "same_as": run.same_as} for run in runs],
         steps=int(scene["steps"]), landscape=L.name, n_runs=len(runs), figure_key=fkey)
 
 
@@ -75,5 +75,5 @@ def runs_from_store(store: dict) -> List[Run]:
     for r, (x, y, loss) in zip(store.get("runs", []), payload.runs_from_payload(store)):
         extra = {k: payload.unpack(r[k]) for k in ("batch_loss", "spread_loss", "spread_batch_loss") if k in r}
         runs.append(Run(r["name"], r["title"], r["colour"], {}, params=np.stack((x, y), axis=1), loss=loss,
-                        diverged_at=r.get("diverged_at", -1), **extra))
+                        diverged_at=r.get("diverged_at", -1), same_as=r.get("same_as"), **extra))
     return runs

@@ -81,7 +81,7 @@ def rule_cards(scene: dict) -> List[dict]:
     from .palette import run_colours
 
     cards = []
-    for name, colour in zip(scene["optimizers"], run_colours(len(scene["optimizers"]))):
+    for name, colour in zip(scene["optimizers"], run_colours(scene["optimizers"])):
         card = {"name": name, "title": run_title(scene, name), "colour": colour}
         try:
             settings = optimizers.get(name, **hyperparameters(scene, name)).hyper
