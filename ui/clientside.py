@@ -43,6 +43,14 @@ def register(app) -> None:
         Output(ids.URL_WRITTEN, "data"), Input(ids.QUERY, "data"), Input(ids.VIEW_QUERY, "data"),
         prevent_initial_call=True)
     app.clientside_callback(
+        ClientsideFunction("share", "writeStep"),
+        Output(ids.STEP_WRITTEN, "data"), Input(ids.FRAME, "value"), Input(ids.FRAME, "max"),
+        prevent_initial_call=True)
+    app.clientside_callback(
+        ClientsideFunction("share", "predictGate"),
+        Output(ids.PREDICT_GATE, "data"), Input(ids.FRAME, "value"), Input(ids.FRAME, "max"),
+        Input(ids.PREDICT, "value"), Input(ids.REVEAL, "n_clicks"), State(ids.TRAJECTORIES, "data"))
+    app.clientside_callback(
         ClientsideFunction("share", "copyLink"),
         Output(ids.COPY_STATUS, "children"), Input(ids.COPY_LINK, "n_clicks"), prevent_initial_call=True)
     app.clientside_callback(
