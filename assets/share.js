@@ -102,6 +102,28 @@
                 if (typeof value !== "number") { return ""; }
                 return "= " + String(Number(value.toPrecision(4)));
             },
+            // The lr slider (log10, snapping to 1-2-5) and the box where any rate can be typed, kept in
+            // step both ways. lo, hi: the slider's log10 bounds (ui/scene_fields.py's LR_RANGE). A typed
+            // rate keeps 4 significant digits, as the link does; bad text is named in #message.
+            lrSync: function (log10lr, text, lo, hi) {
+                var nu = window.dash_clientside.no_update;
+                var trig = (window.dash_clientside.callback_context.triggered || []).map(function (t) { return t.prop_id; });
+                var show = function (v) { return String(Number(Math.pow(10, v).toPrecision(4))); };
+                if (trig.indexOf("lr-text.value") < 0) {
+                    return typeof log10lr === "number" ? [nu, show(log10lr), nu] : [nu, nu, nu];
+                }
+                var raw = String(text === null || text === undefined ? "" : text).trim();
+                var value = /^[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : NaN;
+                var lowest = Math.pow(10, lo), highest = Math.pow(10, hi);
+                if (!(isFinite(value) && value >= lowest && value <= highest)) {
+                    var kept = typeof log10lr === "number" ? show(log10lr) : "";
+                    var shown = raw.length > 24 ? raw.slice(0, 24) + "…" : raw;
+                    return [nu, kept, "lr: '" + shown + "' is not a learning rate in " + lowest + ".." + highest +
+                            (kept ? "; keeping " + kept : "")];
+                }
+                var rounded = Number(value.toPrecision(4));
+                return [Math.log10(rounded), String(rounded), nu];
+            },
             // The slider moves in log10(lr); show the rate itself, to 3 significant digits.
             lrValue: function (log10lr) {
                 if (typeof log10lr !== "number") { return ""; }

@@ -54,6 +54,12 @@ def register(app) -> None:
         ClientsideFunction("share", "copyLink"),
         Output(ids.COPY_STATUS, "children"), Input(ids.COPY_LINK, "n_clicks"), prevent_initial_call=True)
     app.clientside_callback(
+        ClientsideFunction("share", "lrSync"),
+        Output(ids.LR, "value", allow_duplicate=True), Output(ids.LR_TEXT, "value"),
+        Output(ids.MESSAGE, "children", allow_duplicate=True),
+        Input(ids.LR, "value"), Input(ids.LR_TEXT, "value"), State(ids.LR, "min"), State(ids.LR, "max"),
+        prevent_initial_call=True)
+    app.clientside_callback(
         ClientsideFunction("share", "lrValue"),
         Output(ids.LR_VALUE, "children"), Input(ids.LR, "value"))
     for slider, value in ids.SLIDER_VALUES.items():

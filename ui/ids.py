@@ -10,6 +10,7 @@ LANDSCAPE_INFO = "landscape-info"
 OPTIMIZERS = "optimizers"
 LR = "lr"
 LR_VALUE = "lr-value"
+LR_TEXT = "lr-text"              # the learning rate typed as a number, beside the slider
 MOMENTUM = "momentum"
 START_X = "start-x"
 START_Y = "start-y"

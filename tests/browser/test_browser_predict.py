@@ -55,3 +55,27 @@ def test_url103_the_link_holds_the_step_shown_and_opens_there(gradscape):
     WebDriverWait(duo.driver, 10).until(lambda d: "t" not in query(duo))
     assert query(duo)["steps"] == "40"
     assert duo.get_logs() == []
+
+
+def test_ctrl101_lr_snaps_to_1_2_5_and_any_rate_can_be_typed(gradscape):
+    from gradscape_page import type_into
+
+    duo = gradscape
+    duo.wait_for_page(url=duo.server_url + SCENE)
+    wait_drawn(duo, 2)
+    duo.click_at_coord_fractions("#lr", 0.37, 0.25)  # between marks: lands on one of 1, 2, 5 × 10^k
+    WebDriverWait(duo.driver, 10).until(lambda d: query(duo).get("lr") != "0.1")
+    lr = float(query(duo)["lr"])
+    assert f"{lr:.0e}"[0] in "125" and float(f"{lr:.0e}") == lr, lr
+    WebDriverWait(duo.driver, 10).until(lambda d: duo.find_element("#lr-text").get_attribute("value") == f"{lr:g}")
+    type_into(duo, "#lr-text", "0.0037")
+    WebDriverWait(duo.driver, 10).until(lambda d: query(duo).get("lr") == "0.0037")
+    duo.wait_for_text_to_equal("#lr-value", "= 0.0037")
+    type_into(duo, "#lr-text", "fast")
+    duo.wait_for_contains_text("#message", "lr: 'fast' is not a learning rate in")
+    WebDriverWait(duo.driver, 10).until(lambda d: duo.find_element("#lr-text").get_attribute("value") == "0.0037")
+    assert query(duo)["lr"] == "0.0037"
+    type_into(duo, "#lr-text", "50")
+    duo.wait_for_contains_text("#message", "lr: '50' is not a learning rate in")
+    assert query(duo)["lr"] == "0.0037"
+    assert duo.get_logs() == []
