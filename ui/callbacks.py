@@ -102,6 +102,7 @@ def _scene_outputs(scene: dict, warnings: list, drawn: dict, basin, log_y, loss_
         r = render_scene(scene, warnings, log_y, kind)
         out["contour"], out["surface"], out["key"] = _maps_to_send(r, drawn, not basin_stale)
         out["legend"] = run_legend(r.legend)
+        out["fit"], out["fit_hidden"] = (r.fit, False) if r.fit is not None else (no_update, True)
         now.update(landscape=r.landscape, runs=r.n_runs, contour_traces=len(r.contour["data"]),
                    surface_traces=len(r.surface["data"]), figures=r.figure_key)
     out["drawn"] = now
@@ -191,6 +192,7 @@ def register(app) -> None:
             info=Output(ids.LANDSCAPE_INFO, "children", allow_duplicate=True),
             stability=Output(ids.STABILITY, "figure", allow_duplicate=True),
             teach_scene=Output(ids.TEACH_SCENE, "data"),
+            fit=Output(ids.FIT, "figure"), fit_hidden=Output(ids.FIT_PANEL, "hidden"),
             x0=Output(ids.START_X, "value", allow_duplicate=True), y0=Output(ids.START_Y, "value", allow_duplicate=True),
             served=Output(ids.SERVED, "data")),
         inputs=dict(
@@ -245,7 +247,8 @@ def register(app) -> None:
 
     scene_changed_outputs = ("stored", "query", "store", "contour", "surface", "loss", "results", "message",
                              "frame_max", "frame_marks", "frame", "drawn", "legend", "key", "basin", "basin_legend",
-                             "batch_hidden", "info", "stability", "teach_scene", "x0", "y0", "served")
+                             "batch_hidden", "info", "stability", "teach_scene", "x0", "y0", "served",
+                             "fit", "fit_hidden")
 
     @app.callback(
         Output(ids.LOSS_CURVE, "figure", allow_duplicate=True),

@@ -146,8 +146,9 @@ def contour_figure(landscape, runs: Sequence[Run], start, frame: Optional[int] =
     layout = _base_layout(key, "contour", landscape.name)
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": P.INK,
             "constrain": "domain", "title": {"standoff": 4}}
-    layout["xaxis"] = {**axis, "range": [xmin, xmax], "title": {"text": "x", "standoff": 4}}
-    layout["yaxis"] = {**axis, "range": [ymin, ymax], "title": {"text": "y", "standoff": 4},
+    xname, yname = landscape.axis_names  # the landscape's own words: w and b on a regression
+    layout["xaxis"] = {**axis, "range": [xmin, xmax], "title": {"text": xname, "standoff": 4}}
+    layout["yaxis"] = {**axis, "range": [ymin, ymax], "title": {"text": yname, "standoff": 4},
                        "scaleanchor": "x", "scaleratio": 1}
     layout["hovermode"] = "closest"
     # The right margin holds the HTML colour key, the top one the HTML legend (one line holds
@@ -213,8 +214,8 @@ def surface_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, 
     # No tick labels: at this size they are clutter, and the contour map has the numbers.
     axis = {"showbackground": False, "gridcolor": P.GRID, "showticklabels": False, "showspikes": False}
     layout["scene"] = {
-        "xaxis": {**axis, "range": [xmin, xmax], "title": {"text": "x"}},
-        "yaxis": {**axis, "range": [ymin, ymax], "title": {"text": "y"}},
+        "xaxis": {**axis, "range": [xmin, xmax], "title": {"text": landscape.axis_names[0]}},
+        "yaxis": {**axis, "range": [ymin, ymax], "title": {"text": landscape.axis_names[1]}},
         "zaxis": {**axis, "title": {"text": "log loss" if grid.height_map.log else "loss", "font": {"size": 13}}},
         "aspectmode": "manual", "aspectratio": {"x": 1, "y": ratio, "z": 0.55},
         # From the front and high up: valleys and the paths in them stay in sight.

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from . import controls as C
 from . import explore_layout as X
+from . import fit_view
 from . import ids
 from . import scene_fields as F
 from . import teach_layout as T
@@ -142,6 +143,7 @@ def views(scene: dict) -> html.Div:
                 graph(ids.LOSS_CURVE, "graph-loss"),
                 html.Div(id=ids.LOSS_CURVE_OVERLAY, className="overlay"),
             ], className="panel panel-loss"),
+            fit_view.fit_panel(),
             T.teach_panel(),
         ], className="views-grid"),
         # A long recompute (repeated seeds, many steps) shows a dot here after 0.3 s; a quick one never does.

@@ -11,7 +11,7 @@ from typing import List, Optional
 
 import numpy as np
 
-from . import explore_figures, figures, payload, results
+from . import explore_figures, figures, fit_view, payload, results
 from .compute import Run, SceneRun, run_scene
 from .grid import CONTOUR_RESOLUTION, surface_grid
 
@@ -33,6 +33,7 @@ class Rendered:
     landscape: str
     n_runs: int
     figure_key: str
+    fit: Optional[dict] = None  # the data with each run's fit, on a landscape with data (ui/fit_view.py)
 
 
 def figure_key(scene: dict, runs) -> str:
@@ -66,7 +67,8 @@ def render_scene(scene: dict, warnings=(), log_y: bool = True, loss_kind: str = 
         loss=explore_figures.loss_view(L, runs, log_y=log_y, key=fkey, kind=loss_kind) if "loss" in build else None,
         rows=results.result_rows(result), messages=results.messages(result, list(warnings) + notes),
         legend=[{"optimizer": run.title, "colour": run.colour, "same_as": run.same_as} for run in runs],
-        steps=int(scene["steps"]), landscape=L.name, n_runs=len(runs), figure_key=fkey)
+        steps=int(scene["steps"]), landscape=L.name, n_runs=len(runs), figure_key=fkey,
+        fit=fit_view.fit_figure(L, runs, key=fkey) if "contour" in build else None)
 
 
 def runs_from_store(store: dict) -> List[Run]:

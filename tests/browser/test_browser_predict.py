@@ -79,3 +79,38 @@ def test_ctrl101_lr_snaps_to_1_2_5_and_any_rate_can_be_typed(gradscape):
     duo.wait_for_contains_text("#message", "lr: '50' is not a learning rate in")
     assert query(duo)["lr"] == "0.0037"
     assert duo.get_logs() == []
+
+
+_FIT = """
+var gd = document.querySelector('#fit .js-plotly-plot'), panel = document.getElementById('fit-panel');
+if (!gd || !gd.data || panel.hidden) { return null; }
+var lines = gd.data.filter(function (t) { return t.meta && t.meta.role === 'fit'; });
+return {step: gd.getAttribute('data-step'), shown: panel.offsetHeight > 50,
+        lines: lines.map(function (t) { return {x: Array.from(t.x), y: Array.from(t.y)}; }),
+        runs: window.gradscape.runs.map(function (r) { return [Array.from(r.x), Array.from(r.y)]; }),
+        xrange: gd.layout.meta.xrange, title: document.querySelector('#contour .xtitle').textContent};
+"""
+
+
+def test_fit101_a_regression_shows_its_data_and_each_runs_line_moving_with_the_step(gradscape):
+    duo = gradscape
+    duo.wait_for_page(url=duo.server_url + "/?landscape=linear_regression&opt=sgd,adam&lr=0.05&steps=40&t=0")
+    wait_drawn(duo, 2)
+    duo.wait_for_text_to_equal("#frame-label", "step 0 / 40")
+    WebDriverWait(duo.driver, 15).until(lambda d: (duo.driver.execute_script(_FIT) or {}).get("step") == "0")
+    fit = duo.driver.execute_script(_FIT)
+    assert fit["shown"] and fit["title"] == "w" and len(fit["lines"]) == 2
+
+    def line_at(fit, i, k):
+        w, b = fit["runs"][i][0][k], fit["runs"][i][1][k]
+        return [w * x + b for x in fit["xrange"]]
+
+    assert fit["lines"][0]["y"] == pytest.approx(line_at(fit, 0, 0), rel=1e-6)
+    for _ in range(5):
+        duo.find_element("#step-forward").click()
+    duo.wait_for_text_to_equal("#frame-label", "step 5 / 40")
+    WebDriverWait(duo.driver, 15).until(lambda d: duo.driver.execute_script(_FIT)["step"] == "5")
+    fit = duo.driver.execute_script(_FIT)
+    assert fit["lines"][1]["y"] == pytest.approx(line_at(fit, 1, 5), rel=1e-6)
+    assert fit["lines"][1]["y"] != pytest.approx(line_at(fit, 1, 0), rel=1e-3)
+    assert duo.get_logs() == []
