@@ -36,6 +36,13 @@ def test_momentum_is_one_colour_in_the_default_scene_and_in_lessons_one_and_two(
     assert colour_of("") == colour_of(lessons["ravine-momentum"]) == colour_of(lessons["nesterov-heavy-ball"])
 
 
+def test_the_eight_optimizers_met_most_keep_their_homes_together():
+    common = ["gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]
+    assert palette.run_colours(common) == [palette.home_colour(n) for n in common]
+    for a, b in itertools.combinations(palette.run_colours(common), 2):
+        assert palette.difference(a, b) >= 23
+
+
 def test_every_registered_optimizer_has_its_own_home_colour():
     homes = [palette.home_colour(n) for n in optimizers.names()]
     assert len(set(homes)) == len(homes) == len(palette.RUN_COLOURS)
@@ -49,7 +56,7 @@ def test_every_run_colour_stands_out_on_the_pale_map(colour):
 def test_the_named_confusions_count_as_too_close():
     orange, vermillion = "#E69F00", "#D55E00"
     assert palette.difference(orange, vermillion) < palette.DISTINCT_DELTA_E
-    both = palette.scene_colours(["momentum", "adagrad"])  # homes: orange and vermillion
+    both = palette.scene_colours(["momentum", "newton"])  # homes: orange and vermillion
     assert palette.difference(*both.values()) >= palette.DISTINCT_DELTA_E
     assert both["momentum"] == orange  # the earlier in the registry keeps its home
 
@@ -73,7 +80,12 @@ def test_a_path_identical_to_an_earlier_one_is_dashed_and_named_in_results_legen
     paths = [t for t in r.contour["data"] if isinstance(t.get("meta"), dict) and t["meta"].get("role") == "path"]
     assert [t["line"]["dash"] for t in paths] == ["solid", "dash", "solid"]
     assert [row["same_as"] for row in r.rows] == [None, "Gradient descent", None]
-    assert "= Gradient descent, same path" in str(results_table(r.rows)) + str(run_legend(r.legend))
+    from layout_tree import walk
+
+    def texts(components):
+        return [c.children for top in components for c in walk(top) if isinstance(getattr(c, "children", None), str)]
+    said = "\u00a0= Gradient descent, same path"
+    assert texts([results_table(r.rows)]).count(said) == 1 and texts(run_legend(r.legend)).count(said) == 1
     assert any("SGD and Gradient descent follow the same path" in m and "without gradient noise" in m
                for m in r.messages)
     assert r.store["runs"][1]["same_as"] == "Gradient descent"  # the browser's overlay dashes it too

@@ -59,7 +59,7 @@ def test_the_lr_slider_stops_only_at_1_2_5_in_every_decade():
     rates = sorted(C.slider_to_lr(k) for k in slider.marks)
     assert rates[:6] == [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4] and rates[-4:] == [1.0, 2.0, 5.0, 10.0]
     assert {0.001, 0.002, 0.005, 0.01} <= set(rates) and len(rates) == 19
-    labelled = {C.slider_to_lr(k): m["label"] for k, m in slider.marks.items() if m["label"]}
+    labelled = {C.slider_to_lr(k): m["label"] for k, m in slider.marks.items() if m["label"].strip()}
     assert sorted(labelled) == [10.0 ** k for k in range(-5, 2)]
     assert all(math.isclose(C.slider_to_lr(C.lr_to_slider(r)), r) for r in rates)
 

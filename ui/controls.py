@@ -114,7 +114,7 @@ def lr_slider(lr: float) -> dcc.Slider:
     """A log10 slider that snaps to ``lr_stops`` (step None: only the marks), labelled at each decade."""
     lo, hi = (round(math.log10(v)) for v in F.LR_RANGE)
     decades = {F.canonical(10.0 ** k) for k in range(lo, hi + 1)}
-    marks = {round(math.log10(v), 6): {"label": decade_label(round(math.log10(v))) if v in decades else ""}
+    marks = {round(math.log10(v), 6): {"label": decade_label(round(math.log10(v))) if v in decades else "\u2009"}
              for v in lr_stops()}
     return dcc.Slider(id=ids.LR, min=lo, max=hi, step=None, value=lr_to_slider(lr), marks=marks,
                       allow_direct_input=False, updatemode="drag", className="slider")

@@ -169,7 +169,7 @@ def results_table(rows: list) -> html.Table:
 def _same_path(row: dict) -> list:
     """Says so when a run's path is another's, point for point (it is drawn dashed over it)."""
     twin = row.get("same_as")
-    return [html.Span(f" = {twin}, same path", className="same-path")] if twin else []
+    return [html.Span(f"\u00a0= {twin}, same path", className="same-path")] if twin else []
 
 
 def run_legend(rows: list) -> list:

@@ -20,29 +20,31 @@ from typing import Dict, List, Sequence
 import numpy as np
 import optimizers
 
-# Okabe–Ito first, for the optimizers students meet first (registry order: gd, sgd, momentum, ...).
+# In registry order (gd, sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw, ...). The
+# eight met most often (the first six, Adam and AdamW) are chosen to differ by ΔE ≥ 23 from each other
+# for every vision simulated below; SGD, momentum and Adam keep Okabe–Ito's blue, orange and green.
 RUN_COLOURS = [
     "#000000",  # black
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#CC79A7",  # reddish purple
-    "#D55E00",  # vermillion
-    "#56B4E9",  # sky blue
+    "#0072B2",  # blue (Okabe–Ito)
+    "#E69F00",  # orange (Okabe–Ito)
     "#332288",  # indigo (Tol muted)
-    "#009E73",  # bluish green
-    "#882255",  # wine
-    "#999933",  # olive
+    "#CC3311",  # red (Tol vibrant)
+    "#56B4E9",  # sky blue (Okabe–Ito)
+    "#CC79A7",  # reddish purple (Okabe–Ito)
+    "#009E73",  # bluish green (Okabe–Ito)
+    "#882255",  # wine (Tol muted)
+    "#999933",  # olive (Tol muted)
     "#AA3377",  # purple (Tol bright)
     "#8C510A",  # brown
     "#009988",  # teal (Tol vibrant)
     "#555555",  # dark grey
-    "#CC6677",  # rose
-    "#EE3377",  # magenta
-    "#4477AA",  # Tol blue
-    "#EE7733",  # Tol orange
-    "#117733",  # dark green
-    "#CC3311",  # Tol red
-    "#AA4499",  # Tol purple
+    "#CC6677",  # rose (Tol muted)
+    "#EE3377",  # magenta (Tol vibrant)
+    "#4477AA",  # blue (Tol bright)
+    "#EE7733",  # orange (Tol vibrant)
+    "#117733",  # green (Tol muted)
+    "#D55E00",  # vermillion (Okabe–Ito)
+    "#AA4499",  # purple (Tol muted)
 ]
 
 # Two colours are told apart when they differ by at least this CIELAB ΔE under every simulated

@@ -37,7 +37,7 @@ def header_controls() -> list:
         toggle(ids.TEACH, "Why?", "Step inspector, arrows, slice, schedule, update rules"),
         toggle(ids.PRESENT, "Present", "Presentation mode: large type, thick paths, fewer controls"),
         toggle(ids.PREDICT, "Predict", "Predict first: open at step 0, results hidden until played to the end"),
-        html.Button("Reveal results", id=ids.REVEAL, className="button reveal-button",
+        html.Button("Reveal", id=ids.REVEAL, className="button reveal-button",
                     title="Show the results table before the end"),
     ]
 
