@@ -98,3 +98,19 @@ def test_repeated_seeds_keep_their_optimizers_colour():
     fig = explore_figures.with_spread(figures.contour_figure(result.landscape, result.ok_runs, (0, 0)), result.ok_runs)
     spread = [t for t in fig["data"] if "spread" in str(t.get("meta", ""))]
     assert spread and {t["line"]["color"] for t in spread} <= {r.colour for r in result.ok_runs}
+
+
+def test_the_update_rule_cards_say_when_sgd_is_gradient_descent():
+    from ui import teaching
+
+    cards = {c["name"]: c["panel"]["sentence"] for c in teaching.rule_cards(S.parse("opt=gd,sgd,momentum")[0])}
+    assert "same rule with the same settings as Gradient descent" in cards["sgd"]
+    assert "same rule" not in cards["gd"] and "same rule" not in cards["momentum"]
+    apart = {c["name"]: c["panel"]["sentence"] for c in teaching.rule_cards(S.parse("opt=gd,sgd&sgd.lr=0.2")[0])}
+    assert "same rule" not in apart["sgd"]
+
+
+def test_with_noise_the_message_says_why_gd_and_sgd_still_coincide():
+    result = run_scene(S.parse("landscape=bowl&opt=gd,sgd&noise=0.5&steps=20")[0])
+    assert result.runs[1].same_as == "Gradient descent"
+    assert any("every run draws the same noise" in n for n in result.notes)

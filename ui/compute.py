@@ -242,9 +242,15 @@ def coincidence_notes(scene: dict, runs: List[Run]) -> List[str]:
         if run.same_as is not None:
             a, b = optimizers.info(run.name), optimizers.info(by_title[run.same_as].name)
             one_rule = a.family == b.family and dict(a.defaults) == dict(b.defaults)  # the registry's word
-            why = (": without gradient noise or mini-batches every gradient is exact, so stochastic and full-batch "
-                   "gradient descent take the same steps (raise Noise σ, or pick a mini-batch size on a dataset "
-                   "surface, to tell them apart)") if one_rule and not scene.get("noise") and not scene.get("batch") else ""
+            if not one_rule:
+                why = ""
+            elif not scene.get("noise") and not scene.get("batch"):
+                why = (": without gradient noise or mini-batches every gradient is exact, so stochastic and "
+                       "full-batch gradient descent take the same steps (raise Noise σ, or pick a mini-batch size "
+                       "on a dataset surface, and give one of them its own lr to tell them apart)")
+            else:
+                why = (": they are one rule with the same settings, and every run draws the same noise and "
+                       "mini-batches (the seed is the scene's), so they still take the same steps")
             notes.append(f"{run.title} and {run.same_as} follow the same path (drawn dashed over each other){why}.")
     return notes
 
