@@ -13,7 +13,7 @@ Bounds = Tuple[Tuple[float, float], Tuple[float, float]]
 
 # The default 2-D view. Compared by identity: a landscape of dim != 2 left at this default has no view.
 _DEFAULT_VIEW: Bounds = ((-2.0, 2.0), (-2.0, 2.0))
-# The models a dataset landscape's ``data`` may describe: a fitted line, or a linear decision boundary.
+# The models a dataset landscape's ``samples`` may describe: a fitted line, or a linear decision boundary.
 DATA_MODELS = frozenset({"line", "boundary"})
 
 
@@ -92,7 +92,7 @@ class Landscape:
       axis_names: what the d parameters are called, for axis titles:
         ("x", "y") by default for d = 2 (x1 ... xd otherwise); a dataset
         names its model's weights, e.g. ("w", "b").
-      data: for a dataset landscape, its samples and the model the
+      samples: for a dataset landscape, its samples and the model the
         parameters p define, for a view of the data with the current fit:
         ``{"model": "line", "x": (n,), "y": (n,)}`` (y ≈ p₀ x + p₁) or
         ``{"model": "boundary", "x1": (n,), "x2": (n,), "label": (n,) of
@@ -115,7 +115,7 @@ class Landscape:
     compiled_value_and_grad: Optional[Callable[[Array, Array, Array], None]] = None
     hessian: Optional[Callable[[Array], Array]] = None
     axis_names: Tuple[str, ...] = ()
-    data: Optional[Mapping[str, Any]] = None
+    samples: Optional[Mapping[str, Any]] = None
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
@@ -156,8 +156,9 @@ class Landscape:
         names = tuple(self.axis_names) or (("x", "y") if dim == 2 else tuple(f"x{i + 1}" for i in range(dim)))
         if len(names) != dim or not all(isinstance(n, str) and n for n in names):
             raise ValueError(f"axis_names must be {dim} non-empty strings, got {self.axis_names!r}")
-        if self.data is not None and (not isinstance(self.data, Mapping) or self.data.get("model") not in DATA_MODELS):
-            raise ValueError(f"data must be None or a mapping with model in {sorted(DATA_MODELS)}")
+        if self.samples is not None and (not isinstance(self.samples, Mapping)
+                                         or self.samples.get("model") not in DATA_MODELS):
+            raise ValueError(f"samples must be None or a mapping with model in {sorted(DATA_MODELS)}")
         object.__setattr__(self, "axis_names", names)
         object.__setattr__(self, "dim", dim)
         object.__setattr__(self, "bounds", bounds)

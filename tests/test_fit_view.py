@@ -12,7 +12,7 @@ from ui import scene as S
 def test_dataset_landscapes_name_their_parameters_and_formulas_keep_x_and_y():
     assert landscapes.get("linear_regression").axis_names == ("w", "b")
     assert landscapes.get("logistic_regression").axis_names == ("w₁", "w₂")
-    assert landscapes.get("rosenbrock").axis_names == ("x", "y") and landscapes.get("rosenbrock").data is None
+    assert landscapes.get("rosenbrock").axis_names == ("x", "y") and landscapes.get("rosenbrock").samples is None
     with pytest.raises(ValueError, match="axis_names must be 2"):
         landscapes.Landscape("bad", loss=lambda P: P[..., 0], grad=lambda P: P, axis_names=("w",))
 
@@ -31,7 +31,7 @@ def test_the_regression_view_shows_the_samples_and_each_runs_line_at_its_last_st
     L = landscapes.get("linear_regression")
     fig = r.fit
     samples = fig["data"][0]
-    np.testing.assert_array_equal(samples["x"], L.data["x"])
+    np.testing.assert_array_equal(samples["x"], L.samples["x"])
     lines = [t for t in fig["data"] if t.get("meta", {}).get("role") == "fit"]
     assert [t["line"]["color"] for t in lines] == [row["colour"] for row in r.rows]
     meta = fig["layout"]["meta"]

@@ -1,6 +1,6 @@
 """The data beside a dataset landscape, with each run's current fit: what the point on the map means.
 
-A dataset landscape (``landscapes/datasets.py``) describes its samples and model in its ``data``
+A dataset landscape (``landscapes/datasets.py``) describes its samples and model in its ``samples``
 record; nothing here names a landscape. For ``model == "line"`` the point (p₀, p₁) is the line
 y = p₀ x + p₁ through the samples; for ``"boundary"`` it is the decision boundary p₀ x₁ + p₁ x₂ = 0
 between the two classes. The server draws the data and each run's fit at its last step once per
@@ -69,7 +69,7 @@ def fit_figure(landscape, runs: Sequence, key: str = "", frame: Optional[int] = 
     """The samples and one fit line per run (at ``frame``, default its last step), or None for a
     landscape without data. Each line's ``meta`` is ``{"role": "fit", "run": i}``, the layout's
     ``meta`` holds the model and the view for ``assets/fit.js``."""
-    data = landscape.data
+    data = landscape.samples
     if data is None:
         return None
     xrange, yrange = view_ranges(data)
