@@ -53,7 +53,7 @@
         state.steps = store.steps;
         state.index = null;
         state.runs = (store.runs || []).map(function (r) {
-            return {x: decode(r.x), y: decode(r.y), loss: decode(r.loss), z: decode(r.z), colour: r.colour,
+            return {x: decode(r.x), y: decode(r.y), loss: decode(r.loss), z: decode(r.z), colour: r.colour, dashed: !!r.same_as,
                     batchLoss: r.batch_loss ? decode(r.batch_loss) : null,
                     evals: r.evals ? decode(r.evals) : null, // evaluations to reach each point (L-BFGS)
                     inside: r.inside, lossY: null, lossMapFor: null};
@@ -151,7 +151,7 @@
     function drawFlat(view, gd, k) {
         var runs = state.runs.map(function (run) {
             var s = series(view, run, gd), kk = Math.min(k, s.last), n = kk + 1;
-            return {colour: run.colour, xs: head(s.x, n), ys: head(s.y, n), mx: s.x[kk], my: s.y[kk],
+            return {colour: run.colour, dashed: run.dashed, xs: head(s.x, n), ys: head(s.y, n), mx: s.x[kk], my: s.y[kk],
                     gx: head(s.x, s.last + 1), gy: head(s.y, s.last + 1)};
         });
         var ghostKey = state.key + (view === "loss-curve" ? JSON.stringify(gd.layout.meta.lossMap) : "");

@@ -103,6 +103,8 @@
         runs.forEach(function (run, i) {
             paths[i].setAttribute("d", pathData(run.xs, run.ys, X, Y));
             paths[i].setAttribute("stroke", run.colour);
+            // a run on exactly an earlier run's path is dashed (palette.SAME_PATH_DASHARRAY): both show
+            paths[i].setAttribute("stroke-dasharray", run.dashed ? "7 5" : "none");
             markers[i].setAttribute("cx", fixed(X(run.mx)));
             markers[i].setAttribute("cy", fixed(Y(run.my)));
             markers[i].setAttribute("fill", run.colour);

@@ -33,6 +33,29 @@
         }, 3000);
     }
 
+    // The step shown, as the link's t= (ui/scene.py's view flag): written here as the frame moves,
+    // so playing and scrubbing rewrite the address bar without asking the server. The last step
+    // (where a scene opens) is left out of the link.
+    var shown = {step: null};
+
+    function withStep(search) {
+        var rest = search.replace(/^\?/, "").split("&").filter(function (p) { return p && p.indexOf("t=") !== 0; });
+        var parts = rest.concat(shown.step === null ? [] : ["t=" + shown.step]);
+        return parts.length ? "?" + parts.join("&") : "";
+    }
+
+    function replaceSearch(search) {
+        if (window.location.search !== search) {
+            window.history.replaceState(window.history.state, "",
+                window.location.pathname + search + window.location.hash);
+        }
+        return search;
+    }
+
+    // Predict first: results hidden (the page's class "predicting") until the scene has been played
+    // to its last step or "Reveal results" is pressed; each new scene (store key) hides them again.
+    var revealed = {key: null};
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         share: {
             // The scene's query string -> the address bar, replacing (not pushing) the entry.
@@ -41,11 +64,26 @@
                 if (typeof query !== "string") { return window.dash_clientside.no_update; }
                 var parts = [query, typeof viewQuery === "string" ? viewQuery : ""].filter(Boolean);
                 var search = parts.length ? "?" + parts.join("&") : "";
-                if (window.location.search !== search) {
-                    window.history.replaceState(window.history.state, "",
-                        window.location.pathname + search + window.location.hash);
+                if (shown.step !== null) { search += (search ? "&" : "?") + "t=" + shown.step; }
+                return replaceSearch(search);
+            },
+            writeStep: function (frame, max) {
+                if (typeof frame !== "number" || typeof max !== "number") { return window.dash_clientside.no_update; }
+                var k = Math.max(0, Math.round(frame));
+                shown.step = k >= max ? null : k;
+                return replaceSearch(withStep(window.location.search));
+            },
+            predictGate: function (frame, max, predict, reveal, store) {
+                var on = (predict || []).indexOf("on") >= 0, key = store && store.key;
+                var trig = (window.dash_clientside.callback_context.triggered || []).map(function (t) { return t.prop_id; });
+                if (!on) { revealed.key = null; }
+                if (on && key && (trig.indexOf("reveal.n_clicks") >= 0 ||
+                                  (typeof frame === "number" && typeof max === "number" && frame >= max && max > 0))) {
+                    revealed.key = key;
                 }
-                return search;
+                var hidden = on && !(key && revealed.key === key);
+                document.documentElement.classList.toggle("predicting", hidden);
+                return hidden;
             },
             copyLink: function (n) {
                 if (!n) { return window.dash_clientside.no_update; }
@@ -63,6 +101,28 @@
             sliderValue: function (value) {
                 if (typeof value !== "number") { return ""; }
                 return "= " + String(Number(value.toPrecision(4)));
+            },
+            // The lr slider (log10, snapping to 1-2-5) and the box where any rate can be typed, kept in
+            // step both ways. lo, hi: the slider's log10 bounds (ui/scene_fields.py's LR_RANGE). A typed
+            // rate keeps 4 significant digits, as the link does; bad text is named in #message.
+            lrSync: function (log10lr, text, lo, hi) {
+                var nu = window.dash_clientside.no_update;
+                var trig = (window.dash_clientside.callback_context.triggered || []).map(function (t) { return t.prop_id; });
+                var show = function (v) { return String(Number(Math.pow(10, v).toPrecision(4))); };
+                if (trig.indexOf("lr-text.value") < 0) {
+                    return typeof log10lr === "number" ? [nu, show(log10lr), nu] : [nu, nu, nu];
+                }
+                var raw = String(text === null || text === undefined ? "" : text).trim();
+                var value = /^[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : NaN;
+                var lowest = Math.pow(10, lo), highest = Math.pow(10, hi);
+                if (!(isFinite(value) && value >= lowest && value <= highest)) {
+                    var kept = typeof log10lr === "number" ? show(log10lr) : "";
+                    var shown = raw.length > 24 ? raw.slice(0, 24) + "…" : raw;
+                    return [nu, kept, "lr: '" + shown + "' is not a learning rate in " + lowest + ".." + highest +
+                            (kept ? "; keeping " + kept : "")];
+                }
+                var rounded = Number(value.toPrecision(4));
+                return [Math.log10(rounded), String(rounded), nu];
             },
             // The slider moves in log10(lr); show the rate itself, to 3 significant digits.
             lrValue: function (log10lr) {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Optional, Tuple
+from typing import Any, Callable, Mapping, Optional, Tuple
 
 import numpy as np
 
@@ -13,6 +13,8 @@ Bounds = Tuple[Tuple[float, float], Tuple[float, float]]
 
 # The default 2-D view. Compared by identity: a landscape of dim != 2 left at this default has no view.
 _DEFAULT_VIEW: Bounds = ((-2.0, 2.0), (-2.0, 2.0))
+# The models a dataset landscape's ``samples`` may describe: a fitted line, or a linear decision boundary.
+DATA_MODELS = frozenset({"line", "boundary"})
 
 
 def _as_points(P, dim: int = 2) -> Array:
@@ -87,6 +89,14 @@ class Landscape:
         per step when it is given, else ``value_and_grad``. It must compute
         the same formula as ``value_and_grad``.
       hessian: optional exact Hessian, (..., d) -> (..., d, d).
+      axis_names: what the d parameters are called, for axis titles:
+        ("x", "y") by default for d = 2 (x1 ... xd otherwise); a dataset
+        names its model's weights, e.g. ("w", "b").
+      samples: for a dataset landscape, its samples and the model the
+        parameters p define, for a view of the data with the current fit:
+        ``{"model": "line", "x": (n,), "y": (n,)}`` (y ≈ p₀ x + p₁) or
+        ``{"model": "boundary", "x1": (n,), "x2": (n,), "label": (n,) of
+        ±1}`` (class +1 where p₀ x₁ + p₁ x₂ > 0). None for a formula.
     """
 
     name: str
@@ -104,6 +114,8 @@ class Landscape:
     dim: int = 2
     compiled_value_and_grad: Optional[Callable[[Array, Array, Array], None]] = None
     hessian: Optional[Callable[[Array], Array]] = None
+    axis_names: Tuple[str, ...] = ()
+    samples: Optional[Mapping[str, Any]] = None
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
@@ -141,6 +153,13 @@ class Landscape:
                 raise ValueError(f"start must be {dim} numbers, got {self.start!r}") from None
             if len(start) != dim:
                 raise ValueError(f"start must be {dim} numbers for a landscape of dim={dim}, got {self.start!r}")
+        names = tuple(self.axis_names) or (("x", "y") if dim == 2 else tuple(f"x{i + 1}" for i in range(dim)))
+        if len(names) != dim or not all(isinstance(n, str) and n for n in names):
+            raise ValueError(f"axis_names must be {dim} non-empty strings, got {self.axis_names!r}")
+        if self.samples is not None and (not isinstance(self.samples, Mapping)
+                                         or self.samples.get("model") not in DATA_MODELS):
+            raise ValueError(f"samples must be None or a mapping with model in {sorted(DATA_MODELS)}")
+        object.__setattr__(self, "axis_names", names)
         object.__setattr__(self, "dim", dim)
         object.__setattr__(self, "bounds", bounds)
         object.__setattr__(self, "minima", minima)

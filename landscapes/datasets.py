@@ -189,12 +189,14 @@ def logistic_optimum(iterations: int = 50) -> np.ndarray:
 REGISTRY = {landscape.name: landscape for landscape in (
     dataset("linear_regression", _linear, N_SAMPLES, title="Linear regression (MSE, 256 points)",
             bounds=((-2, 6), (-5, 3)), minima=[least_squares()], start=(-1.5, 2.0), log_scale=True,
-            hessian=_linear_hessian,
+            hessian=_linear_hessian, axis_names=("w", "b"),
+            samples={"model": "line", "x": LINEAR_X, "y": LINEAR_Y},
             description="Fitting a line to 256 noisy points: a tilted bowl in (w, b); "
                         "small batches jitter around the fit."),
     dataset("logistic_regression", _logistic, N_SAMPLES, title="Logistic regression (256 points)",
             bounds=((-3, 5), (-2, 6)), minima=[logistic_optimum()], start=(-2.5, -1.5), log_scale=True,
-            hessian=_logistic_hessian,
+            hessian=_logistic_hessian, axis_names=("w₁", "w₂"),
+            samples={"model": "boundary", "x1": LOGISTIC_X1, "x2": LOGISTIC_X2, "label": LOGISTIC_S},
             description="A linear classifier on two overlapping blobs: a convex valley, flat far out; "
                         "noisy with small batches."),
 )}

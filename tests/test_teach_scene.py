@@ -66,7 +66,7 @@ def test_every_run_setting_has_a_box_in_the_per_optimizer_panel():
 def test_view_flags_round_trip(lesson, teach, present):
     view = {"lesson": lesson, "teach": teach, "present": present}
     query = S.link(S.default_scene(), view)
-    assert S.parse_view(query) == view
+    assert S.parse_view(query) == {**S.VIEW_DEFAULTS, **view}
     assert S.parse(query) == (S.parse(S.encode(S.default_scene()))[0], [])  # the flags are not the scene
 
 

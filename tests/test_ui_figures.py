@@ -113,7 +113,7 @@ def test_a_frame_cuts_every_path_and_moves_every_marker(default_runs):
 
 def test_each_run_keeps_one_colour_in_every_view(default_runs):
     L, runs = default_runs
-    colours = palette.run_colours(len(runs))
+    colours = palette.run_colours([r.name for r in runs])
     assert [r.colour for r in runs] == colours and len(set(colours)) == len(colours)
     for fig in all_figures(L, runs, L.start).values():
         for role in ROLES:
@@ -121,9 +121,8 @@ def test_each_run_keeps_one_colour_in_every_view(default_runs):
         assert by_role(fig, "markers")[0]["marker"]["color"] == colours
 
 
-def test_the_palette_is_okabe_ito_for_up_to_eight_runs():
-    assert palette.run_colours(8) == palette.OKABE_ITO
-    assert len(set(palette.run_colours(8))) == 8
+def test_the_default_scene_keeps_okabe_itos_first_colours():
+    assert palette.run_colours(["sgd", "momentum", "adam"]) == ["#0072B2", "#E69F00", "#009E73"]
 
 
 # --- 3-D surface -------------------------------------------------------------------------------------

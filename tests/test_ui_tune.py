@@ -48,7 +48,7 @@ def test_tune_scene_is_one_engine_call_on_the_scenes_budget_with_each_optimizers
         lrs=tuning.TUNE_LRS, start=(1.0, 1.5), steps=120, score="final_loss", noise=0.3, seed=7,
         tol=tuning.TOLERANCE)
     np.testing.assert_array_equal(tuned.result.scores, expected.scores)
-    assert tuned.result.names == ["momentum", "adam"] and tuned.colours == run_colours(2)
+    assert tuned.result.names == ["momentum", "adam"] and tuned.colours == run_colours(["momentum", "adam"])
     assert tuned.titles == ["Momentum", "Adam"] and tuned.notes == [] and tuned.cleared == []
 
 
@@ -106,7 +106,7 @@ def test_the_page_states_the_budget_the_score_and_each_best_lr():
         "seed 3. Score: mean log₁₀(loss − f*) over the run, f* = 0; lower is better, a diverged run scores worst.")
     rows = tuning.best_rows(tuned)
     assert [r["name"] for r in rows] == ["sgd", "momentum", "adam"]
-    assert [r["colour"] for r in rows] == run_colours(3)
+    assert [r["colour"] for r in rows] == run_colours(["sgd", "momentum", "adam"])
     lrs = tuning.tuned_lrs(tuned)
     for row in rows:
         assert row["text"].startswith(f"best lr {F.format_number(lrs[row['name']])} (score −")
@@ -149,7 +149,7 @@ def test_a_real_tuning_draws_in_the_runs_colours():
     tuned = tuning.tune_scene(scene(steps=100))
     fig = sensitivity_figure(tuned.result, tuned.colours, tuned.titles)
     curves = [t for t in fig.data if t.meta["role"] == "curve"]
-    assert [t.line.color for t in curves] == run_colours(3) and [t.name for t in curves] == ["SGD", "Momentum", "Adam"]
+    assert [t.line.color for t in curves] == run_colours(["sgd", "momentum", "adam"]) and [t.name for t in curves] == ["SGD", "Momentum", "Adam"]
     for t, i in zip((t for t in fig.data if t.meta["role"] == "best"), tuned.result.best_index):
         assert t.x[0] == pytest.approx(tuned.result.lrs[i])
 

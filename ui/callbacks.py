@@ -103,17 +103,29 @@ def _scene_outputs(scene: dict, warnings: list, drawn: dict, basin, log_y, loss_
         r = render_scene(scene, warnings, log_y, kind, loss_x=x_axis)
         out["contour"], out["surface"], out["key"] = _maps_to_send(r, drawn, not basin_stale)
         out["legend"] = run_legend(r.legend)
+        out["fit"], out["fit_hidden"] = (r.fit, False) if r.fit is not None else (no_update, True)
         now.update(landscape=r.landscape, runs=r.n_runs, contour_traces=len(r.contour["data"]),
                    surface_traces=len(r.surface["data"]), figures=r.figure_key)
     out["drawn"] = now
     return out
 
 
+def opening_step(stored: dict, steps: int, predict: bool) -> int:
+    """The step a newly computed scene shows: a link's own (t=, once), 0 to predict first, else the end."""
+    opens_at = stored.get("open_at") if stored.get("source") == "link" else None
+    if type(opens_at) is int and opens_at >= 0:
+        return min(opens_at, steps)
+    return 0 if predict else steps
+
+
 def register(app) -> None:
     @app.callback(*[Output(i, p) for i, p in C.OPEN_SCENE_OUTPUTS], Input(ids.URL, "search"))
     def open_link(search):
-        """A link's scene onto the controls."""
-        return C.open_scene(*S.parse(search or ""))
+        """A link's scene onto the controls, with the step it opens at (t=, or 0 to predict first)."""
+        out = C.open_scene(*S.parse(search or ""))
+        view = S.parse_view(search or "")
+        opens_at = view["t"] if view["t"] is not None else (0 if view["predict"] else None)
+        return (dict(out[0], open_at=opens_at), *out[1:]) if opens_at is not None else out
 
     @app.callback(
         [Output(ids.START_X, p) for p in ("min", "max", "step", "marks", "value")]
@@ -190,6 +202,7 @@ def register(app) -> None:
             info=Output(ids.LANDSCAPE_INFO, "children", allow_duplicate=True),
             stability=Output(ids.STABILITY, "figure", allow_duplicate=True),
             teach_scene=Output(ids.TEACH_SCENE, "data"),
+            fit=Output(ids.FIT, "figure"), fit_hidden=Output(ids.FIT_PANEL, "hidden"),
             x0=Output(ids.START_X, "value", allow_duplicate=True), y0=Output(ids.START_Y, "value", allow_duplicate=True),
             served=Output(ids.SERVED, "data")),
         inputs=dict(
@@ -205,10 +218,11 @@ def register(app) -> None:
             override_ids=[State(C.OVERRIDE_PATTERN, "id")],
             stored=State(ids.SCENE, "data"), drawn=State(ids.DRAWN, "data"), basin=State(ids.BASIN, "data"),
             log_y=State(ids.LOG_Y, "value"), loss_kind=State(ids.LOSS_KIND, "value"),
-            loss_x=State(ids.LOSS_X, "value"), stability_for=State(ids.STABILITY_FOR, "data"), teach=State(ids.TEACH, "value")),
+            loss_x=State(ids.LOSS_X, "value"), stability_for=State(ids.STABILITY_FOR, "data"),
+            teach=State(ids.TEACH, "value"), predict=State(ids.PREDICT, "value")),
         running=[(Output(ids.REPEAT, "disabled"), True, False)], prevent_initial_call=True)
     def scene_changed(ticket, controls, overrides, override_ids, stored, drawn, basin, log_y, loss_kind,
-                      stability_for, teach, loss_x=None):
+                      stability_for, teach, loss_x=None, predict=None):
         """One round trip per change: the controls (read when the browser's request gate lets the
         request go, so they are the newest) become the scene, the engine runs once, and only what
         changed is sent: for a new lr, momentum, start or step count that is the trajectory store
@@ -231,6 +245,7 @@ def register(app) -> None:
             return out  # the paths drawn are this scene's already
         out["stored"], out["query"] = new, S.encode(scene)
         out.update(_scene_outputs(scene, warnings, drawn, basin, log_y, loss_kind, loss_x))
+        out["frame"] = opening_step(stored, scene["steps"], guard.checked_on(predict, "on"))
         # The other views that follow the scene, only when they are shown: no request of their own.
         if isinstance(stability_for, str):
             out["stability"] = explore_callbacks.stability_marker(scene, stability_for)
@@ -242,7 +257,8 @@ def register(app) -> None:
 
     scene_changed_outputs = ("stored", "query", "store", "contour", "surface", "loss", "results", "message",
                              "frame_max", "frame_marks", "frame", "drawn", "legend", "key", "basin", "basin_legend",
-                             "batch_hidden", "info", "stability", "teach_scene", "x0", "y0", "served")
+                             "batch_hidden", "info", "stability", "teach_scene", "x0", "y0", "served",
+                             "fit", "fit_hidden")
 
     @app.callback(
         Output(ids.LOSS_CURVE, "figure", allow_duplicate=True),

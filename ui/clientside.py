@@ -42,8 +42,22 @@ def register(app) -> None:
         Output(ids.URL_WRITTEN, "data"), Input(ids.QUERY, "data"), Input(ids.VIEW_QUERY, "data"),
         prevent_initial_call=True)
     app.clientside_callback(
+        ClientsideFunction("share", "writeStep"),
+        Output(ids.STEP_WRITTEN, "data"), Input(ids.FRAME, "value"), Input(ids.FRAME, "max"),
+        prevent_initial_call=True)
+    app.clientside_callback(
+        ClientsideFunction("share", "predictGate"),
+        Output(ids.PREDICT_GATE, "data"), Input(ids.FRAME, "value"), Input(ids.FRAME, "max"),
+        Input(ids.PREDICT, "value"), Input(ids.REVEAL, "n_clicks"), State(ids.TRAJECTORIES, "data"))
+    app.clientside_callback(
         ClientsideFunction("share", "copyLink"),
         Output(ids.COPY_STATUS, "children"), Input(ids.COPY_LINK, "n_clicks"), prevent_initial_call=True)
+    app.clientside_callback(
+        ClientsideFunction("share", "lrSync"),
+        Output(ids.LR, "value", allow_duplicate=True), Output(ids.LR_TEXT, "value"),
+        Output(ids.MESSAGE, "children", allow_duplicate=True),
+        Input(ids.LR, "value"), Input(ids.LR_TEXT, "value"), State(ids.LR, "min"), State(ids.LR, "max"),
+        prevent_initial_call=True)
     app.clientside_callback(
         ClientsideFunction("share", "lrValue"),
         Output(ids.LR_VALUE, "children"), Input(ids.LR, "value"))

@@ -47,6 +47,7 @@ class Run:
     spread_batch_loss: Optional[np.ndarray] = None
     evals: int = -1                          # the gradient evaluations the run used (traj.evals)
     evals_at: Optional[np.ndarray] = None    # (steps+1,) the evaluations used to reach each point
+    same_as: Optional[str] = None            # the title of an earlier run whose path this one follows exactly
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -202,7 +203,7 @@ def run_scene(scene: dict, record_state: bool = False) -> SceneRun:
     and schedule when runs set their own). ``record_state`` keeps every optimizer buffer."""
     landscape = surfaces.of(scene)
     notes: List[str] = []
-    colours = run_colours(len(scene["optimizers"]))
+    colours = run_colours(scene["optimizers"])
     runs, batches = [], {}
     for name, colour in zip(scene["optimizers"], colours):
         hyper, title = hyperparameters(scene, name), run_title(scene, name)
@@ -220,7 +221,40 @@ def run_scene(scene: dict, record_state: bool = False) -> SceneRun:
         extra = _repeats(landscape, opts, here, used, notes)
         for j, ((i, opt), traj) in enumerate(zip(built, trajs)):
             runs[i] = with_spread(with_trajectory(runs[i], opt, traj, schedule=used), [e[j] for e in extra])
+    runs = same_paths(runs)
+    notes += coincidence_notes(scene, runs)
     return SceneRun(scene, landscape, runs, list(dict.fromkeys(notes)))
+
+
+def same_paths(runs: List[Run]) -> List[Run]:
+    """The runs, each that follows an earlier one's path point for point (e.g. SGD and gradient
+    descent without noise) marked ``same_as`` that run's title: it is drawn dashed over it."""
+    out: List[Run] = []
+    for run in runs:
+        twin = next((o for o in out if run.params is not None and o.params is not None and o.same_as is None
+                     and o.params.shape == run.params.shape and np.array_equal(o.params, run.params)), None)
+        out.append(dataclasses.replace(run, same_as=twin.title) if twin is not None else run)
+    return out
+
+
+def coincidence_notes(scene: dict, runs: List[Run]) -> List[str]:
+    """Say plainly which runs coincide, and why when the scene has neither noise nor mini-batches."""
+    notes, by_title = [], {r.title: r for r in runs}
+    for run in runs:
+        if run.same_as is not None:
+            a, b = optimizers.info(run.name), optimizers.info(by_title[run.same_as].name)
+            one_rule = a.family == b.family and dict(a.defaults) == dict(b.defaults)  # the registry's word
+            if not one_rule:
+                why = ""
+            elif not scene.get("noise") and not scene.get("batch"):
+                why = (": without gradient noise or mini-batches every gradient is exact, so stochastic and "
+                       "full-batch gradient descent take the same steps (raise Noise σ, or pick a mini-batch size "
+                       "on a dataset surface, and give one of them its own lr to tell them apart)")
+            else:
+                why = (": they are one rule with the same settings, and every run draws the same noise and "
+                       "mini-batches (the seed is the scene's), so they still take the same steps")
+            notes.append(f"{run.title} and {run.same_as} follow the same path (drawn dashed over each other){why}.")
+    return notes
 
 
 def with_trajectory(run: Run, opt, traj, index: int = 0, schedule=None) -> Run:

@@ -72,7 +72,7 @@ def optimizer_options(chosen=(), search="") -> list:
     marked left out, and while it is ticked the unticked ones are disabled."""
     chosen = list(chosen)
     in_scene = chosen[:F.MAX_OPTIMIZERS]
-    colours = dict(zip(in_scene, run_colours(len(in_scene))))
+    colours = dict(zip(in_scene, run_colours(in_scene)))
     over = len(chosen) > F.MAX_OPTIMIZERS
     words = search_words(search)
     options = []
@@ -164,11 +164,32 @@ def decade_label(k: int) -> str:
     return f"{10.0 ** k:g}" if k >= -1 else "10" + str(k).translate(SUPERSCRIPT)
 
 
-def lr_slider(lr: float) -> dcc.Slider:
+def lr_stops() -> list:
+    """The rates the lr slider stops at: 1, 2 and 5 in every decade of ``LR_RANGE`` (0.001, 0.002,
+    0.005, 0.01, ...). Any other rate is typed into the box beside it (or comes from a link)."""
     lo, hi = (round(math.log10(v)) for v in F.LR_RANGE)
-    marks = {k: {"label": decade_label(k)} for k in range(lo, hi + 1)}
-    return dcc.Slider(id=ids.LR, min=lo, max=hi, step=0.01, value=lr_to_slider(lr), marks=marks,
+    stops = [F.canonical(m * 10.0 ** k) for k in range(lo, hi + 1) for m in (1, 2, 5)]
+    return [v for v in stops if F.LR_RANGE[0] <= v <= F.LR_RANGE[1]]
+
+
+def lr_slider(lr: float) -> dcc.Slider:
+    """A log10 slider that snaps to ``lr_stops`` (step None: only the marks), labelled at each decade."""
+    lo, hi = (round(math.log10(v)) for v in F.LR_RANGE)
+    decades = {F.canonical(10.0 ** k) for k in range(lo, hi + 1)}
+    marks = {round(math.log10(v), 6): {"label": decade_label(round(math.log10(v))) if v in decades else "\u2009"}
+             for v in lr_stops()}
+    return dcc.Slider(id=ids.LR, min=lo, max=hi, step=None, value=lr_to_slider(lr), marks=marks,
                       allow_direct_input=False, updatemode="drag", className="slider")
+
+
+def lr_box(lr: float) -> dcc.Input:
+    """The scene's learning rate as text: any rate in ``LR_RANGE`` can be typed (Enter or leaving the
+    box applies it); assets/share.js keeps it and the slider in step and names a bad entry."""
+    return dcc.Input(id=ids.LR_TEXT, type="text", value=F.format_number(F.canonical(lr)), debounce=True,
+                     className="lr-text", size="7", name="lr")
+
+
+STEPS_STEP = 10  # the steps slider stops at round numbers: 300, 1990, never 1992
 
 
 def plain_slider(id_, bounds, step, value, marks) -> dcc.Slider:

@@ -120,6 +120,11 @@ def start_trace(start) -> dict:
             "meta": {"role": "start"}}
 
 
+def path_dash(run: Run) -> str:
+    """A run that follows an earlier one exactly is dashed, so the one under it shows through."""
+    return P.SAME_PATH_DASH if getattr(run, "same_as", None) else "solid"
+
+
 def path_traces(run: Run, i: int, frame: Optional[int] = None) -> list:
     """Ghost and path-so-far of one run on the contour map."""
     k = _frame(run, frame)
@@ -129,7 +134,7 @@ def path_traces(run: Run, i: int, frame: Optional[int] = None) -> list:
          "line": {"color": run.colour, "width": 2}, "opacity": 0.35, "hoverinfo": "skip",
          "name": run.title, "meta": _meta("ghost", i)},
         {"type": "scatter", "mode": "lines", "x": x[: k + 1], "y": y[: k + 1],
-         "name": run.title, "line": {"color": run.colour, "width": 3.5}, "hoverinfo": "skip",
+         "name": run.title, "line": {"color": run.colour, "width": 3.5, "dash": path_dash(run)}, "hoverinfo": "skip",
          "meta": _meta("path", i)},
     ]
 
@@ -161,8 +166,9 @@ def contour_figure(landscape, runs: Sequence[Run], start, frame: Optional[int] =
     layout = _base_layout(key, "contour", landscape.name)
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": P.INK,
             "constrain": "domain", "title": {"standoff": 4}}
-    layout["xaxis"] = {**axis, "range": [xmin, xmax], "title": {"text": "x", "standoff": 4}}
-    layout["yaxis"] = {**axis, "range": [ymin, ymax], "title": {"text": "y", "standoff": 4},
+    xname, yname = landscape.axis_names  # the landscape's own words: w and b on a regression
+    layout["xaxis"] = {**axis, "range": [xmin, xmax], "title": {"text": xname, "standoff": 4}}
+    layout["yaxis"] = {**axis, "range": [ymin, ymax], "title": {"text": yname, "standoff": 4},
                        "scaleanchor": "x", "scaleratio": 1}
     layout["hovermode"] = "closest"
     # The right margin holds the HTML colour key, the top one the HTML legend (one line holds
@@ -188,7 +194,7 @@ def lifted_path_traces(run: Run, i: int, grid, bounds, frame: Optional[int] = No
          "line": {"color": run.colour, "width": 4}, "hoverinfo": "skip", "name": run.title,
          "meta": _meta("ghost", i)},
         {"type": "scatter3d", "mode": "lines", "x": x[: k + 1], "y": y[: k + 1], "z": z[: k + 1],
-         "line": {"color": run.colour, "width": 7}, "hoverinfo": "skip", "name": run.title,
+         "line": {"color": run.colour, "width": 7, "dash": path_dash(run)}, "hoverinfo": "skip", "name": run.title,
          "showlegend": False, "meta": _meta("path", i)},
     ]
 
@@ -230,8 +236,8 @@ def surface_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, 
     # No tick labels: at this size they are clutter, and the contour map has the numbers.
     axis = {"showbackground": False, "gridcolor": P.GRID, "showticklabels": False, "showspikes": False}
     layout["scene"] = {
-        "xaxis": {**axis, "range": [xmin, xmax], "title": {"text": "x"}},
-        "yaxis": {**axis, "range": [ymin, ymax], "title": {"text": "y"}},
+        "xaxis": {**axis, "range": [xmin, xmax], "title": {"text": landscape.axis_names[0]}},
+        "yaxis": {**axis, "range": [ymin, ymax], "title": {"text": landscape.axis_names[1]}},
         "zaxis": {**axis, "title": {"text": "log loss" if grid.height_map.log else "loss", "font": {"size": 13}}},
         "aspectmode": "manual", "aspectratio": {"x": 1, "y": ratio, "z": 0.55},
         # From the front and high up: valleys and the paths in them stay in sight.
@@ -327,7 +333,7 @@ def loss_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, log
              "line": {"color": run.colour, "width": 2}, "hoverinfo": "skip", "name": run.title,
              "meta": _meta("ghost", i)},
             {"type": "scatter", "mode": "lines", **where[1], "y": y[: kk + 1], "name": run.title,
-             "line": {"color": run.colour, "width": 3}, "meta": _meta("path", i),
+             "line": {"color": run.colour, "width": 3, "dash": path_dash(run)}, "meta": _meta("path", i),
              "hovertemplate": f"<b>{run.title}</b> {unit} %{{x}}: %{{y:.4g}}<extra></extra>"},
         ]
     ks = [_frame(r, k) for r in runs]

@@ -12,6 +12,9 @@ OPTIMIZER_SEARCH = "optimizer-search"
 OPTIMIZER_STATUS = "optimizer-status"
 LR = "lr"
 LR_VALUE = "lr-value"
+FIT = "fit"                      # a dataset's samples with each run's current fit (line or boundary)
+FIT_PANEL = "fit-panel"          # its panel, shown only on a landscape with data
+LR_TEXT = "lr-text"              # the learning rate typed as a number, beside the slider
 MOMENTUM = "momentum"
 START_X = "start-x"
 START_Y = "start-y"
@@ -93,6 +96,10 @@ LESSON_BAR = "lesson-bar"        # the open lesson's title and caption
 LESSON = "lesson"                # store: the open lesson's id, from the link
 PRESENT = "present"              # presentation-mode toggle (present=1 in the link)
 TEACH = "teach"                  # the "why" panels toggle (teach=1 in the link)
+PREDICT = "predict"              # predict-first toggle (predict=1 in the link): step 0, results hidden
+REVEAL = "reveal"                # shows the results before the end in predict-first mode
+PREDICT_GATE = "predict-gate"    # store: whether the results are hidden now (assets/share.js)
+STEP_WRITTEN = "step-written"    # store: the step the address bar's t= holds (assets/share.js)
 VIEW_QUERY = "view-query"        # store: the link's view flags, written after the scene's query
 TEACH_PANEL = "teach-panel"
 TEACH_DATA = "teach-data"        # store: the inspected run's numbers for every step, played clientside

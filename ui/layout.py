@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from . import controls as C
 from . import explore_layout as X
+from . import fit_view
 from . import ids
 from . import scene_fields as F
 from . import teach_layout as T
@@ -61,13 +62,14 @@ def scene_controls(scene: dict) -> html.Div:
         X.expr_row(scene),
         C.labelled(f"Optimizers (up to {F.MAX_OPTIMIZERS})", C.optimizer_picker(scene["optimizers"])),
         TU.tune_controls(),
-        C.labelled(["Learning rate ", html.Span(id=ids.LR_VALUE, className="value")], C.lr_slider(scene["lr"])),
+        C.labelled(["Learning rate ", html.Span(id=ids.LR_VALUE, className="value"), C.lr_box(scene["lr"])],
+                   C.lr_slider(scene["lr"])),
         C.labelled(value_label("Momentum μ · Adam β₁", ids.MOMENTUM),
                    C.plain_slider(ids.MOMENTUM, F.MOMENTUM_RANGE, 0.001, scene["momentum"],
                                   {0: "0", 0.5: "0.5", 0.9: "0.9", 0.999: ""}),
                    hint="SGD and Nesterov momentum μ; β₁ of Adam and its family."),
         C.labelled(value_label("Steps", ids.STEPS),
-                   C.plain_slider(ids.STEPS, F.STEPS_RANGE, 1, scene["steps"],
+                   C.plain_slider(ids.STEPS, F.STEPS_RANGE, C.STEPS_STEP, scene["steps"],
                                   {10: "10", 500: "500", 1000: "1000", 2000: "2000"})),
         html.Div([
             C.labelled(value_label("Start x", ids.START_X), start_slider(ids.START_X, scene["x0"], start["x"])),
@@ -99,7 +101,7 @@ def scene_controls(scene: dict) -> html.Div:
 def advanced_panels(scene: dict) -> list:
     overrides = scene.get("overrides") or {}
     return [C.override_panel(name, colour, overrides.get(name) or {})
-            for name, colour in zip(scene["optimizers"], run_colours(len(scene["optimizers"])))]
+            for name, colour in zip(scene["optimizers"], run_colours(scene["optimizers"]))]
 
 
 def playback(steps: int) -> html.Div:
@@ -139,6 +141,7 @@ def views(scene: dict) -> html.Div:
                 graph(ids.LOSS_CURVE, "graph-loss"),
                 html.Div(id=ids.LOSS_CURVE_OVERLAY, className="overlay"),
             ], className="panel panel-loss"),
+            fit_view.fit_panel(),
             T.teach_panel(),
         ], className="views-grid"),
         # A long recompute (repeated seeds, many steps) shows a dot here after 0.3 s; a quick one never does.
@@ -154,15 +157,22 @@ def results_table(rows: list) -> html.Table:
     head = html.Thead(html.Tr([html.Th(title) for _, title in COLUMNS]))
     body = []
     for row in rows:
-        cells = [html.Td([html.Span(className="swatch", style={"background": row["colour"]}), row["optimizer"]])]
+        cells = [html.Td([html.Span(className="swatch", style={"background": row["colour"]}), row["optimizer"],
+                          *_same_path(row)])]
         cells += [html.Td(row[key], className=f"cell-{key}") for key, _ in COLUMNS[1:]]
         body.append(html.Tr(cells, **{"data-run": row["name"]}))
     return html.Table([head, html.Tbody(body)], className="results-table")
 
 
+def _same_path(row: dict) -> list:
+    """Says so when a run's path is another's, point for point (it is drawn dashed over it)."""
+    twin = row.get("same_as")
+    return [html.Span(f"\u00a0= {twin}, same path", className="same-path")] if twin else []
+
+
 def run_legend(rows: list) -> list:
     """Which colour is which optimizer, drawn over the contour map."""
-    return [html.Span([html.Span(className="swatch", style={"background": r["colour"]}), r["optimizer"]],
+    return [html.Span([html.Span(className="swatch", style={"background": r["colour"]}), r["optimizer"], *_same_path(r)],
                       className="legend-item") for r in rows]
 
 

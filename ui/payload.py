@@ -76,7 +76,7 @@ def trajectories_payload(result: SceneRun, key: str) -> dict:
         runs.append({"name": run.name, "title": run.title, "colour": run.colour,
                      "x": pack(run.params[:, 0]), "y": pack(run.params[:, 1]), "loss": pack(run.loss),
                      "z": pack(lifted_heights(grid, run.params[:inside], run.loss[:inside])),
-                     "inside": inside, "diverged_at": run.diverged_at, **_extras(run)})
+                     "inside": inside, "diverged_at": run.diverged_at, "same_as": run.same_as, **_extras(run)})
     start = [float(result.scene["x0"]), float(result.scene["y0"])]
     return {"key": key, "landscape": L.name, "steps": int(result.scene["steps"]), "start": start, "runs": runs}
 

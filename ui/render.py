@@ -11,7 +11,7 @@ from typing import List, Optional
 
 import numpy as np
 
-from . import curvature_figures, explore_figures, figures, payload, results
+from . import curvature_figures, explore_figures, figures, fit_view, payload, results
 from .compute import Run, SceneRun, run_scene
 from .grid import CONTOUR_RESOLUTION, surface_grid
 
@@ -33,6 +33,7 @@ class Rendered:
     landscape: str
     n_runs: int
     figure_key: str
+    fit: Optional[dict] = None  # the data with each run's fit, on a landscape with data (ui/fit_view.py)
 
 
 def figure_key(scene: dict, runs, steep=()) -> str:
@@ -40,7 +41,7 @@ def figure_key(scene: dict, runs, steep=()) -> str:
     which colours, and the repeated seeds' faint paths (drawn in the figure itself). Two scenes with
     the same figure key differ only in data the browser draws from the trajectory store."""
     shape = {"surface": payload.scene_key({"landscape": scene["landscape"], "expr": scene.get("expr")}),
-             "runs": [(r.name, r.title, r.colour) for r in runs],
+             "runs": [(r.name, r.title, r.colour, r.same_as) for r in runs],
              "spread": payload.scene_key(scene) if int(scene.get("repeat") or 1) > 1 else None}
     if steep:  # the steep direction of a diverged run is drawn in the contour figure itself
         shape["steep"] = curvature_figures.lines_key(steep)
@@ -69,8 +70,9 @@ def render_scene(scene: dict, warnings=(), log_y: bool = True, loss_kind: str = 
         loss=(explore_figures.loss_view(L, runs, log_y=log_y, key=fkey, kind=loss_kind, x_axis=loss_x)
               if "loss" in build else None),
         rows=results.result_rows(result), messages=results.messages(result, list(warnings) + notes),
-        legend=[{"optimizer": run.title, "colour": run.colour} for run in runs],
-        steps=int(scene["steps"]), landscape=L.name, n_runs=len(runs), figure_key=fkey)
+        legend=[{"optimizer": run.title, "colour": run.colour, "same_as": run.same_as} for run in runs],
+        steps=int(scene["steps"]), landscape=L.name, n_runs=len(runs), figure_key=fkey,
+        fit=fit_view.fit_figure(L, runs, key=fkey) if "contour" in build else None)
 
 
 def with_steep(contour: dict, steep) -> dict:
@@ -88,5 +90,6 @@ def runs_from_store(store: dict) -> List[Run]:
         if evals_at is None or evals_at.shape != loss.shape:   # one evaluation a step, or a store not ours
             evals_at = np.arange(len(loss), dtype=np.float64)
         runs.append(Run(r["name"], r["title"], r["colour"], {}, params=np.stack((x, y), axis=1), loss=loss,
-                        diverged_at=r.get("diverged_at", -1), evals_at=evals_at, **extra))
+                        diverged_at=r.get("diverged_at", -1), evals_at=evals_at, same_as=r.get("same_as"),
+                        **extra))
     return runs

@@ -29,7 +29,7 @@ def _number(value: float) -> str:
 
 def result_row(run: Run, landscape) -> dict:
     """One table row; every cell is text, ready to show."""
-    row = {"name": run.name, "optimizer": run.title, "colour": run.colour}
+    row = {"name": run.name, "optimizer": run.title, "colour": run.colour, "same_as": run.same_as}
     if run.params is None:
         row.update(final_loss=NONE, steps_to_tol=NONE, distance=NONE, diverged=f"invalid: {run.error}", evals=NONE)
         return row

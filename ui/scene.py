@@ -337,11 +337,15 @@ def normalize(raw: dict, base=None) -> Tuple[dict, List[str]]:
 
 # --- the view: how the page shows a scene (never what the runs are) -------------------------------
 #
-# A link also carries three view flags, after the scene: ``lesson=<id>`` (its caption, and where
-# the L key goes next), ``teach=1`` (the step inspector and the other "why" panels) and
-# ``present=1`` (presentation mode). ``parse`` reads past them, warning about bad ones.
+# A link also carries view flags, after the scene: ``lesson=<id>`` (its caption, and where
+# the L key goes next), ``teach=1`` (the step inspector and the other "why" panels),
+# ``present=1`` (presentation mode), ``predict=1`` (predict first: the scene opens at step 0 and
+# the results stay hidden until it is played to the end) and ``t=<step>`` (the step shown; the
+# browser writes it as the animation plays, assets/share.js). ``parse`` reads past them, warning
+# about bad ones.
 
-VIEW_DEFAULTS = {"lesson": None, "teach": False, "present": False}
+VIEW_DEFAULTS = {"lesson": None, "teach": False, "present": False, "predict": False, "t": None}
+VIEW_FLAGS = ("teach", "present", "predict")
 
 
 def _view(values, warnings) -> dict:
@@ -353,12 +357,19 @@ def _view(values, warnings) -> dict:
             view["lesson"] = lesson
         else:
             warnings.append(f"lesson: unknown lesson {_show(lesson)}; ignored")
-    for key in ("teach", "present"):
+    for key in VIEW_FLAGS:
         if key in values:
             flag = F.parse_bool(values.pop(key))
             if flag is None:
                 warnings.append(f"{key}: expected 1 or 0; ignored")
             view[key] = bool(flag)
+    if "t" in values:
+        text = values.pop("t")
+        step = F.parse_int(text)
+        if step is None or not 0 <= step <= F.STEPS_RANGE[1]:
+            warnings.append(f"t: {_show(text)} is not a step in 0..{F.STEPS_RANGE[1]}; ignored")
+        else:
+            view["t"] = step
     return view
 
 
@@ -371,7 +382,9 @@ def encode_view(view: dict) -> str:
     """The view flags' part of a link ('' for the defaults), to follow ``encode(scene)``."""
     view = view or {}
     pairs = [("lesson", view["lesson"])] if view.get("lesson") else []
-    pairs += [(key, "1") for key in ("teach", "present") if view.get(key)]
+    pairs += [(key, "1") for key in VIEW_FLAGS if view.get(key)]
+    if isinstance(view.get("t"), int) and not isinstance(view["t"], bool):
+        pairs.append(("t", view["t"]))
     return "&".join(f"{k}={quote(str(v), safe='-_')}" for k, v in pairs)
 
 

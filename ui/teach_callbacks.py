@@ -39,19 +39,22 @@ def _lesson(value):
 
 def register(app) -> None:
     @app.callback(Output(ids.LESSON, "data"), Output(ids.TEACH, "value"), Output(ids.PRESENT, "value"),
-                  Input(ids.URL, "search"))
+                  Output(ids.PREDICT, "value"), Input(ids.URL, "search"))
     def open_view(search):
         """The link's view flags onto the toggles (its scene is read by ``open_link``)."""
         view = S.parse_view(search or "")
-        return view["lesson"], ON if view["teach"] else [], ON if view["present"] else []
+        return (view["lesson"], ON if view["teach"] else [], ON if view["present"] else [],
+                ON if view["predict"] else [])
 
     @app.callback(Output(ids.VIEW_QUERY, "data"), Output(ids.LESSON_LIST, "children"),
                   Output(ids.NEXT_LESSON, "href"), Output(ids.LESSON_BAR, "children"), Output(ids.LESSON_BAR, "hidden"),
-                  Input(ids.LESSON, "data"), Input(ids.TEACH, "value"), Input(ids.PRESENT, "value"))
-    def view_changed(lesson, teach, present):
-        """The view's part of the link; lesson links that keep presentation mode on."""
+                  Input(ids.LESSON, "data"), Input(ids.TEACH, "value"), Input(ids.PRESENT, "value"),
+                  Input(ids.PREDICT, "value"))
+    def view_changed(lesson, teach, present, predict):
+        """The view's part of the link (the step, t=, is added in the browser); lesson links that keep
+        presentation mode on."""
         present, lesson = _on(present), _lesson(lesson)
-        query = S.encode_view({"lesson": lesson, "teach": _on(teach), "present": present})
+        query = S.encode_view({"lesson": lesson, "teach": _on(teach), "present": present, "predict": _on(predict)})
         bar = lesson_bar_children(lesson) if lesson else []
         return query, lesson_items(present), lessons.next_lesson(lesson).link(present), bar, not lesson
 

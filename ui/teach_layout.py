@@ -36,6 +36,9 @@ def header_controls() -> list:
                title="Open the next lesson (L)"),
         toggle(ids.TEACH, "Why?", "Step inspector, arrows, slice, schedule, update rules"),
         toggle(ids.PRESENT, "Present", "Presentation mode: large type, thick paths, fewer controls"),
+        toggle(ids.PREDICT, "Predict", "Predict first: open at step 0, results hidden until played to the end"),
+        html.Button("Reveal", id=ids.REVEAL, className="button reveal-button",
+                    title="Show the results table before the end"),
     ]
 
 
@@ -89,6 +92,6 @@ def teach_panel() -> html.Div:
 
 
 def stores() -> list:
-    return [dcc.Store(id=ids.LESSON), dcc.Store(id=ids.VIEW_QUERY), dcc.Store(id=ids.TEACH_DATA), dcc.Store(id=ids.TEACH_SCENE),
+    return [dcc.Store(id=ids.LESSON), dcc.Store(id=ids.VIEW_QUERY), dcc.Store(id=ids.PREDICT_GATE), dcc.Store(id=ids.STEP_WRITTEN), dcc.Store(id=ids.TEACH_DATA), dcc.Store(id=ids.TEACH_SCENE),
             dcc.Store(id=ids.TEACH_DRAWN), dcc.Store(id=ids.DIAGRAM_SOURCE, data=svg_text()),
             dcc.Store(id=ids.RULES_DATA), dcc.Store(id=ids.RULES_DRAWN)]

@@ -81,12 +81,31 @@ def rule_cards(scene: dict) -> List[dict]:
     from .palette import run_colours
 
     cards = []
-    for name, colour in zip(scene["optimizers"], run_colours(len(scene["optimizers"]))):
+    for name, colour in zip(scene["optimizers"], run_colours(scene["optimizers"])):
         card = {"name": name, "title": run_title(scene, name), "colour": colour}
         try:
             settings = optimizers.get(name, **hyperparameters(scene, name)).hyper
         except (ValueError, TypeError) as err:
             cards.append({**card, "error": str(err)})
             continue
-        cards.append({**card, "panel": maths.rule_panel(name, settings, _schedule_note(scene, name))})
-    return cards
+        cards.append({**card, "panel": maths.rule_panel(name, settings, _schedule_note(scene, name)),
+                      "settings": settings})
+    return _same_rule_notes(scene, cards)
+
+
+def _same_rule_notes(scene: dict, cards: List[dict]) -> List[dict]:
+    """Say plainly in the card's sentence when two chosen optimizers are one rule with the same
+    settings (SGD and gradient descent): without noise or mini-batches they take the same steps."""
+    out, seen = [], []
+    for card in cards:
+        settings = card.pop("settings", None)
+        info = optimizers.info(card["name"])
+        twin = next((c for c, s, i in seen if settings is not None and s == settings and i.module is info.module), None)
+        if settings is not None:
+            seen.append((card, settings, info))
+        if twin is not None:
+            note = (f" Here it is the same rule with the same settings as {twin['title']}, and every run draws "
+                    "the same noise and mini-batches, so the two take the same steps: one path.")
+            card = {**card, "panel": {**card["panel"], "sentence": card["panel"]["sentence"] + note}}
+        out.append(card)
+    return out

@@ -78,7 +78,7 @@ def tune_scene(scene: dict, score: str = DEFAULT_SCORE) -> Tuned:
     if score not in SCORES:
         raise ValueError(f"score must be one of {', '.join(SCORES)}")
     landscape = surfaces.of(scene)
-    palette = dict(zip(scene["optimizers"], run_colours(len(scene["optimizers"]))))
+    palette = dict(zip(scene["optimizers"], run_colours(scene["optimizers"])))
     opts, colours, titles, notes, cleared = [], [], [], [], []
     for name in scene["optimizers"]:
         hyper = compute.hyperparameters(scene, name)
