@@ -164,10 +164,18 @@
     window.addEventListener("pointermove", onMove, true);
     window.addEventListener("pointerup", onUp, true);
     window.addEventListener("pointercancel", onUp, true);
-    // A pressed slider would also see the compatibility mouse events: keep them from it.
-    ["mousedown", "touchstart"].forEach(function (type) {
+    // A pressed slider would also see the compatibility mouse events (and the click that ends
+    // them): keep them from it.
+    var lastUp = 0;
+    window.addEventListener("pointerup", function (event) {
+        if (sliderOf(event.target) || drag.active) { lastUp = event.timeStamp; }
+    }, true);
+    ["mousedown", "touchstart", "mouseup", "click"].forEach(function (type) {
         window.addEventListener(type, function (event) {
-            if (drag.active || sliderOf(event.target)) { event.stopPropagation(); }
+            var ours = drag.active || sliderOf(event.target);
+            if (ours && (type === "mousedown" || type === "touchstart" || event.timeStamp - lastUp < 1000)) {
+                event.stopPropagation();
+            }
         }, true);
     });
 
