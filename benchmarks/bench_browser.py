@@ -100,26 +100,30 @@ function poll() {
 requestAnimationFrame(poll);
 """
 
-# A drag: the slider's value moves every 16 ms (a 60 Hz pointer) for `seconds`, as
-# updatemode="drag" reports it; counts the animation frames whose drawn paths changed.
-DRAG_JS = r"""
-var id = arguments[0], values = arguments[1], seconds = arguments[2], done = arguments[3];
-var t0 = performance.now(), last = window.__benchSig(), updates = [], i = 0, gaps = [];
-var timer = setInterval(function () {
-    window.dash_clientside.set_props(id, {value: values[i % values.length]});
-    i += 1;
-}, 16);
-function poll() {
-    var now = performance.now(), s = window.__benchSig();
-    if (s && s !== last) { updates.push(now - t0); last = s; }
-    if (now - t0 < seconds * 1000) { requestAnimationFrame(poll); return; }
-    clearInterval(timer);
-    var prev = 0;
-    updates.forEach(function (u) { gaps.push(u - prev); prev = u; });
-    done({updates: updates.length, seconds: (now - t0) / 1000, moves: i,
-          max_gap_ms: gaps.length ? Math.max.apply(null, gaps.slice(1).concat([0])) : null});
-}
-requestAnimationFrame(poll);
+# A drag with the browser's own input (CDP Input.dispatchMouseEvent, trusted events, as a mouse
+# sends them): press on the slider, move the pointer every 16 ms (a 60 Hz mouse) through the
+# values, release. In the page, every animation frame whose drawn paths changed counts as one
+# update. DRAG_START_JS starts the count, DRAG_STOP_JS ends it.
+DRAG_START_JS = r"""
+var d = window.__drag = {t0: performance.now(), last: window.__benchSig(), updates: [], stop: false};
+(function poll() {
+    var s = window.__benchSig();
+    if (s && s !== d.last) { d.updates.push(performance.now() - d.t0); d.last = s; }
+    if (!d.stop) { requestAnimationFrame(poll); }
+}());
+var root = document.querySelector("#" + arguments[0] + " .dash-slider-root");
+root.scrollIntoView({block: "center"});  // a mouse can only press what is on screen
+var thumb = root.querySelector("[role=slider]"), r = root.getBoundingClientRect();
+return {left: r.left, width: r.width, y: r.top + r.height / 2,
+        min: parseFloat(thumb.getAttribute("aria-valuemin")), max: parseFloat(thumb.getAttribute("aria-valuemax"))};
+"""
+DRAG_STOP_JS = r"""
+var d = window.__drag, now = performance.now(), gaps = [], prev = 0;
+d.stop = true;
+d.updates.forEach(function (u) { gaps.push(u - prev); prev = u; });
+return {updates: d.updates.length, seconds: (now - d.t0) / 1000,
+        max_gap_ms: gaps.length > 1 ? Math.max.apply(null, gaps.slice(1)) : null,
+        gate: window.gradscapeDrag ? window.gradscapeDrag.stats : null};
 """
 
 PLAY_JS = r"""
@@ -240,6 +244,33 @@ def _notch(driver, value: float) -> dict:
     return driver.execute_async_script(NOTCH_JS, "lr", value)
 
 
+def _drag(driver, slider: str, values, seconds: float) -> dict:
+    """Drag ``slider`` with real mouse events through ``values`` for ``seconds`` (60 Hz moves)."""
+    import time
+
+    geo = driver.execute_script(DRAG_START_JS, slider)
+
+    def mouse(kind, value):
+        x = geo["left"] + (value - geo["min"]) / (geo["max"] - geo["min"]) * geo["width"]
+        driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": geo["y"], "button": "left",
+                                                            "buttons": 0 if kind == "mouseReleased" else 1,
+                                                            "clickCount": 1 if kind != "mouseMoved" else 0})
+
+    t0, i, waits = time.perf_counter(), 0, []
+    mouse("mousePressed", values[0])
+    while time.perf_counter() - t0 < seconds:
+        i += 1
+        t = time.perf_counter()
+        mouse("mouseMoved", values[i % len(values)])
+        waits.append(time.perf_counter() - t)
+        time.sleep(max(0.0, t0 + i * 0.016 - time.perf_counter()))
+    mouse("mouseReleased", values[i % len(values)])
+    res = driver.execute_script(DRAG_STOP_JS)
+    res["moves"] = i
+    res["move_ack_ms"] = round(1000 * statistics.median(waits), 1) if waits else None  # the browser's ack of one move
+    return res
+
+
 def _med(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else float("nan")
@@ -283,7 +314,7 @@ def measure(rounds: int, drag_seconds: float, play_seconds: float) -> dict:
         for slider, values in sweeps.items():
             _settle(driver)
             values = [float(v) for v in values] + [float(v) for v in values[::-1]]
-            out["drag"][slider] = driver.execute_async_script(DRAG_JS, slider, values, drag_seconds)
+            out["drag"][slider] = _drag(driver, slider, values, drag_seconds)
         _open(driver, urls["gradscape"] + EIGHT_RUNS)
         driver.execute_script(f"window.dash_clientside.set_props('speed', {{value: {PLAY_SPEED_INDEX}}});")
         _settle(driver)

@@ -41,7 +41,9 @@ def instances():
 
 
 def get(url):
-    with urllib.request.urlopen(url, timeout=30) as response:
+    # 60 s like post(): /_dash-layout runs the engine (the opened link's scene is drawn into the
+    # layout), and a fresh worker's first engine call loads the compiled kernels.
+    with urllib.request.urlopen(url, timeout=60) as response:
         return response.status, dict(response.headers), response.read()
 
 

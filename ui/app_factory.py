@@ -6,7 +6,8 @@ import os
 
 import dash
 
-from . import callbacks, clientside, explore_callbacks, export_panel, guard, security, teach_callbacks, tune_panel
+from . import (callbacks, clientside, drag, explore_callbacks, export_panel, guard, opening, security, teach_callbacks,
+               tune_panel)
 from .layout import make_layout
 
 ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
@@ -33,6 +34,8 @@ def create_app(**dash_kwargs) -> dash.Dash:
     tune_panel.register(app)
     # The container HEALTHCHECK and load balancers poll this: no computation, no Dash.
     app.server.add_url_rule("/healthz", "healthz", lambda: ("ok", 200, {"Content-Type": "text/plain"}))
+    opening.install(app)   # /_dash-layout holds the opened link's scene, drawn
+    drag.install(app)      # /_gradscape/paths: a dragged slider's paths, outside Dash
     guard.install(app)     # request limits, and short answers to malformed requests
     security.install(app)  # security headers on every response
     return app

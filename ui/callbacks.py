@@ -118,6 +118,12 @@ def opening_step(stored: dict, steps: int, predict: bool) -> int:
     return 0 if predict else steps
 
 
+def first_scene_outputs(scene: dict, warnings) -> dict:
+    """What the scene callback would send for a page that shows nothing yet (ui/opening.py puts
+    it in the layout); its ``drawn`` makes that callback's first run a no-op."""
+    return _scene_outputs(scene, warnings, {}, None, ["log"], "full")
+
+
 def register(app) -> None:
     @app.callback(*[Output(i, p) for i, p in C.OPEN_SCENE_OUTPUTS], Input(ids.URL, "search"))
     def open_link(search):

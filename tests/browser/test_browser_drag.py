@@ -90,3 +90,98 @@ def test_drag003_a_drag_redraws_the_paths_while_it_goes_on(gradscape):
     until(lambda: _idle(duo), timeout=10, msg=f"the gate did not settle: {_gate(duo)}")
     assert len(set(seen)) == 4 and not _gate(duo).get("lost")
     assert duo.get_logs() == []
+
+
+# --- a drag with the pointer: read by assets/drag.js outside Dash ---------------------------------
+
+def _press_geometry(duo, slider: str) -> dict:
+    return duo.driver.execute_script("""
+        var root = document.querySelector('#' + arguments[0] + ' .dash-slider-root');
+        root.scrollIntoView({block: 'center'});
+        var thumb = root.querySelector('[role=slider]'), r = root.getBoundingClientRect();
+        return {left: r.left, width: r.width, y: r.top + r.height / 2,
+                min: parseFloat(thumb.getAttribute('aria-valuemin')), max: parseFloat(thumb.getAttribute('aria-valuemax'))};
+    """, slider)
+
+
+def _mouse(duo, geo: dict, kind: str, value: float) -> None:
+    """A real (trusted) mouse event at ``value``'s place on the slider, as a mouse sends it."""
+    x = geo["left"] + (value - geo["min"]) / (geo["max"] - geo["min"]) * geo["width"]
+    duo.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
+        "type": kind, "x": x, "y": geo["y"], "button": "left", "buttons": 0 if kind == "mouseReleased" else 1,
+        "clickCount": 0 if kind == "mouseMoved" else 1})
+
+
+def _drag_stats(duo) -> dict:
+    return duo.driver.execute_script(
+        "var d = window.gradscapeDrag; return Object.assign({active: !!d.active, inFlight: d.inFlight,"
+        " pending: d.pending}, d.stats)")
+
+
+def test_drag004_a_pointer_drag_redraws_only_the_paths_several_times_before_release(gradscape):
+    duo = gradscape
+    wait_drawn(duo, 3)
+    until(lambda: _idle(duo), timeout=10)
+    duo.driver.execute_script(_WATCH_PLOTLY)
+    duo.driver.execute_script("window.__dashPosts = 0; var f = window.fetch; window.fetch = function (u) {"
+                              " if (String(u).indexOf('_dash-update-component') >= 0) { window.__dashPosts += 1; }"
+                              " return f.apply(this, arguments); };")
+    geo = _press_geometry(duo, "lr")
+    _mouse(duo, geo, "mousePressed", -3.0)
+    seen, value = [paths_key(duo)], -3.0
+    for _ in range(3):  # the button is still down: each new value's paths reach the map
+        value += 0.2
+        _mouse(duo, geo, "mouseMoved", value)
+        until(lambda: paths_key(duo) != seen[-1] and not _drag_stats(duo)["inFlight"], timeout=10,
+              msg=f"the paths did not follow the drag: {_drag_stats(duo)}")
+        seen.append(paths_key(duo))
+    stats = _drag_stats(duo)
+    assert stats["active"] and stats["drawn"] >= 3 and stats["committed"] == 0
+    assert len(set(seen)) == 4
+    # While the button is down: the page says it is working, Dash is not asked, no graph is redrawn
+    # by Plotly (the paths are the SVG overlay's), the link still holds the scene before the drag.
+    assert duo.driver.execute_script("return document.documentElement.classList.contains('gs-working')")
+    assert duo.driver.execute_script("return window.__dashPosts") == 0
+    assert duo.driver.execute_script("return window.__plotlyCalls") == []
+    assert query(duo)["lr"] == "0.001"
+    assert duo.find_element("#lr-value").text == "= 0.00398"  # the label follows the thumb
+    _mouse(duo, geo, "mouseReleased", value)
+    # On release, one Dash change: the link, the slider's value and the rest of the page follow.
+    until(lambda: _idle(duo) and query(duo).get("lr") == "0.003981", timeout=10,
+          msg=f"the release did not reach the scene: {query(duo)} {_drag_stats(duo)} {_gate(duo)} "
+              + str(duo.driver.execute_script("return window.dash_component_api.getLayout('lr').props.value")))
+    assert duo.driver.execute_script("return window.dash_component_api.getLayout('lr').props.value") == -2.4
+    assert _drag_stats(duo)["committed"] == 1
+    assert duo.get_logs() == []
+
+
+def test_drag005_a_value_made_stale_while_a_drag_request_is_on_its_way_is_dropped(gradscape):
+    duo = gradscape
+    wait_drawn(duo, 3)
+    until(lambda: _idle(duo), timeout=10)
+    # Hold every paths request until the test lets it go, and note what each asked for.
+    duo.driver.execute_script("""
+        window.__asked = []; window.__held = [];
+        var f = window.fetch;
+        window.fetch = function (u) {
+            if (String(u).indexOf('/_gradscape/paths') < 0) { return f.apply(this, arguments); }
+            window.__asked.push(new URL(u, location.href).searchParams.get('value'));
+            var args = arguments, self = this;
+            return new Promise(function (resolve) { window.__held.push(function () { resolve(f.apply(self, args)); }); });
+        };""")
+    geo = _press_geometry(duo, "momentum")
+    _mouse(duo, geo, "mousePressed", 0.5)
+    until(lambda: duo.driver.execute_script("return window.__asked.length") == 1, timeout=5)
+    for value in (0.6, 0.7, 0.8):  # each newer than the one waiting: 0.6 and 0.7 go stale
+        _mouse(duo, geo, "mouseMoved", value)
+    stats = _drag_stats(duo)
+    assert stats["sent"] == 1 and stats["pending"] == 0.8 and stats["dropped"] == 2, stats
+    duo.driver.execute_script("window.__held.shift()()")  # the first answer comes back
+    until(lambda: duo.driver.execute_script("return window.__asked.length") == 2, timeout=5)
+    assert duo.driver.execute_script("return window.__asked") == ["0.5", "0.8"]  # never 0.6 or 0.7
+    duo.driver.execute_script("window.__held.shift()()")
+    until(lambda: not _drag_stats(duo)["inFlight"], timeout=10)
+    _mouse(duo, geo, "mouseReleased", 0.8)
+    until(lambda: _idle(duo) and query(duo).get("momentum") == "0.8", timeout=10)
+    assert duo.driver.execute_script("return window.__asked") == ["0.5", "0.8"]
+    assert duo.get_logs() == []
