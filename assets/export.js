@@ -6,7 +6,7 @@
  * the camera button's own click handler runs (this listener captures the click first), the paths
  * at the current step are copied into those traces; Plotly clones the figure for the image at
  * once, and the traces are emptied again on the next tick. The image itself is set up by the
- * graph's config (ui/exports.py: 2x scale, white paper).
+ * graph's config (ui/views/exports.py: 2x scale, white paper).
  */
 (function () {
     "use strict";

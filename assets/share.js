@@ -36,7 +36,7 @@
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         share: {
             // The scene's query string -> the address bar, replacing (not pushing) the entry.
-            // The view flags (lesson, teach, present) follow the scene's part, both written by ui/scene.py.
+            // The view flags (lesson, teach, present) follow the scene's part, both written by ui/model/scene.py.
             writeUrl: function (query, viewQuery) {
                 if (typeof query !== "string") { return window.dash_clientside.no_update; }
                 var parts = [query, typeof viewQuery === "string" ? viewQuery : ""].filter(Boolean);

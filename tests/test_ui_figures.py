@@ -5,9 +5,10 @@ import plotly.graph_objects as go
 import pytest
 
 import landscapes
-from ui import figures, grid, palette
-from ui import scene as S
-from ui.compute import run_scene
+from ui.model import grid
+from ui.model import scene as S
+from ui.model.compute import run_scene
+from ui.views import figures, palette
 
 ROLES = ("ghost", "path")
 
