@@ -355,7 +355,7 @@
         return items;
     };
 
-    // An answer just arrived (the renderer's request_post hook, ui/app_factory.py): if it holds
+    // An answer just arrived (the renderer's request_post hook, ui/web/app.py): if it holds
     // new paths for the figures the map already shows, draw them on the map now; the rest of the
     // page (loss curve, table) follows when Dash has applied the answer.
     state.early = function (response) {

@@ -5,7 +5,7 @@
  * notifies every component), so a drag reported through Dash manages about one redraw a second.
  * Instead, a pointer pressed on one of these sliders is handled here, before the slider sees it:
  * the thumb, the range and the value label are moved by hand, and the new value goes to
- * /_gradscape/paths (ui/drag.py) with the scene in the address bar. The answer is the scene's
+ * /_gradscape/paths (ui/web/drag.py) with the scene in the address bar. The answer is the scene's
  * trajectory store, drawn on the map's SVG overlay at once (window.gradscape.early). At most one
  * request is in flight; values that arrive meanwhile replace the waiting one, so a stale value is
  * dropped, never queued. On release the value goes to Dash once (set_props), and the scene callback
@@ -20,7 +20,7 @@
     "use strict";
 
     var ROUTE = "/_gradscape/paths";
-    var SLIDERS = ["lr", "momentum", "start-x", "start-y", "steps"]; // ui/drag.py DRAG_SLIDERS
+    var SLIDERS = ["lr", "momentum", "start-x", "start-y", "steps"]; // ui/web/drag.py DRAG_SLIDERS
     var drag = {
         active: null,       // {id, root, min, max, step, value, pointerId}
         inFlight: false, pending: null, seq: 0, drawnSeq: 0,

@@ -5,9 +5,9 @@
  * legend and the map's colour key are HTML laid over the graph: Plotly's image export sees none of
  * them. So the camera's click is taken here first (a capturing listener) and the image is made from
  * a copy of the figure: the paths at the current step in its path traces, and the settings of its
- * layout.meta.export (ui/figures.py export_settings): a Plotly legend of the runs and, on the map,
+ * layout.meta.export (ui/views/figures.py export_settings): a Plotly legend of the runs and, on the map,
  * a colour bar in the right margin where the HTML key sits. The graph on the page is not touched.
- * The image options (2x scale, file name) are the graph's config (ui/exports.py).
+ * The image options (2x scale, file name) are the graph's config (ui/views/exports.py).
  */
 (function () {
     "use strict";

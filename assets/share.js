@@ -33,7 +33,7 @@
         }, 3000);
     }
 
-    // The step shown, as the link's t= (ui/scene.py's view flag): written here as the frame moves,
+    // The step shown, as the link's t= (ui/model/scene.py's view flag): written here as the frame moves,
     // so playing and scrubbing rewrite the address bar without asking the server. The last step
     // (where a scene opens) is left out of the link.
     var shown = {step: null};
@@ -59,7 +59,7 @@
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         share: {
             // The scene's query string -> the address bar, replacing (not pushing) the entry.
-            // The view flags (lesson, teach, present) follow the scene's part, both written by ui/scene.py.
+            // The view flags (lesson, teach, present) follow the scene's part, both written by ui/model/scene.py.
             writeUrl: function (query, viewQuery) {
                 if (typeof query !== "string") { return window.dash_clientside.no_update; }
                 var parts = [query, typeof viewQuery === "string" ? viewQuery : ""].filter(Boolean);
@@ -103,7 +103,7 @@
                 return "= " + String(Number(value.toPrecision(4)));
             },
             // The lr slider (log10, snapping to 1-2-5) and the box where any rate can be typed, kept in
-            // step both ways. lo, hi: the slider's log10 bounds (ui/scene_fields.py's LR_RANGE). A typed
+            // step both ways. lo, hi: the slider's log10 bounds (ui/model/scene_fields.py's LR_RANGE). A typed
             // rate keeps 4 significant digits, as the link does; bad text is named in #message.
             lrSync: function (log10lr, text, lo, hi) {
                 var nu = window.dash_clientside.no_update;

@@ -353,7 +353,7 @@
         return e;
     }
 
-    // ui/maths.py inline_parts: [kind, text] with kind "text", "code" or "math".
+    // ui/model/maths.py inline_parts: [kind, text] with kind "text", "code" or "math".
     function inline(parent, parts) {
         parts.forEach(function (p) {
             if (p[0] === "code") { el("code", "", parent, p[1]); }

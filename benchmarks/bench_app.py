@@ -24,8 +24,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from benchmarks.dash_requests import body_for  # noqa: E402
-from ui import create_app, ids  # noqa: E402
-from ui import scene as S  # noqa: E402
+from ui import create_app  # noqa: E402
+from ui.model import scene as S  # noqa: E402
+from ui.web import ids  # noqa: E402
 
 FOUR_RUNS = "/?landscape=rosenbrock&opt=sgd,momentum,nesterov,adam&lr=0.001&steps=2000"
 MEASURE_JS = """

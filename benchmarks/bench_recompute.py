@@ -4,7 +4,7 @@
     python benchmarks/bench_recompute.py --before /path/to/old/checkout
 
 Two workloads, each in a fresh process per checkout, the checkouts taking turns:
-- the default scene's recompute: ``ui.render.render_scene`` of the scene an empty link opens
+- the default scene's recompute: ``ui.views.render.render_scene`` of the scene an empty link opens
   (three optimizers on Rosenbrock, the figures' data included), best of 30;
 - a basin map of 200 x 200 starts x 500 Adam steps on Himmelblau (``optimizers.basin_map``), best of 3.
 Each process is warmed first (imports, numba's cache), so the figures are steady-state times.
@@ -26,7 +26,8 @@ CHILD = r"""
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 import landscapes, optimizers
-from ui import render, scene as S
+from ui.model import scene as S
+from ui.views import render
 
 def best(fn, k):
     fn()

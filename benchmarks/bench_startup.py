@@ -25,7 +25,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIRST_OPEN = ("import app\n"
-              "from ui import render, scene as S\n"
+              "from ui.views import render\nfrom ui.model import scene as S\n"
               "render.render_scene(S.parse('')[0])\n")
 
 

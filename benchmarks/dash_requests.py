@@ -89,8 +89,8 @@ def body_for(callback_map: Mapping, output_id: str, values: Values, changed=None
 def scene_values(scene: dict, /, **extra) -> dict:
     """The values a page's controls hold for a (normalized) scene, as ``body_for`` takes them: the
     scene request reads the controls (not the scene store), as the page's request gate sends them."""
-    from ui import controls as C
-    from ui import ids
+    from ui.web import controls as C
+    from ui.web import ids
 
     opened = dict(zip(C.OPEN_SCENE_OUTPUTS, C.open_scene(scene, [])))
     values = {i: v for (i, _), v in opened.items()}

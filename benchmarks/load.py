@@ -33,8 +33,9 @@ import landscapes  # noqa: E402
 import optimizers  # noqa: E402
 from benchmarks.dash_requests import DISPATCH, body_for, scene_values  # noqa: E402
 from benchmarks.gunicorn_server import container_command  # noqa: E402
-from ui import create_app, ids  # noqa: E402
-from ui import scene as S  # noqa: E402
+from ui import create_app  # noqa: E402
+from ui.model import scene as S  # noqa: E402
+from ui.web import ids  # noqa: E402
 
 P95_TARGET_MS = 500
 # The answer's `drawn` store, read without parsing the whole answer (the client shares the machine).

@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshot.png"))
     parser.add_argument("--link", default="", help="a scene's query string (default: the first-open scene)")
     parser.add_argument("--frame", type=int, default=None, help="show this step instead of the last")
-    parser.add_argument("--lesson", default=None, help="a lesson's id (ui/lessons.py): its link")
+    parser.add_argument("--lesson", default=None, help="a lesson's id (ui/model/lessons.py): its link")
     parser.add_argument("--maps", action="store_true",
                         help="the map screenshots instead: docs/basin-map.png, docs/stability-map.png")
     parser.add_argument("--screens", action="store_true",
@@ -58,7 +58,7 @@ def main(argv=None) -> int:
                              "docs/present-1920.png (Present mode at 1920×1080)")
     args = parser.parse_args(argv)
     if args.lesson:
-        from ui import lessons
+        from ui.model import lessons
 
         args.link = lessons.get(args.lesson).link()
     if args.screens:

@@ -5,7 +5,8 @@ callback's outputs cannot silently turn every benchmark request into an error ag
 import random
 
 from benchmarks import load
-from ui import create_app, ids
+from ui import create_app
+from ui.web import ids
 
 
 def test_a_student_session_gets_a_drawn_store_back_from_every_change():

@@ -13,8 +13,9 @@ import pytest
 
 from benchmarks.dash_requests import DISPATCH, body_for, scene_values
 from benchmarks.gunicorn_server import container_command, dockerfile_command
-from ui import create_app, ids
-from ui import scene as S
+from ui import create_app
+from ui.model import scene as S
+from ui.web import ids
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,13 @@
-"""/_gradscape/paths (ui/drag.py): a dragged slider's paths, outside Dash, stateless."""
+"""/_gradscape/paths (ui/web/drag.py): a dragged slider's paths, outside Dash, stateless."""
 
 import json
 
 import pytest
 
-from ui import create_app, drag, ids
-from ui import scene as S
-from ui.render import render_scene
+from ui import create_app
+from ui.model import scene as S
+from ui.views.render import render_scene
+from ui.web import drag, ids
 
 LINK = "landscape=rosenbrock&opt=sgd,momentum,adam&lr=0.001&momentum=0.9&x0=-1.5&y0=2&steps=300&schedule=constant"
 

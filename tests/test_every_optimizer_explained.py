@@ -9,9 +9,9 @@ import pytest
 
 import landscapes
 import optimizers
-from ui import compute, maths
-from ui.compute import Run
-from ui.inspector import inspect
+from ui.model import compute, maths
+from ui.model.compute import Run
+from ui.model.inspector import inspect
 
 from hessians import surface_for
 

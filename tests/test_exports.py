@@ -15,10 +15,13 @@ import landscapes
 import optimizers
 from benchmarks.dash_requests import DISPATCH, body, body_for
 from tests.test_ui_scene import scenes
-from ui import create_app, exports, gif, grid, guard, ids, scene_file
-from ui import scene as S
-from ui.guard import BadInput
-from ui.render import render_scene
+from ui import create_app
+from ui.model import grid, limits, scene_file
+from ui.model import scene as S
+from ui.model.limits import BadInput
+from ui.views import exports, gif
+from ui.views.render import render_scene
+from ui.web import guard, ids
 from layout_tree import walk
 
 
@@ -273,14 +276,14 @@ def test_a_bad_file_leaves_the_scene_and_says_why(app):
 
 def test_the_scene_ranges_sit_inside_the_hard_limits():
     assert guard.limits_hold() == []
-    assert max(grid.CONTOUR_RESOLUTION, grid.SURFACE_RESOLUTION, gif.GRID_RESOLUTION) <= guard.MAX_GRID
+    assert max(grid.CONTOUR_RESOLUTION, grid.SURFACE_RESOLUTION, gif.GRID_RESOLUTION) <= limits.MAX_GRID
     assert gif.MAX_FRAMES <= 120 and gif.MAX_SIZE[0] * gif.MAX_SIZE[1] <= 1000 * 1000
-    assert (guard.MAX_STEPS, guard.MAX_RUNS, guard.MAX_GRID, guard.MAX_EXPRESSION_LENGTH) == (5000, 20, 200, 500)
-    assert guard.MAX_URL_LENGTH <= 4096
+    assert (limits.MAX_STEPS, limits.MAX_RUNS, limits.MAX_GRID, limits.MAX_EXPRESSION_LENGTH) == (5000, 20, 200, 500)
+    assert limits.MAX_URL_LENGTH <= 4096
 
 
 def test_the_hard_limits_refuse_a_scene_beyond_them():
-    scene = dict(S.default_scene(), steps=guard.MAX_STEPS + 1)
+    scene = dict(S.default_scene(), steps=limits.MAX_STEPS + 1)
     with pytest.raises(BadInput, match="steps: at most 5000"):
         guard.check_scene_limits(scene)
     with pytest.raises(BadInput, match="At most 20 runs"):

@@ -5,8 +5,9 @@ import landscapes
 import numpy as np
 import pytest
 
-from ui import fit_view, render
-from ui import scene as S
+from ui.model import scene as S
+from ui.views import render
+from ui.web import fit_panel
 
 
 def test_dataset_landscapes_name_their_parameters_and_formulas_keep_x_and_y():
@@ -37,7 +38,7 @@ def test_the_regression_view_shows_the_samples_and_each_runs_line_at_its_last_st
     meta = fig["layout"]["meta"]
     assert meta["model"] == "line" and meta["key"] == r.figure_key
     for line, run in zip(lines, r.store["runs"]):
-        from ui.payload import unpack
+        from ui.model.payload import unpack
         w, b = unpack(run["x"])[-1], unpack(run["y"])[-1]
         np.testing.assert_allclose(line["y"], [w * x + b for x in meta["xrange"]], rtol=1e-5)
 
@@ -52,10 +53,10 @@ def test_the_classifier_view_draws_both_classes_and_a_boundary_through_the_origi
 
 
 def test_fit_lines_for_odd_parameters():
-    assert fit_view.fit_line("line", (2.0, -1.0), (0.0, 1.0), (0, 1)) == ([0.0, 1.0], [-1.0, 1.0])
-    assert fit_view.fit_line("boundary", (0.0, 0.0), (0, 1), (0, 1)) == ([], [])
-    assert fit_view.fit_line("boundary", (1.0, 0.0), (-1, 1), (-2, 2)) == ([0.0, 0.0], [-2, 2])  # vertical
-    assert fit_view.fit_line("line", (np.nan, 1.0), (0, 1), (0, 1)) == ([], [])
+    assert fit_panel.fit_line("line", (2.0, -1.0), (0.0, 1.0), (0, 1)) == ([0.0, 1.0], [-1.0, 1.0])
+    assert fit_panel.fit_line("boundary", (0.0, 0.0), (0, 1), (0, 1)) == ([], [])
+    assert fit_panel.fit_line("boundary", (1.0, 0.0), (-1, 1), (-2, 2)) == ([0.0, 0.0], [-2, 2])  # vertical
+    assert fit_panel.fit_line("line", (np.nan, 1.0), (0, 1), (0, 1)) == ([], [])
 
 
 def test_no_fit_view_on_a_surface_without_data():

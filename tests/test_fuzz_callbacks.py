@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.dash_requests import DISPATCH, body, body_for, concrete, is_wildcard, parse_id, scene_values
-from ui import create_app, guard, ids
-from ui import scene as S
+from ui import create_app
+from ui.model import limits
+from ui.model import scene as S
+from ui.web import guard, ids
 
 TRACEBACK_SIGNS = ("Traceback", 'File "', "Error:", "site-packages", "raise ")
 
@@ -190,7 +192,7 @@ def test_bodies_that_are_not_callback_requests(client, data, content_type):
 
 
 def test_a_body_over_the_size_limit_is_refused_before_it_is_read(client):
-    response = client.post(DISPATCH, data=b"[" + b"0," * (guard.MAX_REQUEST_BYTES // 2) + b"0]",
+    response = client.post(DISPATCH, data=b"[" + b"0," * (limits.MAX_REQUEST_BYTES // 2) + b"0]",
                            content_type="application/json")
     _assert_safe(response, "huge body")
     assert response.status_code == 413
@@ -262,7 +264,7 @@ def test_an_unexpected_failure_gives_the_generic_message_and_no_detail(app, clie
                                        ids.SCENE: realistic[(ids.SCENE, "data")]}))
     assert response.status_code == 200
     assert _messages(response) == [json.dumps([{"props": {"children": "That change to “log-y” could not be used. "
-                                                                       + guard.KEEP, "className": "message-error"},
+                                                                       + limits.KEEP, "className": "message-error"},
                                                 "type": "P", "namespace": "dash_html_components"}])]
 
 

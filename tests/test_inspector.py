@@ -6,9 +6,9 @@ import pytest
 
 import landscapes
 import optimizers
-from ui import compute
-from ui.compute import Run
-from ui.inspector import inspect
+from ui.model import compute
+from ui.model.compute import Run
+from ui.model.inspector import inspect
 
 from hessians import surface_for
 from optim_db import INPUT_CASES

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import landscapes
-from ui import compute, lessons
-from ui import scene as S
-from ui.inspector import inspect
+from ui.model import compute, lessons
+from ui.model import scene as S
+from ui.model.inspector import inspect
 
 IDS = lessons.ids()
 
@@ -139,7 +139,8 @@ def test_the_start_decides_the_minimum():
 
 
 def test_tuned_fairly_momentum_wins_on_a_knife_edge_and_adam_forgives():
-    from ui import tune_panel, tuning
+    from ui.web import tune_panel
+    from ui.model import tuning
 
     scene = lessons.get("tuned-fairly").scene
     tuned = tuning.tune_scene(scene)  # what Tune each runs, with its default score

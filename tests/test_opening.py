@@ -1,11 +1,13 @@
-"""ui/opening.py: /_dash-layout answers with the opened link's scene already drawn."""
+"""ui/web/opening.py: /_dash-layout answers with the opened link's scene already drawn."""
 
 import json
 
 import pytest
 
-from ui import create_app, ids, payload
-from ui import scene as S
+from ui import create_app
+from ui.model import payload
+from ui.model import scene as S
+from ui.web import ids
 
 LINK = "landscape=himmelblau&opt=sgd,adam&lr=0.01&steps=120"
 
@@ -54,7 +56,7 @@ def test_no_referrer_opens_the_default_scene_and_a_bad_link_its_warnings(client)
 
 
 def test_each_answer_is_built_fresh_and_the_apps_own_layout_is_left_alone(app, client):
-    from ui.opening import _by_id
+    from ui.web.opening import _by_id
 
     a = _layout(client, "http://x/?" + LINK)
     b = _layout(client, "http://x/?" + LINK.replace("lr=0.01", "lr=0.1"))

@@ -7,9 +7,10 @@ import random
 import optimizers
 import pytest
 
-from ui import lesson_catalog, palette
-from ui import scene as S
-from ui.compute import run_scene
+from ui.model import lesson_catalog
+from ui.model import scene as S
+from ui.model.compute import run_scene
+from ui.views import palette
 
 CREAM = "#fffdf4"  # the lightest colour of the map (palette.SURFACE_SCALE[0])
 
@@ -73,8 +74,8 @@ def test_any_eight_optimizers_get_eight_distinguishable_colours():
 
 
 def test_a_path_identical_to_an_earlier_one_is_dashed_and_named_in_results_legend_and_message():
-    from ui import figures, render
-    from ui.layout import results_table, run_legend
+    from ui.views import figures, render
+    from ui.web.layout import results_table, run_legend
 
     r = render.render_scene(S.parse("landscape=rosenbrock&opt=gd,sgd,momentum&lr=0.001&steps=50")[0], [], False, "full")
     paths = [t for t in r.contour["data"] if isinstance(t.get("meta"), dict) and t["meta"].get("role") == "path"]
@@ -92,16 +93,16 @@ def test_a_path_identical_to_an_earlier_one_is_dashed_and_named_in_results_legen
 
 
 def test_repeated_seeds_keep_their_optimizers_colour():
-    from ui import explore_figures, figures
+    from ui.views import figures, layers
 
     result = run_scene(S.parse("landscape=bowl&opt=sgd,adam&noise=0.5&repeat=3&steps=30")[0])
-    fig = explore_figures.with_spread(figures.contour_figure(result.landscape, result.ok_runs, (0, 0)), result.ok_runs)
+    fig = layers.with_spread(figures.contour_figure(result.landscape, result.ok_runs, (0, 0)), result.ok_runs)
     spread = [t for t in fig["data"] if "spread" in str(t.get("meta", ""))]
     assert spread and {t["line"]["color"] for t in spread} <= {r.colour for r in result.ok_runs}
 
 
 def test_the_update_rule_cards_say_when_sgd_is_gradient_descent():
-    from ui import teaching
+    from ui.model import teaching
 
     cards = {c["name"]: c["panel"]["sentence"] for c in teaching.rule_cards(S.parse("opt=gd,sgd,momentum")[0])}
     assert "same rule with the same settings as Gradient descent" in cards["sgd"]

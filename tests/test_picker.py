@@ -7,10 +7,11 @@ import pytest
 
 import optimizers
 from benchmarks.dash_requests import DISPATCH, body_for, scene_values
-from ui import controls as C
-from ui import create_app, ids
-from ui import scene as S
-from ui import scene_fields as F
+from ui import create_app
+from ui.model import scene as S
+from ui.model import scene_fields as F
+from ui.web import ids
+from ui.web import controls as C
 
 
 def rows(options):

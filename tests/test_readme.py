@@ -57,7 +57,7 @@ def test_every_optimizer_has_a_row_with_its_family_reference_version_and_parity_
 
 
 def test_every_lesson_is_listed_with_its_link():
-    from ui import lessons
+    from ui.model import lessons
 
     assert f"lists {len(lessons.LESSONS)} one-click scenes" in README
     for k, lesson in enumerate(lessons.LESSONS, start=1):

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from ui import create_app, security
+from ui import create_app
+from ui.web import security
 
 
 @pytest.fixture(scope="module")

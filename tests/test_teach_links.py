@@ -3,8 +3,8 @@ newly computed scene opens at."""
 
 import pytest
 
-from ui import scene as S
-from ui.callbacks import opening_step
+from ui.model import scene as S
+from ui.web.callbacks import opening_step
 
 
 @pytest.mark.parametrize("view", [
@@ -52,7 +52,7 @@ def test_a_scene_opens_at_the_links_step_once_else_at_0_to_predict_else_at_the_e
 def test_the_lr_slider_stops_only_at_1_2_5_in_every_decade():
     import math
 
-    from ui import controls as C
+    from ui.web import controls as C
 
     slider = C.lr_slider(0.001)
     assert slider.step is None  # only the marks
@@ -67,14 +67,14 @@ def test_the_lr_slider_stops_only_at_1_2_5_in_every_decade():
 def test_the_steps_slider_moves_in_tens():
     from layout_tree import walk
 
-    from ui import ids, layout
+    from ui.web import ids, layout
 
     steps = next(c for c in walk(layout.scene_controls(S.default_scene())) if getattr(c, "id", None) == ids.STEPS)
     assert steps.step == 10 and steps.min % 10 == 0
 
 
 def test_the_lr_box_shows_the_scenes_rate_and_the_link_keeps_any_typed_rate():
-    from ui import controls as C
+    from ui.web import controls as C
 
     assert C.lr_box(0.00955).value == "0.00955"
     scene, warnings = S.parse("opt=sgd&lr=0.0037")

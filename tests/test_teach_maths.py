@@ -4,8 +4,8 @@ conventions, and the values in effect."""
 import pytest
 
 import optimizers
-from ui import maths, teaching
-from ui import scene as S
+from ui.model import maths, teaching
+from ui.model import scene as S
 
 NAMES = optimizers.names()
 

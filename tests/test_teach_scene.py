@@ -8,10 +8,10 @@ import pytest
 
 import landscapes
 import optimizers
-from ui import compute, lessons
-from ui import scene as S
-from ui import scene_fields as F
-from ui.controls import RUN_SECTIONS
+from ui.model import compute, lessons
+from ui.model import scene as S
+from ui.model import scene_fields as F
+from ui.web.controls import RUN_SECTIONS
 
 
 def scene(**changes):
@@ -153,7 +153,7 @@ def test_the_stretched_bowl_is_axis_aligned_with_condition_number_50():
 def test_the_csv_exports_notebook_code_recreates_runs_with_their_own_settings(lesson_id):
     """Parameter groups, a run's own start and a constant rate under a schedule: the export's one
     optimizers.run per run gives exactly the paths of the scene's batched calls."""
-    from ui import exports
+    from ui.views import exports
 
     result = compute.run_scene(lessons.get(lesson_id).scene)
     namespace = {"optimizers": optimizers, "L": result.landscape}

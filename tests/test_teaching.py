@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 
 from benchmarks.dash_requests import DISPATCH, body_for
-from ui import create_app, diagram, ids, lessons, payload, teaching
-from ui import scene as S
-from ui.compute import run_scene
-from ui.teach_figures import schedule_figure
+from ui import create_app
+from ui.model import diagram, lessons, payload, teaching
+from ui.model import scene as S
+from ui.model.compute import run_scene
+from ui.views.schedule import schedule_figure
+from ui.web import ids
 
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

@@ -8,8 +8,9 @@ import app as app_module
 import landscapes
 import optimizers
 from benchmarks.dash_requests import DISPATCH, body_for, scene_values
-from ui import create_app, ids
-from ui import scene as S
+from ui import create_app
+from ui.model import scene as S
+from ui.web import ids
 from layout_tree import walk
 
 DESIGN_IDS = ["landscape", "optimizers", "lr", "momentum", "start-x", "start-y", "steps", "schedule", "play",

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 import optimizers
-from ui import compute, payload, render, results
-from ui import scene as S
+from ui.model import compute, payload, results
+from ui.model import scene as S
+from ui.views import render
 
 
 def scene(**changes):

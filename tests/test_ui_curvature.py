@@ -8,12 +8,14 @@ import pytest
 import landscapes
 import optimizers
 from optimizers.curvature import SEGMENT
-from ui import curvature_figures, figures, ids, payload, results
-from ui import scene as S
-from ui.compute import run_scene
-from ui.inspector import inspect
-from ui.render import render_scene, runs_from_store
-from ui.teaching import teach_payload
+from ui.model import payload, results
+from ui.model import scene as S
+from ui.model.compute import run_scene
+from ui.model.inspector import inspect
+from ui.model.teaching import teach_payload
+from ui.views import curvature, figures
+from ui.views.render import render_scene, runs_from_store
+from ui.web import ids
 
 from test_ui_explore import app, post  # noqa: F401  (the app fixture and the HTTP helper)
 
@@ -115,16 +117,16 @@ def test_the_stability_map_overlays_the_quadratic_boundary_at_the_exact_lr(app):
 
 
 def test_boundary_trace_sits_where_the_cells_turn_red():
-    from ui import maps_compute
+    from ui.model import maps
 
     s = scene(landscape="ill_conditioned", optimizers=["momentum"], steps=400, x0=-1.8, y0=-0.6)
-    smap, _ = maps_compute.stability(s, "momentum")
-    lrs, formula, notes = maps_compute.stability_boundary(s, "momentum", smap)
+    smap, _ = maps.stability(s, "momentum")
+    lrs, formula, notes = maps.stability_boundary(s, "momentum", smap)
     assert formula == "2(1+μ)" and notes == []
     for j in range(0, len(smap.momenta), 7):
         left, right = smap.lrs < lrs[j] * 0.97, smap.lrs > lrs[j] * 1.03
         assert not smap.diverged[j, left].any() and smap.diverged[j, right].all()
-    trace = curvature_figures.boundary_trace(smap.momenta, lrs, formula)
+    trace = curvature.boundary_trace(smap.momenta, lrs, formula)
     np.testing.assert_allclose(trace["x"], np.log10(lrs))
 
 

@@ -11,10 +11,13 @@ import pytest
 import landscapes
 import optimizers
 from optimizers.maps import DIVERGED, ELSEWHERE, NOT_CONVERGED
-from ui import create_app, explore_figures as XF, grid, ids, maps_compute, payload, surfaces
-from ui import scene as S
-from ui.compute import run_scene
-from ui.render import render_scene, runs_from_store
+from ui import create_app
+from ui.model import grid, limits, maps, payload, surfaces
+from ui.model import scene as S
+from ui.model.compute import run_scene
+from ui.views import layers as XF
+from ui.views.render import render_scene, runs_from_store
+from ui.web import ids
 from layout_tree import walk
 
 
@@ -114,16 +117,16 @@ def test_spread_traces_one_faint_trace_per_run_with_gaps(noisy):
         assert t["meta"] == {"gaps": True, "spread": noisy.ok_runs.index(run)} and t["opacity"] < 0.5
         assert t["line"]["color"] == run.colour and t["connectgaps"] is False
         assert np.isnan(t["x"]).sum() == 2                # three paths, two gaps
-        assert len(t["x"]) <= 3 * (XF.SPREAD_POINTS + 2) + 2
+        assert len(t["x"]) <= 3 * (payload.SPREAD_POINTS + 2) + 2
         starts = np.flatnonzero(np.isnan(t["x"])) + 1
         np.testing.assert_array_equal(t["x"][starts], [-1.5, -1.5])  # each path starts at the start
 
 
 def test_thinning_keeps_the_ends_and_is_idempotent():
     for n in (1, 2, 300, 301, 2001):
-        idx = XF.thin_index(n)
-        assert idx[0] == 0 and idx[-1] == n - 1 and len(idx) <= XF.SPREAD_POINTS + 2
-        assert np.array_equal(XF.thin_index(len(idx)), np.arange(len(idx)))
+        idx = payload.thin_index(n)
+        assert idx[0] == 0 and idx[-1] == n - 1 and len(idx) <= payload.SPREAD_POINTS + 2
+        assert np.array_equal(payload.thin_index(len(idx)), np.arange(len(idx)))
 
 
 def test_loss_view_full_or_minibatch(noisy):
@@ -204,8 +207,8 @@ def test_basin_patch_shows_or_hides_the_layer():
 
 
 def test_stability_figure_axes_cells_diverged_and_marker():
-    smap = optimizers.stability_map(landscapes.get("rosenbrock"), "momentum", lrs=maps_compute.STABILITY_LRS,
-                                    momenta=maps_compute.STABILITY_MOMENTA, steps=100)
+    smap = optimizers.stability_map(landscapes.get("rosenbrock"), "momentum", lrs=maps.STABILITY_LRS,
+                                    momenta=maps.STABILITY_MOMENTA, steps=100)
     fig = XF.stability_figure(smap, current=(0.001, 0.9), title="t")
     loss, diverged, now = fig["data"]
     assert loss["z"].shape == diverged["z"].shape == (50, 41)
@@ -230,12 +233,12 @@ def test_stability_figure_axes_cells_diverged_and_marker():
 
 
 def test_stability_cells_lie_on_the_sliders_steps():
-    from ui import controls as C
+    from ui.web import controls as C
 
-    for lr in maps_compute.STABILITY_LRS:
+    for lr in maps.STABILITY_LRS:
         assert S.normalize(dict(S.default_scene(), lr=C.slider_to_lr(round(np.log10(lr), 2))))[0]["lr"] == lr
-    assert len(maps_compute.STABILITY_LRS) >= 40 and len(maps_compute.STABILITY_MOMENTA) >= 40
-    assert maps_compute.STABILITY_MOMENTA.max() <= 0.999
+    assert len(maps.STABILITY_LRS) >= 40 and len(maps.STABILITY_MOMENTA) >= 40
+    assert maps.STABILITY_MOMENTA.max() <= 0.999
 
 
 # --- the map computations with the app's caps -------------------------------------------------------------
@@ -243,20 +246,20 @@ def test_stability_cells_lie_on_the_sliders_steps():
 def test_maps_use_the_scenes_settings_and_caps():
     s = scene(landscape="himmelblau", x0=-0.3, y0=-0.9, optimizers=["adam"], lr=0.05, steps=2000,
               overrides={"adam": {"beta2": 0.99}})
-    b, notes = maps_compute.basin(s, "adam", G=50)
-    assert b.labels.shape == (50, 50) and b.n_steps == maps_compute.MAX_STEPS
+    b, notes = maps.basin(s, "adam", G=50)
+    assert b.labels.shape == (50, 50) and b.n_steps == maps.MAX_STEPS
     assert any("1000 steps, not 2000" in n for n in notes)
     direct = optimizers.basin_map(landscapes.get("himmelblau"), optimizers.get("adam", lr=0.05, betas=(0.9, 0.99)),
                                   G=50, steps=1000, tol=1e-4)
     np.testing.assert_array_equal(b.labels, direct.labels)
     ds = scene(landscape="logistic_regression", x0=-2.5, y0=-1.5, optimizers=["adam"], lr=0.05, steps=500)
-    b, notes = maps_compute.basin(ds, "adam", G=200)
-    assert b.labels.shape == (maps_compute.DATASET_GRID,) * 2 and b.n_steps == 300 and len(notes) == 2
-    st, _ = maps_compute.stability(dict(s, steps=100), "adam")
+    b, notes = maps.basin(ds, "adam", G=200)
+    assert b.labels.shape == (maps.DATASET_GRID,) * 2 and b.n_steps == 300 and len(notes) == 2
+    st, _ = maps.stability(dict(s, steps=100), "adam")
     assert st.param == "beta1" and st.final_loss.shape == (50, 41)
-    assert maps_compute.map_optimizers(scene(optimizers=["sgd", "momentum", "adam", "adagrad"]), True) == \
+    assert maps.map_optimizers(scene(optimizers=["sgd", "momentum", "adam", "adagrad"]), True) == \
         ["momentum", "adam"]
-    assert maps_compute.signature(dict(s, x0=1.0)) == maps_compute.signature(s) != maps_compute.signature(
+    assert maps.signature(dict(s, x0=1.0)) == maps.signature(s) != maps.signature(
         dict(s, lr=0.01))
 
 
@@ -291,7 +294,7 @@ def test_basin_button_patches_the_contour_slot_and_fills_the_legend(app):
                [(ids.SCENE, stored), (ids.MAP_OPTIMIZER, "adam"), (ids.BASIN_GRID, 50), (ids.BASIN_MODE, "minimum")])
     ops = out[ids.CONTOUR]["figure"]["operations"]
     assert ops[0]["location"] == ["data", 1] and ops[0]["params"]["value"]["type"] == "heatmap"
-    assert out[ids.BASIN]["data"]["signature"] == maps_compute.signature(stored["scene"])
+    assert out[ids.BASIN]["data"]["signature"] == maps.signature(stored["scene"])
     legend = json.dumps(out[ids.BASIN_LEGEND]["children"])
     assert "Adam: basin" in legend and legend.count("minimum ") == 4
     assert out[ids.MAP_STATUS]["children"].startswith("Basin map: Adam, 50 × 50 starts × 200 steps")
@@ -308,10 +311,10 @@ def test_basin_button_reads_the_store_through_the_codec(app):
 
 
 def test_a_tampered_basin_store_is_refused_with_a_message(app):
-    from ui import guard
-    from ui.explore_callbacks import basin_view
+    from ui.web import guard
+    from ui.web.surface_callbacks import basin_view
 
-    with pytest.raises(guard.BadInput, match="not one"):
+    with pytest.raises(limits.BadInput, match="not one"):
         basin_view({"optimizer": "adam", "labels": {"bdata": "A" * 10**6}}, "minimum")
 
 
@@ -371,8 +374,8 @@ def test_a_long_recompute_shows_progress_and_holds_the_repeat_control(app):
 
 
 def test_the_map_caps_sit_inside_the_hard_limits():
-    from ui import guard
+    from ui.web import guard
 
-    assert max(maps_compute.GRID_CHOICES) <= guard.MAX_GRID == optimizers.maps.MAX_GRID
-    assert maps_compute.MAX_STEPS <= guard.MAX_STEPS and maps_compute.DATASET_STEPS <= maps_compute.MAX_STEPS
-    assert len(maps_compute.STABILITY_LRS) * len(maps_compute.STABILITY_MOMENTA) <= guard.MAX_GRID ** 2
+    assert max(maps.GRID_CHOICES) <= limits.MAX_GRID == optimizers.maps.MAX_GRID
+    assert maps.MAX_STEPS <= limits.MAX_STEPS and maps.DATASET_STEPS <= maps.MAX_STEPS
+    assert len(maps.STABILITY_LRS) * len(maps.STABILITY_MOMENTA) <= limits.MAX_GRID ** 2

@@ -6,10 +6,11 @@ import pytest
 
 import landscapes
 import optimizers
-from ui import explore_figures as XF
-from ui import figures, grid, palette
-from ui import scene as S
-from ui.compute import run_scene
+from ui.model import grid
+from ui.model import scene as S
+from ui.model.compute import run_scene
+from ui.views import figures, palette
+from ui.views import layers as XF
 
 ROLES = ("ghost", "path")
 

@@ -38,7 +38,8 @@ def test_every_registry_entry_describes_its_controls_and_state():
 
 def _panel_keys(name):
     from layout_tree import walk
-    from ui import controls as C, ids
+    from ui.web import controls as C
+    from ui.web import ids
 
     panel = C.override_panel(name, "#000000", {})
     return [c.id["key"] for c in walk(panel) if isinstance(getattr(c, "id", None), dict)
@@ -55,7 +56,8 @@ def test_every_hyperparameter_an_entry_offers_has_a_box_on_the_page():
 
 
 def test_a_box_sets_the_hyperparameter_it_names():
-    from ui import compute, scene as S
+    from ui.model import compute
+    from ui.model import scene as S
 
     scene, warnings = S.parse("opt=sgd,nadam&sgd.dampening=0.3&nadam.momentum_decay=0.01&nadam.beta2=0.99")
     assert warnings == []

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 import landscapes
 import optimizers
-from ui import scene as S
-from ui import scene_fields as F
-from ui import surfaces
+from ui.model import surfaces
+from ui.model import scene as S
+from ui.model import scene_fields as F
 
 DEFAULT_QUERY = ("landscape=rosenbrock&opt=sgd,momentum,adam&lr=0.001&momentum=0.9&x0=-1.5&y0=2&steps=300"
                  "&schedule=constant&adam.lr=0.05")

@@ -1,5 +1,5 @@
-"""Issue 15 on the page, without a browser: the tuning model (ui/tuning.py), the lr-sensitivity
-figure (ui/tune_figures.py) and the Tune each callback over HTTP (ui/tune_panel.py)."""
+"""Issue 15 on the page, without a browser: the tuning model (ui/model/tuning.py), the lr-sensitivity
+figure (ui/views/tune.py) and the Tune each callback over HTTP (ui/web/tune_panel.py)."""
 
 import json
 
@@ -10,11 +10,13 @@ import landscapes
 import optimizers
 from benchmarks.dash_requests import DISPATCH, body_for, outputs_of, scene_values
 from optimizers.tune import TuneResult
-from ui import create_app, ids, tune_panel, tuning
-from ui import scene as S
-from ui import scene_fields as F
-from ui.palette import run_colours
-from ui.tune_figures import TRACES_PER_OPTIMIZER, plotted, sensitivity_figure
+from ui import create_app
+from ui.model import tuning
+from ui.model import scene as S
+from ui.model import scene_fields as F
+from ui.views.palette import run_colours
+from ui.views.tune import TRACES_PER_OPTIMIZER, plotted, sensitivity_figure
+from ui.web import ids, tune_panel
 from layout_tree import walk
 
 

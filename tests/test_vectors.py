@@ -7,9 +7,9 @@ import pytest
 
 import landscapes
 import optimizers
-from ui import compute, slices, vectors
-from ui.compute import Run
-from ui.inspector import inspect
+from ui.model import compute, slices, vectors
+from ui.model.compute import Run
+from ui.model.inspector import inspect
 
 BOUNDS = ((-2.0, 2.0), (-1.0, 3.0))   # Rosenbrock's view: shorter side 4
 REACH = vectors.REACH * 4.0

@@ -5,7 +5,7 @@ import pytest
 from dash.testing.wait import until
 
 import optimizers
-from ui import scene_fields as F
+from ui.model import scene_fields as F
 
 from gradscape_page import wait_drawn
 

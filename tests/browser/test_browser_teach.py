@@ -7,8 +7,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from gradscape_page import class_list, current_step, query, read_graph, read_teach, set_value, wait_drawn, wait_teach
-from ui import lessons
-from ui import scene as S
+from ui.model import lessons
+from ui.model import scene as S
 
 pytestmark = pytest.mark.browser
 

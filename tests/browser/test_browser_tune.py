@@ -6,8 +6,9 @@ import pytest
 from dash.testing.wait import until
 
 from gradscape_page import paths_key, query, read_traces, wait_drawn
-from ui import ids, lessons, tuning
-from ui import scene_fields as F
+from ui.model import lessons, tuning
+from ui.model import scene_fields as F
+from ui.web import ids
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,1 @@
+"""The scene and everything computed from it: pure Python, no Dash, no Plotly."""

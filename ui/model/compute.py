@@ -1,0 +1,283 @@
+"""Scene -> runs: the app's one call into the engine, with every failure turned into a message.
+
+Pure (no Dash, no Plotly). A bad hyperparameter loses only its own run; a schedule the engine
+refuses falls back to a constant rate; nothing here raises for anything a user can type.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import List, Optional
+
+import numpy as np
+
+import landscapes
+import optimizers
+
+from ui.model import surfaces
+from ui.model import scene_fields as F
+from ui.views.palette import run_colours
+
+TOLERANCE = 1e-4  # "steps to tolerance": the first step whose gradient norm is below this
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Run:
+    """One optimizer's path in a scene (params and loss are None when its settings were refused)."""
+
+    name: str
+    title: str
+    colour: str
+    hyper: dict
+    params: Optional[np.ndarray] = None   # (steps+1, 2), frozen at the last finite point after divergence
+    loss: Optional[np.ndarray] = None     # (steps+1,)
+    diverged_at: int = -1
+    converged_at: int = -1
+    error: Optional[str] = None
+    settings: Optional[dict] = None       # the optimizer's resolved hyperparameters (Optimizer.hyper)
+    grads: Optional[np.ndarray] = None    # (steps, 2) the gradient each step used
+    lr: Optional[np.ndarray] = None       # (steps, 2) the learning rate of each coordinate at each step
+    momentum: Optional[np.ndarray] = None  # (steps, 2) momentum or β₁ when one-cycle cycles it
+    state: Optional[dict] = None          # with record_state: every buffer after every step, (steps, 2)
+    trajectory: Optional[optimizers.Trajectory] = None  # the engine's own record (the CSV export's source)
+    schedule: Optional[optimizers.Schedule] = None      # the schedule this run really followed (after fallbacks)
+    batch_loss: Optional[np.ndarray] = None  # (steps,) the mini-batch loss each step's gradient came from
+    spread: Optional[np.ndarray] = None      # (k-1, steps+1, 2): the same run with the next k-1 seeds
+    spread_loss: Optional[np.ndarray] = None  # (k-1, steps+1), and (k-1, steps) mini-batch loss below
+    spread_batch_loss: Optional[np.ndarray] = None
+    evals: int = -1                          # the gradient evaluations the run used (traj.evals)
+    evals_at: Optional[np.ndarray] = None    # (steps+1,) the evaluations used to reach each point
+    same_as: Optional[str] = None            # the title of an earlier run whose path this one follows exactly
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class SceneRun:
+    scene: dict
+    landscape: landscapes.Landscape
+    runs: List[Run]
+    notes: List[str]  # scene-level problems, e.g. a refused schedule
+
+    @property
+    def ok_runs(self) -> List[Run]:
+        return [r for r in self.runs if r.params is not None]
+
+
+def hyperparameters(scene: dict, name: str) -> dict:
+    """Torch keyword arguments for one optimizer: the scene's sliders, then its own overrides.
+
+    The momentum slider sets what ``optimizers.info(name).momentum_param`` names (SGD's
+    ``momentum`` or the Adam family's β₁). Members of torch's pairs (β₁/β₂ of ``betas``, Rprop's
+    ``etas``...) are joined into the pair, the members not set keeping torch's defaults.
+    """
+    info = optimizers.info(name)
+    own = {k: v for k, v in ((scene.get("overrides") or {}).get(name) or {}).items() if not F.OVERRIDES[k].run}
+    if info.momentum_param is not None:
+        own.setdefault(info.momentum_param, scene["momentum"])
+    hyper = {"lr": own.pop("lr", scene["lr"])}
+    pairs = {}
+    for control in info.controls:
+        base, index = F.torch_part(control.torch_name)
+        if index is not None and control.key in own:
+            pairs.setdefault(base, list(info.defaults[base]))[index] = own.pop(control.key)
+    hyper.update({base: tuple(pair) for base, pair in pairs.items()})
+    hyper.update(own)
+    groups = parameter_groups(scene, name, hyper["lr"])
+    if groups is not None:
+        hyper["groups"] = groups
+    return hyper
+
+
+def _run_setting(scene: dict, name: str, key: str):
+    return ((scene.get("overrides") or {}).get(name) or {}).get(key, F.OVERRIDES[key].default)
+
+
+def parameter_groups(scene: dict, name: str, lr: float):
+    """torch's two ``param_groups`` (x, then y) when the run sets a learning rate per coordinate."""
+    rates = [_run_setting(scene, name, key) for key in F.GROUP_KEYS]
+    if all(r is None for r in rates):
+        return None
+    return [{"lr": lr if r is None else r} for r in rates]
+
+
+def run_start(scene: dict, name: str) -> tuple:
+    """Where the run starts: its own start, else the scene's."""
+    x0, y0 = (_run_setting(scene, name, key) for key in ("x0", "y0"))
+    return (scene["x0"] if x0 is None else x0, scene["y0"] if y0 is None else y0)
+
+
+def follows_schedule(scene: dict, name: str) -> bool:
+    return not _run_setting(scene, name, "fixed_lr")
+
+
+def run_title(scene: dict, name: str) -> str:
+    """The optimizer's title, marked when its own run settings set it apart from a namesake."""
+    marks = []
+    if parameter_groups(scene, name, scene["lr"]) is not None:
+        marks.append("x/y rates")
+    if scene["schedule"] != "constant" and not follows_schedule(scene, name):
+        marks.append("constant lr")
+    if run_start(scene, name) != (scene["x0"], scene["y0"]):
+        marks.append("own start")
+    title = optimizers.info(name).title
+    return f"{title} ({', '.join(marks)})" if marks else title
+
+
+def schedule_kwargs(scene: dict) -> Optional[dict]:
+    """Arguments for ``optimizers.schedule`` (None for a constant rate)."""
+    name, value, steps = scene["schedule"], scene.get("schedule_param"), scene["steps"]
+    param = F.schedule_param(name)
+    if param is None:
+        return None
+    if value is None:
+        value = param.default(steps)
+    kwargs = {param.key: value}
+    if name == "multistep":
+        kwargs["milestones"] = sorted({max(1, steps // 2), max(1, (3 * steps) // 4)})
+    return kwargs
+
+
+def _constant_rate_note(scene, err) -> str:
+    return f"Schedule {scene['schedule']}: {err}. Using a constant learning rate."
+
+
+def _build_schedule(scene, notes):
+    kwargs = schedule_kwargs(scene)
+    if kwargs is None:
+        return None
+    try:
+        return optimizers.schedule(scene["schedule"], **kwargs)
+    except (ValueError, TypeError) as err:
+        notes.append(_constant_rate_note(scene, err))
+        return None
+
+
+def _fallback_schedule(scene, err, notes):
+    if scene["schedule"] == "onecycle":
+        try:
+            schedule = optimizers.schedule("onecycle", cycle_momentum=False, **schedule_kwargs(scene))
+            notes.append(f"One-cycle: {err}; the momentum is not cycled.")
+            return schedule
+        except (ValueError, TypeError):
+            pass
+    notes.append(_constant_rate_note(scene, err))
+    return None
+
+
+def _run(landscape, opts, scene, schedule, record_state=False, seed=None):
+    return optimizers.run(landscape, opts, start=(scene["x0"], scene["y0"]), steps=scene["steps"],
+                          schedule=schedule, noise=scene["noise"], seed=scene["seed"] if seed is None else seed,
+                          tol=TOLERANCE, record_state=record_state, batch_size=scene.get("batch"))
+
+
+def _trajectories(landscape, opts, scene, schedule, notes, record_state=False):
+    """(the engine's runs, the schedule they used). A combination it refuses degrades rather than
+    fails: the one it can refuse is one-cycle cycling the momentum of an optimizer without one
+    (torch's rule)."""
+    try:
+        return _run(landscape, opts, scene, schedule, record_state), schedule
+    except ValueError as err:
+        fallback = _fallback_schedule(scene, err, notes)
+    if fallback is None:
+        return _run(landscape, opts, scene, None, record_state), None
+    try:
+        return _run(landscape, opts, scene, fallback, record_state), fallback
+    except ValueError as err:
+        notes.append(_constant_rate_note(scene, err))
+        return _run(landscape, opts, scene, None, record_state), None
+
+
+def _repeats(landscape, opts, scene, schedule, notes) -> list:
+    """The same runs with seeds seed+1 ... seed+k-1 (one fused call each): the spread of SGD."""
+    k = scene.get("repeat") or 1
+    if k <= 1:
+        return []
+    if not scene["noise"] and not scene.get("batch"):
+        notes.append(f"Repeat × {k}: without gradient noise or mini-batches every seed gives the same path; "
+                     "raise the noise (or pick a batch size on a dataset surface) to see the spread.")
+        return []
+    return [_run(landscape, opts, scene, schedule, seed=scene["seed"] + i) for i in range(1, k)]
+
+
+def run_scene(scene: dict, record_state: bool = False) -> SceneRun:
+    """Every selected optimizer on the scene's landscape, in one fused engine call (one per start
+    and schedule when runs set their own). ``record_state`` keeps every optimizer buffer."""
+    landscape = surfaces.of(scene)
+    notes: List[str] = []
+    colours = run_colours(scene["optimizers"])
+    runs, batches = [], {}
+    for name, colour in zip(scene["optimizers"], colours):
+        hyper, title = hyperparameters(scene, name), run_title(scene, name)
+        try:
+            opt = optimizers.get(name, **hyper)
+            batches.setdefault((run_start(scene, name), follows_schedule(scene, name)), []).append((len(runs), opt))
+            runs.append(Run(name, title, colour, hyper))
+        except (ValueError, TypeError) as err:
+            runs.append(Run(name, title, colour, hyper, error=str(err)))
+    schedule = _build_schedule(scene, notes)
+    # Each optimizer draws its noise from its own generator, so running in batches changes no path.
+    for ((x0, y0), scheduled), built in batches.items():
+        here, opts = dict(scene, x0=x0, y0=y0), [opt for _, opt in built]
+        trajs, used = _trajectories(landscape, opts, here, schedule if scheduled else None, notes, record_state)
+        extra = _repeats(landscape, opts, here, used, notes)
+        for j, ((i, opt), traj) in enumerate(zip(built, trajs)):
+            runs[i] = with_spread(with_trajectory(runs[i], opt, traj, schedule=used), [e[j] for e in extra])
+    runs = same_paths(runs)
+    notes += coincidence_notes(scene, runs)
+    return SceneRun(scene, landscape, runs, list(dict.fromkeys(notes)))
+
+
+def same_paths(runs: List[Run]) -> List[Run]:
+    """The runs, each that follows an earlier one's path point for point (e.g. SGD and gradient
+    descent without noise) marked ``same_as`` that run's title: it is drawn dashed over it."""
+    out: List[Run] = []
+    for run in runs:
+        twin = next((o for o in out if run.params is not None and o.params is not None and o.same_as is None
+                     and o.params.shape == run.params.shape and np.array_equal(o.params, run.params)), None)
+        out.append(dataclasses.replace(run, same_as=twin.title) if twin is not None else run)
+    return out
+
+
+def coincidence_notes(scene: dict, runs: List[Run]) -> List[str]:
+    """Say plainly which runs coincide, and why when the scene has neither noise nor mini-batches."""
+    notes, by_title = [], {r.title: r for r in runs}
+    for run in runs:
+        if run.same_as is not None:
+            a, b = optimizers.info(run.name), optimizers.info(by_title[run.same_as].name)
+            one_rule = a.family == b.family and dict(a.defaults) == dict(b.defaults)  # the registry's word
+            if not one_rule:
+                why = ""
+            elif not scene.get("noise") and not scene.get("batch"):
+                why = (": without gradient noise or mini-batches every gradient is exact, so stochastic and "
+                       "full-batch gradient descent take the same steps (raise Noise σ, or pick a mini-batch size "
+                       "on a dataset surface, and give one of them its own lr to tell them apart)")
+            else:
+                why = (": they are one rule with the same settings, and every run draws the same noise and "
+                       "mini-batches (the seed is the scene's), so they still take the same steps")
+            notes.append(f"{run.title} and {run.same_as} follow the same path (drawn dashed over each other){why}.")
+    return notes
+
+
+def with_trajectory(run: Run, opt, traj, index: int = 0, schedule=None) -> Run:
+    """The run filled with run ``index`` of an engine Trajectory of optimizer ``opt`` (which
+    followed ``schedule``)."""
+    return dataclasses.replace(
+        run, params=traj.params[:, index, :], loss=traj.loss[:, index],
+        diverged_at=int(traj.diverged_at[index]), converged_at=int(traj.converged_at[index]),
+        settings={k: v[index] if np.ndim(v) == 2 else v for k, v in opt.hyper.items()},
+        grads=traj.grads[:, index], lr=traj.lr[:, index],
+        momentum=None if traj.momentum is None else traj.momentum[:, index],
+        state=None if traj.state is None else {k: v[:, index] for k, v in traj.state.items()},
+        trajectory=traj, schedule=schedule,
+        batch_loss=None if traj.batch_loss is None else traj.batch_loss[:, index],
+        evals=-1 if traj.evals is None else int(traj.evals[index]),
+        evals_at=None if traj.evals_at is None else traj.evals_at[:, index])
+
+
+def with_spread(run: Run, more) -> Run:
+    """The run with the paths and losses of its repeats (the same run under other seeds)."""
+    if not more:
+        return run
+    batch = more[0].batch_loss is not None
+    return dataclasses.replace(
+        run, spread=np.array([t.params[:, 0, :] for t in more]), spread_loss=np.array([t.loss[:, 0] for t in more]),
+        spread_batch_loss=np.array([t.batch_loss[:, 0] for t in more]) if batch else None)

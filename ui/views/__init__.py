@@ -1,0 +1,1 @@
+"""Figures and images: runs (arrays) -> Plotly figure dicts, PNG/GIF, CSV. No Dash."""

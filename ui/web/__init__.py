@@ -1,0 +1,1 @@
+"""The Dash app: layout, controls, callbacks and the security headers."""

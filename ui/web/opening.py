@@ -1,0 +1,82 @@
+"""The page's first scene in its layout: paths on screen with no callback chain before them.
+
+Dash asks ``/_dash-layout`` for the page; this answers with the layout already holding the scene
+of the link being opened (read from the request's Referer, i.e. the page's own address, by the
+same codec as any link): the controls at its values, the contour map, surface and loss curve,
+the trajectory store, the table and the message. ``assets/animation.js`` draws the paths from the
+store as soon as the graphs mount, like the bare page draws its figures. The callbacks that still
+run on opening find the scene drawn already (``drawn`` holds its key) and send next to nothing.
+Stateless: every answer is computed from the request alone.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from dash import no_update
+from dash._utils import to_json
+from flask import Response, request
+
+from ui.model import limits
+from ui.model import scene as S
+from ui.web import callbacks, guard, ids
+from ui.web import controls as C
+from ui.web.layout import make_layout
+
+# scene_changed's outputs that a first answer fills (ui/web/callbacks.py names them the same).
+FIRST_OUTPUTS = {
+    "store": (ids.TRAJECTORIES, "data"), "contour": (ids.CONTOUR, "figure"), "surface": (ids.SURFACE, "figure"),
+    "loss": (ids.LOSS_CURVE, "figure"), "results": (ids.RESULTS, "children"), "message": (ids.MESSAGE, "children"),
+    "frame_max": (ids.FRAME, "max"), "frame_marks": (ids.FRAME, "marks"), "frame": (ids.FRAME, "value"),
+    "drawn": (ids.DRAWN, "data"), "legend": (ids.RUN_LEGEND, "children"), "key": (ids.COLOUR_KEY, "children"),
+    "batch_hidden": (ids.LOSS_KIND_WRAP, "hidden"), "info": (ids.LANDSCAPE_INFO, "children")}
+
+
+def _by_id(layout) -> dict:
+    found = {getattr(layout, "id", None): layout}
+    for c in layout._traverse():
+        i = getattr(c, "id", None)
+        if isinstance(i, str):
+            found[i] = c
+    return found
+
+
+def first_layout(search: str):
+    """A fresh layout holding the scene of ``search`` (a link's query), drawn."""
+    layout = make_layout()
+    scene, warnings = S.parse(search or "")
+    parts = _by_id(layout)
+    values = dict(zip(C.OPEN_SCENE_OUTPUTS, C.open_scene(scene, warnings)))
+    values[(ids.QUERY, "data")] = S.encode(scene)
+    out = callbacks.first_scene_outputs(scene, warnings)
+    for name, target in FIRST_OUTPUTS.items():
+        if name in out and out[name] is not no_update:
+            values[target] = out[name]
+    for (id_, prop), value in values.items():
+        if id_ in parts:
+            setattr(parts[id_], prop, value)
+    return layout
+
+
+def _page_query() -> str:
+    """The query of the page asking for its layout (its Referer), or "" if none came."""
+    referrer = request.referrer or ""
+    if len(referrer) > limits.MAX_URL_LENGTH + 200:
+        return ""
+    return urlparse(referrer).query
+
+
+def install(app) -> None:
+    """Serve ``/_dash-layout`` with the opened link's scene in it."""
+    rule = next(r for r in app.server.url_map.iter_rules() if r.rule.endswith("_dash-layout"))
+    plain = app.server.view_functions[rule.endpoint]
+
+    def serve_layout():
+        try:
+            layout = first_layout(_page_query())
+        except Exception:  # noqa: BLE001 - a page must open even if its scene cannot be drawn here
+            guard.log.exception("first scene not drawn into the layout")
+            return plain()
+        return Response(to_json(layout), mimetype="application/json")
+
+    app.server.view_functions[rule.endpoint] = serve_layout
