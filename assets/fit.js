@@ -1,8 +1,8 @@
 /*
- * A dataset landscape's fit view (ui/web/fit_panel.py): as the animation draws step k on the map, each
+ * A dataset landscape's fit view (ui/views/fit.py, placed by ui/web/fit_panel.py): as the animation draws step k on the map, each
  * run's line (y = w x + b) or decision boundary (w₁ x₁ + w₂ x₂ = 0) moves to its parameters at
  * step k, read from the trajectory store in the browser (window.gradscape.runs): no server request
- * per frame. fitLine is fit_view.fit_line, written again here because it runs every frame.
+ * per frame. fitLine is ui/views/fit.py fit_line, written again here because it runs every frame.
  */
 (function () {
     "use strict";

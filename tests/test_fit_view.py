@@ -7,7 +7,7 @@ import pytest
 
 from ui.model import scene as S
 from ui.views import render
-from ui.web import fit_panel
+from ui.views import fit
 
 
 def test_dataset_landscapes_name_their_parameters_and_formulas_keep_x_and_y():
@@ -53,10 +53,10 @@ def test_the_classifier_view_draws_both_classes_and_a_boundary_through_the_origi
 
 
 def test_fit_lines_for_odd_parameters():
-    assert fit_panel.fit_line("line", (2.0, -1.0), (0.0, 1.0), (0, 1)) == ([0.0, 1.0], [-1.0, 1.0])
-    assert fit_panel.fit_line("boundary", (0.0, 0.0), (0, 1), (0, 1)) == ([], [])
-    assert fit_panel.fit_line("boundary", (1.0, 0.0), (-1, 1), (-2, 2)) == ([0.0, 0.0], [-2, 2])  # vertical
-    assert fit_panel.fit_line("line", (np.nan, 1.0), (0, 1), (0, 1)) == ([], [])
+    assert fit.fit_line("line", (2.0, -1.0), (0.0, 1.0), (0, 1)) == ([0.0, 1.0], [-1.0, 1.0])
+    assert fit.fit_line("boundary", (0.0, 0.0), (0, 1), (0, 1)) == ([], [])
+    assert fit.fit_line("boundary", (1.0, 0.0), (-1, 1), (-2, 2)) == ([0.0, 0.0], [-2, 2])  # vertical
+    assert fit.fit_line("line", (np.nan, 1.0), (0, 1), (0, 1)) == ([], [])
 
 
 def test_no_fit_view_on_a_surface_without_data():

@@ -34,12 +34,12 @@ RUN_COLOURS = [
     "#009E73",  # bluish green (Okabe–Ito)
     "#882255",  # wine (Tol muted)
     "#999933",  # olive (Tol muted)
-    "#AA3377",  # purple (Tol bright)
+    "#EE3377",  # magenta (Tol vibrant)
     "#8C510A",  # brown
     "#009988",  # teal (Tol vibrant)
     "#555555",  # dark grey
     "#CC6677",  # rose (Tol muted)
-    "#EE3377",  # magenta (Tol vibrant)
+    "#AA3377",  # purple (Tol bright)
     "#4477AA",  # blue (Tol bright)
     "#EE7733",  # orange (Tol vibrant)
     "#117733",  # green (Tol muted)

@@ -14,8 +14,7 @@ import numpy as np
 from ui.model import payload, results
 from ui.model.compute import Run, SceneRun, run_scene
 from ui.model.grid import CONTOUR_RESOLUTION, surface_grid
-from ui.views import curvature, figures, layers
-from ui.web import fit_panel
+from ui.views import curvature, figures, fit, layers
 
 CONTOUR_BASE = 4  # contour, basin slot, minima, start: the traces before the runs' in the contour figure
 SURFACE_BASE = 2  # surface, minima
@@ -35,7 +34,7 @@ class Rendered:
     landscape: str
     n_runs: int
     figure_key: str
-    fit: Optional[dict] = None  # the data with each run's fit, on a landscape with data (ui/web/fit_panel.py)
+    fit: Optional[dict] = None  # the data with each run's fit, on a landscape with data (ui/views/fit.py)
 
 
 def figure_key(scene: dict, runs, steep=()) -> str:
@@ -74,7 +73,7 @@ def render_scene(scene: dict, warnings=(), log_y: bool = True, loss_kind: str = 
         rows=results.result_rows(result), messages=results.messages(result, list(warnings) + notes),
         legend=[{"optimizer": run.title, "colour": run.colour, "same_as": run.same_as} for run in runs],
         steps=int(scene["steps"]), landscape=L.name, n_runs=len(runs), figure_key=fkey,
-        fit=fit_panel.fit_figure(L, runs, key=fkey) if "contour" in build else None)
+        fit=fit.fit_figure(L, runs, key=fkey) if "contour" in build else None)
 
 
 def with_steep(contour: dict, steep) -> dict:
