@@ -39,7 +39,19 @@
         if (!thumb) { return null; }
         var min = parseFloat(thumb.getAttribute("aria-valuemin")), max = parseFloat(thumb.getAttribute("aria-valuemax"));
         if (!(max > min)) { return null; }
-        return {id: holder.id, root: root, thumb: thumb, min: min, max: max, step: stepOf(holder.id, min, max)};
+        return {id: holder.id, root: root, thumb: thumb, min: min, max: max, step: stepOf(holder.id, min, max),
+                stops: stopsOf(holder.id)};
+    }
+
+    // A slider with step None moves only between its marks (the lr slider's 1-2-5 stops).
+    function stopsOf(id) {
+        try {
+            var c = window.dash_component_api.getLayout(id), props = c && (c.props || c);
+            if (props && props.step === null && props.marks) {
+                return Object.keys(props.marks).map(Number).filter(isFinite).sort(function (a, b) { return a - b; });
+            }
+        } catch (e) { /* an older renderer: fall through */ }
+        return null;
     }
 
     // The slider's step, from Dash's layout (the DOM does not carry it; the start sliders' step
@@ -57,6 +69,9 @@
         var rect = s.root.getBoundingClientRect();
         var f = rect.width > 0 ? (clientX - rect.left) / rect.width : 0;
         var raw = s.min + Math.max(0, Math.min(1, f)) * (s.max - s.min);
+        if (s.stops && s.stops.length) {
+            return s.stops.reduce(function (best, v) { return Math.abs(v - raw) < Math.abs(best - raw) ? v : best; });
+        }
         var snapped = s.min + Math.round((raw - s.min) / s.step) * s.step;
         var digits = Math.max(0, Math.ceil(-Math.log10(s.step) + 1e-9));
         return Number(Math.max(s.min, Math.min(s.max, snapped)).toFixed(digits));
