@@ -52,6 +52,12 @@ def first_layout(search: str):
     for name, target in FIRST_OUTPUTS.items():
         if name in out and out[name] is not no_update:
             values[target] = out[name]
+    # The step it opens at, as open_link and scene_changed would choose it: the link's t=, 0 to
+    # predict first, else the last step (the callbacks find this scene drawn and leave the step be).
+    view = S.parse_view(search or "")
+    opens_at = view["t"] if view["t"] is not None else (0 if view["predict"] else None)
+    values[(ids.FRAME, "value")] = callbacks.opening_step({"source": "link", "open_at": opens_at},
+                                                          scene["steps"], bool(view["predict"]))
     for (id_, prop), value in values.items():
         if id_ in parts:
             setattr(parts[id_], prop, value)
