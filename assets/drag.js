@@ -149,7 +149,6 @@
         s.value = s.start;
         drag.active = s;
         drag.pending = null;
-        try { s.thumb.focus({preventScroll: true}); } catch (e) { /* focus is a nicety */ }
         working(true);
         moveTo(valueAt(s, event.clientX));
     }
@@ -166,6 +165,10 @@
         event.stopPropagation();
         drag.active = null;
         drag.pending = null;
+        // A drag with the mouse leaves no keyboard focus on the slider (assets/keys.js): the keys
+        // go on driving playback.
+        var el = document.activeElement;
+        if (el && s.root.contains(el)) { el.blur(); }
         if (s.value !== s.start) {
             drag.stats.committed += 1;
             // One Dash change: the scene callback sends the loss curve, table, link and 3-D view.

@@ -53,6 +53,10 @@
         window.setTimeout(blurPointerFocus, 0);
     }, true);
     document.addEventListener("pointercancel", function () { window.setTimeout(blurPointerFocus, 0); }, true);
+    // Focus moved by Tab is the keyboard's, however soon after a click it comes.
+    document.addEventListener("keydown", function (event) {
+        if (event.key === "Tab") { lastPointer = -Infinity; }
+    }, true);
     document.addEventListener("focusin", function (event) {
         var el = event.target;
         if (el && el.setAttribute) { el.__gsByPointer = performance.now() - lastPointer < POINTER_FOCUS_MS; }
