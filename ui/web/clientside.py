@@ -43,8 +43,8 @@ def register(app) -> None:
         prevent_initial_call=True)
     app.clientside_callback(
         ClientsideFunction("share", "writeStep"),
-        Output(ids.STEP_WRITTEN, "data"), Input(ids.FRAME, "value"), Input(ids.FRAME, "max"),
-        prevent_initial_call=True)
+        Output(ids.STEP_WRITTEN, "data"), Input(ids.FRAME, "value"), Input(ids.FRAME, "max"))
+    # (initial call too: a page opened with its scene drawn starts at the link's step, t=)
     app.clientside_callback(
         ClientsideFunction("share", "predictGate"),
         Output(ids.PREDICT_GATE, "data"), Input(ids.FRAME, "value"), Input(ids.FRAME, "max"),

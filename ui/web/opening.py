@@ -29,7 +29,8 @@ FIRST_OUTPUTS = {
     "loss": (ids.LOSS_CURVE, "figure"), "results": (ids.RESULTS, "children"), "message": (ids.MESSAGE, "children"),
     "frame_max": (ids.FRAME, "max"), "frame_marks": (ids.FRAME, "marks"), "frame": (ids.FRAME, "value"),
     "drawn": (ids.DRAWN, "data"), "legend": (ids.RUN_LEGEND, "children"), "key": (ids.COLOUR_KEY, "children"),
-    "batch_hidden": (ids.LOSS_KIND_WRAP, "hidden"), "info": (ids.LANDSCAPE_INFO, "children")}
+    "batch_hidden": (ids.LOSS_KIND_WRAP, "hidden"), "info": (ids.LANDSCAPE_INFO, "children"),
+    "fit": (ids.FIT, "figure"), "fit_hidden": (ids.FIT_PANEL, "hidden")}
 
 
 def _by_id(layout) -> dict:
