@@ -11,6 +11,7 @@ Stateless: every answer is computed from the request alone.
 
 from __future__ import annotations
 
+import copy
 from urllib.parse import urlparse
 
 from dash import no_update
@@ -42,9 +43,10 @@ def _by_id(layout) -> dict:
     return found
 
 
-def first_layout(search: str):
-    """A fresh layout holding the scene of ``search`` (a link's query), drawn."""
-    layout = make_layout()
+def first_layout(search: str, base=None):
+    """A fresh layout (a copy of the app's ``base`` layout, or a new one) holding the scene of
+    ``search`` (a link's query), drawn."""
+    layout = copy.deepcopy(base) if base is not None else make_layout()
     scene, warnings = S.parse(search or "")
     parts = _by_id(layout)
     values = dict(zip(C.OPEN_SCENE_OUTPUTS, C.open_scene(scene, warnings)))
@@ -80,7 +82,7 @@ def install(app) -> None:
 
     def serve_layout():
         try:
-            layout = first_layout(_page_query())
+            layout = first_layout(_page_query(), app.layout)
         except Exception:  # noqa: BLE001 - a page must open even if its scene cannot be drawn here
             guard.log.exception("first scene not drawn into the layout")
             return plain()
