@@ -1,21 +1,12 @@
 """ui/ is generic over optimizers: it reads the registry's metadata and never an optimizer's module."""
 
-import ast
 import pathlib
 
 import optimizers
 
+from source_imports import imports as _imports
+
 UI = pathlib.Path(__file__).resolve().parent.parent / "ui"
-
-
-def _imports(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            yield from (a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            yield node.module
-            yield from (f"{node.module}.{a.name}" for a in node.names)
 
 
 def test_no_ui_module_imports_the_rules():

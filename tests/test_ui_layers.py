@@ -1,9 +1,10 @@
 """ui/ is layered: model (pure) <- views (figures) <- web (Dash), with no cycle and no issue-named module."""
 
-import ast
 import pathlib
 
 import pytest
+
+from source_imports import imports as _imports
 
 UI = pathlib.Path(__file__).resolve().parent.parent / "ui"
 LAYERS = ("model", "views", "web")
@@ -13,8 +14,8 @@ FORBIDDEN = {
     "views": ("dash", "flask", "ui.web"),
     "web": (),
 }
-# Pending: the run colours are still chosen where the runs are made (ui/model/compute.py), until
-# colour is keyed by the optimizer rather than the list position (issue 13); then this goes.
+# Pending (issue 12): colour is keyed by the optimizer now (ui/views/palette.py), but the runs still
+# get theirs where they are made (ui/model/compute.py); once the views colour them, this goes.
 ALLOWED = {"model": ("ui.views.palette",)}
 
 
@@ -22,15 +23,6 @@ def _module(path):
     return ".".join(path.relative_to(UI.parent).with_suffix("").parts).removesuffix(".__init__")
 
 
-def _imports(path):
-    """Every module a file imports, with ``from a import b`` read as both a and a.b."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            yield from (a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            yield node.module
-            yield from (f"{node.module}.{a.name}" for a in node.names)
 
 
 def _ui_graph():
