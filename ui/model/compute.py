@@ -14,7 +14,7 @@ import numpy as np
 import landscapes
 import optimizers
 
-from ui.model import surfaces
+from ui.model import network_fields, surfaces
 from ui.model import scene_fields as F
 from ui.views.palette import run_colours
 
@@ -48,6 +48,11 @@ class Run:
     evals: int = -1                          # the gradient evaluations the run used (traj.evals)
     evals_at: Optional[np.ndarray] = None    # (steps+1,) the evaluations used to reach each point
     same_as: Optional[str] = None            # the title of an earlier run whose path this one follows exactly
+    # A network scene's run (ui/model/network_scene.py): params are its path projected onto the plane.
+    path: Optional[np.ndarray] = None        # (steps+1, d) the whole parameter vector at every step
+    accuracy: Optional[np.ndarray] = None    # the share of samples classified right at accuracy_steps
+    accuracy_steps: Optional[np.ndarray] = None
+    lr_names: Optional[List[str]] = None     # what each column of lr is (a network's parameter groups)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -56,6 +61,7 @@ class SceneRun:
     landscape: landscapes.Landscape
     runs: List[Run]
     notes: List[str]  # scene-level problems, e.g. a refused schedule
+    network: Optional[landscapes.Network] = None  # a network scene's network (landscape is its plane)
 
     @property
     def ok_runs(self) -> List[Run]:
@@ -201,6 +207,9 @@ def _repeats(landscape, opts, scene, schedule, notes) -> list:
 def run_scene(scene: dict, record_state: bool = False) -> SceneRun:
     """Every selected optimizer on the scene's landscape, in one fused engine call (one per start
     and schedule when runs set their own). ``record_state`` keeps every optimizer buffer."""
+    if network_fields.is_network(scene.get("landscape")):
+        from ui.model import network_scene  # it builds on this module
+        return network_scene.run_network_scene(scene)
     landscape = surfaces.of(scene)
     notes: List[str] = []
     colours = run_colours(scene["optimizers"])

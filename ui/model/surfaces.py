@@ -14,6 +14,8 @@ from typing import Optional
 
 import landscapes
 
+from ui.model import network_fields
+
 CUSTOM = "custom"          # the dropdown's value, and the link's landscape=custom
 PREFIX = "custom:"         # a custom surface's name: PREFIX + formula
 DEFAULT_EXPRESSION = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"  # an egg crate in a bowl: several basins
@@ -26,16 +28,29 @@ def _custom(formula: str) -> landscapes.Landscape:
     return dataclasses.replace(landscapes.from_expression(formula), name=PREFIX + formula)
 
 
+NETWORK_PREFIX = "net:"  # a network scene's plane: NETWORK_PREFIX + the scene's link (ui/model/network_scene.py)
+
+
 def get(name: str) -> landscapes.Landscape:
-    """The landscape called ``name``: a registry name, or ``"custom:" + formula``.
+    """The landscape called ``name``: a registry name, ``"custom:" + formula``, a network picker
+    entry (``net_moons``: the network at its defaults) or a network scene's plane (``"net:" + link``:
+    the 2-D slice through its runs, rebuilt from the link alone).
     ValueError (with the parser's message) for a bad formula or an unknown name."""
     if isinstance(name, str) and name.startswith(PREFIX):
         return _custom(name[len(PREFIX):])
+    if isinstance(name, str) and name.startswith(NETWORK_PREFIX):
+        from ui.model import network_scene  # it runs scenes: imported only when a network is shown
+        return network_scene.plane_landscape(name[len(NETWORK_PREFIX):])
+    if network_fields.is_network(name):
+        return network_fields.network(name)
     return landscapes.get(name)
 
 
 def name_of(scene: dict) -> str:
     """The name of the surface a (normalized) scene shows."""
+    if network_fields.is_network(scene.get("landscape")):
+        from ui.model.scene import encode  # the codec imports this module
+        return NETWORK_PREFIX + encode(scene)
     if scene.get("landscape") == CUSTOM:
         return PREFIX + (scene.get("expr") or DEFAULT_EXPRESSION)
     return scene["landscape"]
