@@ -16,7 +16,7 @@ from optimizers.maps import DIVERGED, ELSEWHERE, NOT_CONVERGED
 
 from ui.model.compute import Run
 from ui.model.payload import thin_index
-from ui.views import figures
+from ui.views import figures, network
 from ui.views import palette as P
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -97,7 +97,7 @@ def loss_view(landscape, runs: Sequence[Run], log_y: bool = True, key: str = "",
             note["text"] += "; batches below it: at the floor"
     fig["data"] += loss_spread_traces(shown, log_y, meta["lossMap"]["offset"], x_axis,
                                    meta["lossMap"]["floor"])
-    return fig
+    return network.with_accuracy(fig, runs, x_axis)
 
 
 # --- surface notes -----------------------------------------------------------------------------------
