@@ -47,11 +47,13 @@ class Plane(landscapes.Landscape):
     """A network's loss on the plane of its runs: a 2-D landscape over (α, β) = the PCA coordinates.
 
     ``directions`` is the plane (centre = the network's start, d1, d2, explained shares);
-    ``resolution`` caps the grid the views compute over it (each grid point is a network).
+    ``resolution`` caps the grid the views compute over it (each grid point is a network);
+    ``f_star`` is what the loss curve's log axis measures the loss from.
     """
 
     directions: Optional[slices.Directions] = None
     resolution: int = GRID
+    f_star: float = 0.0  # the BCE loss is above 0 and reaches it only in the limit: the loss curve's f*
 
 
 def _percent(share: float) -> str:

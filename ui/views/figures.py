@@ -251,6 +251,8 @@ def surface_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, 
 def loss_offset(landscape, runs: Sequence[Run]) -> float:
     """f* for log-y: the lowest loss known (minima, or where none is known the view's grid and any run),
     so loss - f* is never negative (``optimizers.reference_loss``)."""
+    if getattr(landscape, "f_star", None) is not None:  # a network's BCE: 0 is its bound, never reached
+        return float(landscape.f_star)
     return optimizers.reference_loss(landscape, np.concatenate([np.ravel(r.loss) for r in runs] or [[]]))
 
 

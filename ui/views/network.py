@@ -35,7 +35,7 @@ def with_accuracy(fig: dict, runs: Sequence, x_axis: str = "steps") -> dict:
     fig["data"] += traces
     layout = fig["layout"]
     layout["yaxis2"] = {"title": {"text": "accuracy (dotted)", "standoff": 4}, "overlaying": "y", "side": "right",
-                        "range": [0, 1.02], "tickformat": ".0%", "showgrid": False, "zeroline": False,
+                        "range": [0, 1.02], "tickformat": ".0%", "dtick": 0.25, "showgrid": False, "zeroline": False,
                         "color": P.INK}
     layout["margin"] = {**layout.get("margin", {}), "r": 58}
     return fig
