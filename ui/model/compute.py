@@ -204,12 +204,18 @@ def _repeats(landscape, opts, scene, schedule, notes) -> list:
     return [_run(landscape, opts, scene, schedule, seed=scene["seed"] + i) for i in range(1, k)]
 
 
+# Scene kinds computed elsewhere, by name: "network" is ui/model/network_scene.py's runner, which
+# builds on this module and registers itself when imported (ui/views/render.py imports it).
+RUNNERS = {}
+
+
 def run_scene(scene: dict, record_state: bool = False) -> SceneRun:
     """Every selected optimizer on the scene's landscape, in one fused engine call (one per start
     and schedule when runs set their own). ``record_state`` keeps every optimizer buffer."""
     if network_fields.is_network(scene.get("landscape")):
-        from ui.model import network_scene  # it builds on this module
-        return network_scene.run_network_scene(scene)
+        if "network" not in RUNNERS:
+            raise ValueError("a network scene needs ui.model.network_scene imported (it registers its runner)")
+        return RUNNERS["network"](scene)
     landscape = surfaces.of(scene)
     notes: List[str] = []
     colours = run_colours(scene["optimizers"])

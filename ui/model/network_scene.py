@@ -8,7 +8,7 @@ shows them in the page's 2-D views. Pure (no Dash, no Plotly).
    (``landscapes.slices.pca_directions``), through the start, so every run starts at (0, 0).
    Each path projected onto it (``slices.project``) is the run's (x, y): the page draws, plays and
    exports those like any surface's paths.
-3. The plane as a 2-D ``Landscape`` (``Plane``), named ``"net:" + the scene's link``: its loss at
+3. The plane as a 2-D ``Landscape`` (``Plane``), named ``"net:" + the scene as JSON``: its loss at
    (α, β) is the network's at start + α d1 + β d2, so the existing grid code draws the
    ``GRID`` × ``GRID`` slice (``slices.slice_grid``'s points) in the contour and 3-D views, and any
    worker rebuilds it from the name alone.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 from typing import List, Optional
 
 import numpy as np
@@ -33,6 +34,7 @@ from landscapes import slices
 from ui.model import compute
 from ui.model import network_fields as N
 from ui.model import scene as S
+from ui.model import surfaces
 from ui.model.compute import Run, SceneRun
 from ui.views.palette import run_colours
 
@@ -155,6 +157,7 @@ class Computed:
 @functools.lru_cache(maxsize=4)
 def _compute(query: str) -> Computed:
     scene, _ = S.parse(query)
+    plane_name = surfaces.name_of(scene)
     net = N.network_of(scene)
     notes: List[str] = []
     runs, batches = [], {}
@@ -190,7 +193,7 @@ def _compute(query: str) -> Computed:
     if dirs.share is not None and dirs.share < LOW_SHARE:
         notes.append(f"This plane shows only {_percent(dirs.share)} of the paths' movement: much of what the "
                      "runs do happens off it, so paths that look close may be far apart (trust the loss curves).")
-    plane = plane_of(net, "net:" + query, dirs, [r.params for r in runs if r.path is not None])
+    plane = plane_of(net, plane_name, dirs, [r.params for r in runs if r.path is not None])
     runs = compute.same_paths(runs)
     notes += compute.coincidence_notes(scene, runs)
     return Computed(SceneRun(scene, plane, runs, list(dict.fromkeys(notes)), network=net), plane)
@@ -202,6 +205,16 @@ def run_network_scene(scene: dict) -> SceneRun:
     return _compute(S.encode(scene)).result
 
 
-def plane_landscape(query: str) -> Plane:
-    """The plane of the network scene a link describes (``surfaces.get("net:" + link)``)."""
-    return _compute(query).plane
+def plane_landscape(text: str) -> Plane:
+    """The plane of the network scene in ``text`` (JSON): ``surfaces.get("net:" + text)``."""
+    try:
+        scene = json.loads(text)
+    except ValueError:
+        raise ValueError("a network plane's name holds its scene as JSON") from None
+    if not isinstance(scene, dict) or not N.is_network(scene.get("landscape")):
+        raise ValueError("a network plane's name holds a network scene")
+    return _compute(S.encode(S.normalize(scene)[0])).plane
+
+
+compute.RUNNERS["network"] = run_network_scene
+surfaces.PLANES[:] = [plane_landscape]

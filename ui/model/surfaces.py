@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 from typing import Optional
 
 import landscapes
@@ -28,19 +29,23 @@ def _custom(formula: str) -> landscapes.Landscape:
     return dataclasses.replace(landscapes.from_expression(formula), name=PREFIX + formula)
 
 
-NETWORK_PREFIX = "net:"  # a network scene's plane: NETWORK_PREFIX + the scene's link (ui/model/network_scene.py)
+NETWORK_PREFIX = "net:"  # a network scene's plane: NETWORK_PREFIX + the scene as JSON (ui/model/network_scene.py)
+# The plane's builder, JSON scene -> landscape: ui/model/network_scene.py registers it when imported
+# (it runs the scene, and running scenes builds on this module).
+PLANES = []
 
 
 def get(name: str) -> landscapes.Landscape:
     """The landscape called ``name``: a registry name, ``"custom:" + formula``, a network picker
     entry (``net_moons``: the network at its defaults) or a network scene's plane (``"net:" + link``:
-    the 2-D slice through its runs, rebuilt from the link alone).
+    the 2-D slice through its runs, rebuilt from the scene alone).
     ValueError (with the parser's message) for a bad formula or an unknown name."""
     if isinstance(name, str) and name.startswith(PREFIX):
         return _custom(name[len(PREFIX):])
     if isinstance(name, str) and name.startswith(NETWORK_PREFIX):
-        from ui.model import network_scene  # it runs scenes: imported only when a network is shown
-        return network_scene.plane_landscape(name[len(NETWORK_PREFIX):])
+        if not PLANES:
+            raise ValueError("a network's plane needs ui.model.network_scene imported (it registers its builder)")
+        return PLANES[0](name[len(NETWORK_PREFIX):])
     if network_fields.is_network(name):
         return network_fields.network(name)
     return landscapes.get(name)
@@ -49,8 +54,7 @@ def get(name: str) -> landscapes.Landscape:
 def name_of(scene: dict) -> str:
     """The name of the surface a (normalized) scene shows."""
     if network_fields.is_network(scene.get("landscape")):
-        from ui.model.scene import encode  # the codec imports this module
-        return NETWORK_PREFIX + encode(scene)
+        return NETWORK_PREFIX + json.dumps(scene, sort_keys=True, separators=(",", ":"))
     if scene.get("landscape") == CUSTOM:
         return PREFIX + (scene.get("expr") or DEFAULT_EXPRESSION)
     return scene["landscape"]

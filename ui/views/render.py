@@ -11,6 +11,7 @@ from typing import List, Optional
 
 import numpy as np
 
+from ui.model import network_scene  # noqa: F401 - registers the network scene's runner and plane
 from ui.model import payload, results
 from ui.model.compute import Run, SceneRun, run_scene
 from ui.model.grid import CONTOUR_RESOLUTION, surface_grid
