@@ -2,20 +2,18 @@
 
 They show for the picker's ``net_<dataset>`` entries, where the start sliders and the basin and
 stability maps (which need a 2-D surface) are hidden and a line says why. Their values reach the
-scene through ``scene_changed``'s controls and the codec (``ui/model/scene.py``), like any control.
+scene through ``scene_changed``'s controls and the codec (``ui/model/scene.py``), like any control
+(each is one of ``ui/web/clientside.py``'s SCENE_CONTROLS: a change asks the request gate for a scene).
 """
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Input, Output, dcc, html
+from dash import Input, Output, dcc, html
 
 from ui.model import network_fields as N
 from ui.model import scene_fields as F
 from ui.web import controls as C
 from ui.web import ids
-
-INPUT_IDS = (ids.NET_HIDDEN, ids.NET_ACTIVATION, ids.NET_SEED, ids.NET_LAYER_LR)
-
 
 def layers_text(hidden_text) -> str:
     hidden, why = N.parse_hidden(hidden_text if isinstance(hidden_text, str) else str(hidden_text))
@@ -61,7 +59,3 @@ def register(app) -> None:
     @app.callback(Output(ids.NET_LAYERS, "children"), Input(ids.NET_HIDDEN, "value"))
     def layers_changed(hidden):
         return layers_text(hidden)
-
-    # A change asks the request gate for a scene, as every scene control does (assets/gate.js).
-    app.clientside_callback(ClientsideFunction("gate", "changed"), Output(ids.GATE, "data", allow_duplicate=True),
-                            *[Input(i, "value") for i in INPUT_IDS], prevent_initial_call=True)
