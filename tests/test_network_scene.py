@@ -187,3 +187,33 @@ def test_net022_every_dataset_opens(scene):
         assert w == []
         r = render_scene(s)
         assert r.n_runs == 1 and r.landscape.startswith(surfaces.NETWORK_PREFIX)
+
+
+# --- the CSV export ----------------------------------------------------------------------------------
+
+def test_net030_csv_holds_every_parameter_and_recreates_them():
+    import io
+
+    import pandas as pd
+
+    from ui.views.exports import trajectories_csv
+
+    scene, _ = S.parse("landscape=net_circles&opt=sgd,adam&lr=0.05&steps=40&batch=16&hidden=4,3&layer_lr=0.1,1,1")
+    text = trajectories_csv(scene)
+    table = pd.read_csv(io.StringIO(text), comment="#")
+    result = compute.run_scene(scene)
+    net = result.network
+    names = [c for c in table.columns if "[" in c]
+    assert len(names) == net.dim and names[0] == "0.weight[0]" and names[-1] == "4.bias[0]"
+    assert list(table.columns[:7]) == ["optimizer", "run", "step", "pc1", "pc2", "loss", "batch_loss"]
+    for run in result.ok_runs:
+        rows = table[table.optimizer == run.name]
+        np.testing.assert_array_equal(rows[names].to_numpy(), run.path)  # full precision: read back exactly
+        np.testing.assert_array_equal(rows["loss"].to_numpy(), run.loss)
+    # the comment lines' notebook code re-creates every number
+    code = "\n".join(line[4:] for line in text.splitlines()
+                     if line.startswith("#   "))
+    space = {}
+    exec(code, space)
+    for run in result.ok_runs:
+        np.testing.assert_array_equal(space[run.name].params[:, 0], run.path)
