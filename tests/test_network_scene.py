@@ -217,3 +217,15 @@ def test_net030_csv_holds_every_parameter_and_recreates_them():
     exec(code, space)
     for run in result.ok_runs:
         np.testing.assert_array_equal(space[run.name].params[:, 0], run.path)
+
+
+def test_net031_gif_scene_file_and_tune_answer_a_network_scene(scene):
+    from ui.model import scene_file, tuning
+    from ui.views import gif
+
+    image = gif.scene_gif(scene)
+    assert image[:6] == b"GIF89a"
+    back, warnings = scene_file.loads(scene_file.dumps(scene))
+    assert back == scene and warnings == []
+    with pytest.raises(ValueError, match="network"):
+        tuning.tune_scene(scene)
