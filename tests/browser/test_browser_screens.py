@@ -189,13 +189,14 @@ def make_map(duo, button, optimizer):
 
 def test_scr005_present_mode_scales_the_text_of_every_graph_kind(gradscape):
     duo = gradscape
-    screen(duo, 1920, 1080, link="?landscape=himmelblau&opt=adam,momentum&lr=0.05&x0=-0.3&y0=-0.9&steps=100")
+    screen(duo, 1920, 1080, link="?landscape=six_hump_camel&opt=adam,momentum&lr=0.02&steps=100")  # f* ≠ 0: the loss curve notes it
     wait_drawn(duo, 2, timeout=40)
-    make_map(duo, "basin-button", "adam")
-    make_map(duo, "stability-button", "adam")
-    duo.find_element("#tune-button").click()
+    duo.find_element("#tune-button").click()  # first: tuning changes the scene, which clears a basin map
     until(lambda: duo.driver.execute_script("return document.querySelector('#tune-plot .xtick text') !== null"),
           timeout=90, msg="no lr-sensitivity plot")
+    until(lambda: "adam.lr" in query(duo), timeout=30, msg="the tuned rates did not reach the scene")
+    make_map(duo, "basin-button", "adam")
+    make_map(duo, "stability-button", "adam")
     plain = duo.driver.execute_script(_GRAPH_FONTS)
     assert all(v > 0 for v in plain.values()), plain
     duo.find_element("#present input").click()
@@ -228,4 +229,19 @@ def test_scr006_present_at_1280x720_a_stability_map_shares_the_screen_with_map_l
         assert m[view]["top"] >= 0 and m[view]["bottom"] <= 720 and m[view]["h"] >= 120, (view, m[view])
     assert m["stability"]["left"] >= m["contour"]["right"] and m["stability"]["left"] >= m["loss"]["right"]
     assert not m["scrolls"]
+    assert duo.get_logs() == []
+
+
+def test_scr007_a_diverged_path_is_cut_near_the_plot_area_not_drawn_millions_of_pixels_out(gradscape):
+    """SGD and momentum diverge on Rosenbrock at lr 0.01: their last steps lie millions of pixels away,
+    which Chromium drew as lines through the margins. The overlay cuts them at a box around the plot."""
+    duo = gradscape
+    screen(duo, 1280, 720, link="?landscape=rosenbrock&opt=sgd,momentum,adam&lr=0.01&steps=100")
+    wait_drawn(duo, 3, views=("contour",), timeout=40)
+    coords = duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#contour-overlay g.paths path, #contour-overlay g.ghosts path'))"
+        ".map(p => (p.getAttribute('d') || '').match(/-?[0-9.]+/g) || []).flat().map(Number);")
+    width = duo.driver.execute_script("return document.querySelector('#contour .js-plotly-plot')._fullLayout.width")
+    assert coords and max(abs(c) for c in coords) <= 10 * width
+    assert duo.find_element("#message").text.count("diverged") >= 2  # the scene does diverge
     assert duo.get_logs() == []
