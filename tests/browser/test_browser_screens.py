@@ -19,8 +19,9 @@ const b = bar ? box(bar) : null;
 const ticks = Array.from(gd.querySelectorAll('.xtick text, .ytick text')).map(box);
 const side = document.querySelector('.sidebar'), s = box(side);
 const labels = Array.from(document.querySelectorAll('.optimizer-list label'));
-const marks = Array.from(document.querySelectorAll('#speed .dash-slider-mark'))
+const shown = (id) => Array.from(document.querySelectorAll('#' + id + ' .dash-slider-mark'))
     .filter(m => getComputedStyle(m).visibility !== 'hidden' && m.textContent).map(box);
+const overlap = (marks) => marks.some((m, i) => i > 0 && m.left < marks[i - 1].right + 2);
 const header = document.querySelector('.header');
 return {
     inner: innerWidth, scrollWidth: document.documentElement.scrollWidth,
@@ -32,7 +33,7 @@ return {
     clippedLabels: labels.filter(l => l.scrollWidth > l.clientWidth || box(l).right > s.right + 0.5).map(l => l.textContent),
     ticksOut: ticks.filter(t => t.left < g.left - 0.5 || t.right > g.right + 0.5 || t.bottom > g.bottom + 0.5).length,
     ticksUnderKey: b ? ticks.filter(t => t.right > b.left && t.left < b.right && t.bottom > b.top && t.top < b.bottom).length : 0,
-    marksOverlap: marks.some((m, i) => i > 0 && m.left < marks[i - 1].right + 2),
+    marksOverlap: overlap(shown('speed')), frameMarksOverlap: overlap(shown('frame')),
 };
 """
 
@@ -120,6 +121,7 @@ def test_scr002_1024_nothing_clipped_nothing_scrolls_sideways(gradscape):
     assert m["clippedLabels"] == []
     assert m["ticksOut"] == 0 and m["ticksUnderKey"] == 0
     assert not m["marksOverlap"]  # the steps/s marks no longer run together ("160320")
+    assert not m["frameMarksOverlap"]  # nor the step slider's ("150225300")
     assert m["headerOut"] == 0
     assert duo.get_logs() == []
 
