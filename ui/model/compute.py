@@ -16,7 +16,7 @@ import optimizers
 
 from ui.model import network_fields, surfaces
 from ui.model import scene_fields as F
-from ui.views.palette import run_colours
+from ui.model.optimizer_colours import run_colours
 
 TOLERANCE = 1e-4  # "steps to tolerance": the first step whose gradient norm is below this
 

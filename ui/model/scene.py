@@ -222,18 +222,20 @@ def _batch(values, landscape, warnings):
 def _optimizers(values, warnings) -> list:
     if "opt" not in values:
         return list(default_scene()["optimizers"])
-    known, chosen = optimizers.names(), []
+    known, chosen, over = optimizers.names(), [], []
     for name in (n.strip() for n in values.pop("opt").split(",")):
         if not name:
             continue
         if name not in known:
             warnings.append(f"opt: unknown optimizer {_show(name)} left out")
-        elif name in chosen:
+        elif name in chosen or name in over:
             warnings.append(f"opt: {name} listed twice; kept once")
         elif len(chosen) == F.MAX_OPTIMIZERS:
-            warnings.append(f"opt: at most {F.MAX_OPTIMIZERS} optimizers in one scene; {name} left out")
+            over.append(name)
         else:
             chosen.append(name)
+    if over:  # one message however many: a link with all 21 says so once
+        warnings.append(f"opt: at most {F.MAX_OPTIMIZERS} optimizers in one scene; {', '.join(over)} left out")
     return chosen
 
 

@@ -22,7 +22,7 @@ from optimizers.tune import SCORES, TuneResult
 
 from ui.model import compute, network_fields, surfaces
 from ui.model import scene_fields as F
-from ui.views.palette import run_colours
+from ui.model.optimizer_colours import run_colours
 
 DEFAULT_SCORE = "mean_log_loss"
 TOLERANCE = compute.TOLERANCE  # steps_to_tol uses the results table's tolerance

@@ -243,6 +243,8 @@ def surface_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, 
         # From the front and high up: valleys and the paths in them stay in sight.
         "camera": {"eye": {"x": 0.15, "y": -1.3, "z": 1.05}, "center": {"x": 0, "y": 0, "z": -0.12}},
         "uirevision": landscape.name}
+    colorbar = {**contour_colorbar(landscape, resolution), "x": 1, "xanchor": "right", "len": 0.8}
+    layout["meta"]["export"] = export_settings({"x": 0, "y": 1, "xanchor": "left", "yanchor": "top"}, colorbar)
     return {"data": data, "layout": layout}
 
 

@@ -238,8 +238,11 @@ def stability_figure(smap, current: Optional[tuple] = None, title: str = "") -> 
                      "marker": {"symbol": "circle-open", "size": 16, "color": P.INK, "line": {"width": 3}},
                      "meta": {"role_map": "current"}})
     ticks = list(range(int(np.ceil(x.min())), int(np.floor(x.max())) + 1))
+    # A long title in two lines: beside the map in Present mode the plot is half as wide.
+    if len(title) > 40 and ", from " in title:
+        title = title.replace(", from ", "<br>from ", 1)
     layout = {"font": figures.FONT, "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
-              "margin": {"l": 64, "r": 16, "t": 40, "b": 52}, "showlegend": False,
+              "margin": {"l": 64, "r": 16, "t": 62 if "<br>" in title else 40, "b": 52}, "showlegend": False,
               "title": {"text": title, "font": {"size": 15}, "x": 0.01, "xanchor": "left"},
               "xaxis": {"title": {"text": "learning rate (log scale)"}, "tickvals": ticks,
                         "ticktext": [decade_label(k) for k in ticks], "showgrid": False},

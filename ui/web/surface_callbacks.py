@@ -63,6 +63,7 @@ def basin_view(store: dict, mode: str):
     legend = XF.basin_legend(labels, steps, store["minima"], mode, store["n_steps"])
     title = optimizers.info(store["optimizer"]).title
     legend["title"] = f"{title}: " + legend["title"][0].lower() + legend["title"][1:]
+    trace["meta"] = {**trace["meta"], "legend": legend}  # the exported PNG's basin key (assets/export.js)
     return payload.compact_figure(trace), legend
 
 
