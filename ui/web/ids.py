@@ -150,3 +150,12 @@ TUNE_BUDGET = "tune-budget"
 TUNE_BEST = "tune-best"
 TUNE_APPLIED = "tune-applied"  # store: the rates just set; a clientside hook then asks the gate for a scene
 TUNE_GATE = "tune-gate"        # dummy output of that hook
+
+# Network scenes: the data with each run's decision boundary, and what one weight sees
+# (ui/web/network_views_panel.py, assets/network_views.js).
+NET_VIEWS_PANEL = "net-views-panel"
+NET_BOUNDARY = "net-boundary"          # the data and each run's logit = 0 line at the current step
+NET_WEIGHT = "net-weight"              # the weight picker: one searchable dropdown of names ("0.weight[3]")
+NET_WEIGHT_PLOT = "net-weight-plot"    # the loss along that weight, its tangent and the held value
+NET_VIEWS = "net-views"                # store: the payload (ui/model/network_views.py views_payload)
+NET_VIEWS_DRAWN = "net-views-drawn"    # dummy output of the clientside follower
