@@ -23,17 +23,19 @@ from ui.views.figures import FONT
 # Two classes told apart by shape first (a ring and a cross), and by lightness: no hue of its own,
 # so the run colours of the boundaries stay the only colours on the graph.
 CLASS_MARKERS = ((1.0, "circle-open", "#3b4650", "class 1"), (0.0, "x-thin-open", "#8a959e", "class 0"))
-HEIGHT = 340
+HEIGHT = 360
 
 
 def _layout(what: str, steps, ki: int, key: str, view: str, xaxis: dict, yaxis: dict) -> dict:
-    return {"title": {"text": step_title(what, steps, ki), "x": 0.02, "xanchor": "left", "font": {"size": 15}},
+    # the title at the top of the figure, the legend under it (two rows on a phone), then the plot
+    return {"title": {"text": step_title(what, steps, ki), "x": 0.02, "xanchor": "left", "font": {"size": 15},
+                      "yref": "container", "y": 0.985, "yanchor": "top"},
             "meta": {"key": key, "view": view, "what": what}, "font": FONT, "height": HEIGHT,
-            "margin": {"l": 56, "r": 12, "t": 64, "b": 48}, "paper_bgcolor": "#ffffff",
+            "margin": {"l": 56, "r": 12, "t": 84, "b": 48}, "paper_bgcolor": "#ffffff",
             "plot_bgcolor": "#ffffff", "uirevision": view, "hovermode": False,
-            "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 12}},
-            "xaxis": {"gridcolor": P.GRID, "zeroline": False, **xaxis},
-            "yaxis": {"gridcolor": P.GRID, "zeroline": False, **yaxis}}
+            "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": 12}},
+            "xaxis": {"gridcolor": P.GRID, "zeroline": False, "automargin": True, **xaxis},
+            "yaxis": {"gridcolor": P.GRID, "zeroline": False, "automargin": True, **yaxis}}
 
 
 def step_title(what: str, steps: Sequence[int], ki: int) -> str:
@@ -123,5 +125,5 @@ def weight_figure(payload: dict, colours: Sequence[str], titles: Sequence[str], 
     lo, hi = w["range"]
     return {"data": traces, "layout": _layout(
         f"What {w['name']} sees", steps, ki, w["key"], "weight",
-        {"title": {"text": f"{w['name']} (every other parameter held)"}, "range": [lo, hi]},
+        {"title": {"text": f"{w['name']}"}, "range": [lo, hi]},
         {"title": {"text": "loss (full batch)"}, "autorange": True})}
