@@ -212,3 +212,16 @@ def test_a_new_weight_alone_patches_only_the_weight_part(scene):
     assert part["key"] != payload["weight"]["key"]
     fresh = M.views_payload(net, paths, weight="0.bias[2]")["weight"]
     assert part == fresh                                       # the same key steps as the whole payload
+
+
+def test_the_adapter_takes_a_computed_scene_and_leaves_out_other_landscapes(scene):
+    from types import SimpleNamespace as NS
+
+    net, paths, _ = scene
+    runs = [NS(params=paths[0][:, None, :], title="sgd", colour=COLOURS[0]),
+            NS(params=paths[1], title="adam", colour=COLOURS[1])]
+    got = M.network_runs(NS(landscape=net, ok_runs=runs))
+    assert got.titles == ["sgd", "adam"] and got.colours == COLOURS and got.net is net
+    assert all(np.array_equal(a, b) for a, b in zip(got.paths, paths))
+    assert M.network_runs(NS(landscape=landscapes.get("rosenbrock"), ok_runs=runs)) is None
+    assert M.network_runs(NS(landscape=net, ok_runs=[])) is None

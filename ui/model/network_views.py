@@ -61,6 +61,18 @@ class NetworkRuns:
     key: str = ""
 
 
+def network_runs(scene_run, key: str = "") -> Optional[NetworkRuns]:
+    """The page's adapter from a computed scene (``ui/model/compute.py``'s ``SceneRun``: its
+    ``landscape`` and ``ok_runs``, each with ``params``, ``title``, ``colour``) to what the views need,
+    or None when the scene is not a network or has no run to show."""
+    net = getattr(scene_run, "landscape", None)
+    runs = list(getattr(scene_run, "ok_runs", None) or [])
+    if not (hasattr(net, "layers") and hasattr(net, "logits")) or not runs:
+        return None
+    paths = [np.asarray(r.params, dtype=np.float64).reshape(len(r.params), -1) for r in runs]
+    return NetworkRuns(net=net, paths=paths, titles=[r.title for r in runs], colours=[r.colour for r in runs], key=key)
+
+
 # --- naming a weight --------------------------------------------------------------------------------
 
 def _fan_in(net, tensor: str) -> int:

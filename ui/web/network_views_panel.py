@@ -7,7 +7,8 @@ its callbacks (``register(app, runs_for)``):
   ``Input(ids.SCENE, "data")``) and ``Input(ids.NET_WEIGHT, "value")``. It calls
   ``runs_for(scene)``, the page's adapter, which returns a ``ui.model.network_views.NetworkRuns``
   (the ``landscapes.network``, each run's path (steps+1, d), titles, colours) or None for a scene
-  that is not a network (the panel hides). It writes the payload of
+  that is not a network (the panel hides); ``network_views.network_runs(compute.run_scene(...))``
+  makes one from a computed scene. It writes the payload of
   ``ui.model.network_views.views_payload`` to the ``ids.NET_VIEWS`` store, the two figures of
   ``ui/views/network_views.py`` at the last step, and the picker's options. A new weight alone
   sends only the payload's ``weight`` part (a ``Patch``) and the weight figure. A name that is not
