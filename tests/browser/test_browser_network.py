@@ -2,6 +2,7 @@
 
 import pytest
 from dash.testing.wait import until
+from selenium.webdriver.common.keys import Keys
 
 from gradscape_page import query, read_graph, type_into, wait_drawn
 
@@ -28,6 +29,18 @@ def test_net001_network_link_draws_paths_on_the_slice(gradscape):
         "const gd = document.querySelector('#loss-curve .js-plotly-plot');"
         "return gd._fullData.filter(t => t.meta && t.meta.part === 'accuracy').map(t => Array.from(t.y).pop());")
     assert len(accuracy) == 3 and all(0 <= a <= 1 for a in accuracy) and max(accuracy) > 0.8
+    # The network's own views: the decision boundary and one weight, following the page's frame.
+    until(lambda: duo.find_element("#net-views-panel").is_displayed(), timeout=60)
+    title = ("const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
+             "return gd && gd.layout.title ? gd.layout.title.text : '';")
+    until(lambda: duo.driver.execute_script(title, "net-boundary") == "Decision boundary · step 150", timeout=60)
+    boundaries = duo.driver.execute_script(
+        "const gd = document.querySelector('#net-boundary .js-plotly-plot');"
+        "return gd.data.filter(t => t.type === 'contour').length;")
+    assert boundaries == 3
+    duo.find_element("body").send_keys(Keys.HOME)
+    until(lambda: duo.driver.execute_script(title, "net-boundary") == "Decision boundary · step 0", timeout=30)
+    until(lambda: duo.driver.execute_script(title, "net-weight-plot").endswith("· step 0"), timeout=30)
     assert duo.find_element("#net-panel").is_displayed() and not duo.find_element("#start-group").is_displayed()
     assert duo.find_element("#net-layer-lr").get_attribute("value") == "0.1,1"
     q = query(duo)

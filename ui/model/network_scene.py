@@ -36,7 +36,7 @@ from ui.model import network_fields as N
 from ui.model import scene as S
 from ui.model import surfaces
 from ui.model.compute import Run, SceneRun
-from ui.views.palette import run_colours
+from ui.model.optimizer_colours import run_colours
 
 GRID = 41             # the slice's grid: GRID × GRID networks, one loss each
 MARGIN = 0.15         # the view reaches this share of the paths' extent past them on every side

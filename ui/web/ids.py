@@ -161,3 +161,12 @@ NET_LAYERS = "net-layers"      # which layers there are, and the parameter count
 START_GROUP = "start-group"    # the start sliders: hidden for a network (it starts at its initialisation)
 NET_NOTE = "net-note"          # says why the start and the maps are not offered for a network
 MAPS_SECTION = "maps-section"  # wraps the maps' section: hidden for a network
+
+# Network scenes: the data with each run's decision boundary, and what one weight sees
+# (ui/web/network_views_panel.py, assets/network_views.js).
+NET_VIEWS_PANEL = "net-views-panel"
+NET_BOUNDARY = "net-boundary"          # the data and each run's logit = 0 line at the current step
+NET_WEIGHT = "net-weight"              # the weight picker: one searchable dropdown of names ("0.weight[3]")
+NET_WEIGHT_PLOT = "net-weight-plot"    # the loss along that weight, its tangent and the held value
+NET_VIEWS = "net-views"                # store: the payload (ui/model/network_views.py views_payload)
+NET_VIEWS_DRAWN = "net-views-drawn"    # dummy output of the clientside follower

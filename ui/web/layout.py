@@ -16,6 +16,7 @@ from ui.views.palette import run_colours
 from ui.model import network_fields
 from ui.web import fit_panel, ids
 from ui.web import network_panel as NP
+from ui.web import network_views_panel
 from ui.web import controls as C
 from ui.web import surface_panels as X
 from ui.web import teaching_panels as T
@@ -153,6 +154,7 @@ def views(scene: dict) -> html.Div:
                     show_initially=False),
         X.stability_panel(),
         TU.tune_panel(),
+        network_views_panel.panel(),
     ], className="views")
 
 
