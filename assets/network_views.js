@@ -149,6 +149,20 @@
         return window.dash_clientside.no_update;
     }
 
+    // The weight shown goes in the link as weight= (ui/model/scene.py's view flag), replacing the
+    // address bar's entry as t= does; none for a scene that is not a network.
+    function writeWeight(weight) {
+        var rest = window.location.search.replace(/^\?/, "").split("&").filter(function (p) {
+            return p && p.indexOf("weight=") !== 0;
+        });
+        if (typeof weight === "string" && weight) { rest.push("weight=" + weight); }
+        var search = rest.length ? "?" + rest.join("&") : "";
+        if (search !== window.location.search) {
+            window.history.replaceState(window.history.state, "", window.location.pathname + search + window.location.hash);
+        }
+        return search;
+    }
+
     // On the page: every frame the playback loop draws, not only those it publishes to the scrubber.
     function install(tries) {
         var gs = window.gradscape;
@@ -163,6 +177,6 @@
     install(100);
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
-        networkViews: {follow: follow, keyIndex: keyIndex}
+        networkViews: {follow: follow, keyIndex: keyIndex, writeWeight: writeWeight}
     });
 }());

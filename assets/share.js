@@ -65,6 +65,11 @@
                 var parts = [query, typeof viewQuery === "string" ? viewQuery : ""].filter(Boolean);
                 var search = parts.length ? "?" + parts.join("&") : "";
                 if (shown.step !== null) { search += (search ? "&" : "?") + "t=" + shown.step; }
+                // The network views' weight= (assets/network_views.js) stays until that panel changes it.
+                var weight = window.location.search.replace(/^\?/, "").split("&").filter(function (p) {
+                    return p.indexOf("weight=") === 0;
+                });
+                if (weight.length) { search += (search ? "&" : "?") + weight[0]; }
                 return replaceSearch(search);
             },
             writeStep: function (frame, max) {

@@ -39,7 +39,8 @@ def test_each_lesson_is_a_clean_link_with_a_two_sentence_caption(lesson_id):
     assert len(sentences) == 2 and all(s.endswith(".") for s in sentences)
     link = lesson.link(present=True)
     assert S.parse(link) == (scene, [])
-    assert S.parse_view(link) == {**S.VIEW_DEFAULTS, "lesson": lesson_id, "teach": lesson.teach, "present": True}
+    assert S.parse_view(link) == {**S.VIEW_DEFAULTS, "lesson": lesson_id, "teach": lesson.teach, "present": True,
+                                  "weight": lesson.weight}
     assert all(run.error is None for run in compute.run_scene(scene).runs)
 
 

@@ -240,3 +240,26 @@ def test_the_page_adapter_runs_a_network_scene_and_skips_every_other():
     np.testing.assert_array_equal(runs.paths[0][0], runs.net.start)
     assert P.page_runs({"scene": S.normalize({})[0]}) is None
     assert P.page_runs({"nonsense": 1}) is None
+
+
+def test_the_weight_shown_is_a_view_flag_of_the_link():
+    """``weight=`` names the weight the page shows; a bad one is named and dropped; the one-weight
+    lesson opens on its weight, and the page opened from a link starts on it."""
+    from ui.model import lessons
+    from ui.model import scene as S
+    from ui.web import ids, opening
+    from ui.web.opening import _by_id
+
+    view = S.parse_view("landscape=net_moons&weight=2.weight%5B0%5D")
+    assert view["weight"] == "2.weight[0]"
+    assert "weight=2.weight[0]" in S.encode_view(view)
+    assert S.parse_view(S.encode_view(view))["weight"] == "2.weight[0]"
+    scene, warnings = S.parse("landscape=net_moons&weight=alert(1)")
+    assert S.parse_view("weight=alert(1)")["weight"] is None
+    assert any(w.startswith("weight: ") for w in warnings) and scene["landscape"] == "net_moons"
+    one = {lesson.id: lesson for lesson in lessons.LESSONS}["one-weight"]
+    assert S.parse_view(one.link()[1:])["weight"] == "2.weight[0]"
+    layout = opening.first_layout("landscape=net_moons&opt=sgd&steps=20&hidden=4&weight=2.weight%5B1%5D")
+    assert _by_id(layout)[ids.NET_WEIGHT].value == "2.weight[1]"
+    assert getattr(_by_id(opening.first_layout("landscape=net_moons&steps=20&hidden=4"))[ids.NET_WEIGHT],
+                   "value", None) is None

@@ -8,9 +8,9 @@ from ui.web.callbacks import opening_step
 
 
 @pytest.mark.parametrize("view", [
-    {"lesson": None, "teach": False, "present": False, "predict": True, "t": None},
-    {"lesson": None, "teach": True, "present": False, "predict": False, "t": 0},
-    {"lesson": "saddle-adam-sgd", "teach": False, "present": True, "predict": True, "t": 37},
+    {"lesson": None, "teach": False, "present": False, "predict": True, "t": None, "weight": None},
+    {"lesson": None, "teach": True, "present": False, "predict": False, "t": 0, "weight": "0.bias[3]"},
+    {"lesson": "saddle-adam-sgd", "teach": False, "present": True, "predict": True, "t": 37, "weight": None},
     dict(S.VIEW_DEFAULTS),
 ], ids=["predict", "t0", "all", "defaults"])
 def test_view_flags_round_trip(view):

@@ -4,7 +4,7 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
-from gradscape_page import query, read_graph, type_into, wait_drawn
+from gradscape_page import query, read_graph, set_value, type_into, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -62,4 +62,24 @@ def test_net002_bad_network_value_is_named_and_a_new_width_recomputes(gradscape)
     type_into(duo, "#net-layer-lr", "0.1,0.1")  # three layers need three: named, the scene keeps its rates
     duo.wait_for_contains_text("#message", "layer_lr: '0.1,0.1' needs 3 multipliers", timeout=30)
     assert "layer_lr" not in query(duo)
+    assert duo.get_logs() == []
+
+
+def test_net003_the_weight_shown_is_in_the_link(gradscape):
+    """The one-weight lesson's link opens on its weight; picking another writes weight= in its place,
+    and a scene change keeps it."""
+    duo = gradscape
+    duo.wait_for_page(url=duo.server_url + "/?lesson=one-weight&weight=2.weight%5B0%5D"
+                      "&landscape=net_moons&opt=sgd&lr=0.1&momentum=0.9&steps=100&hidden=16&activation=tanh")
+    title = ("const gd = document.querySelector('#net-weight-plot .js-plotly-plot');"
+             "return gd && gd.layout.title ? gd.layout.title.text : '';")
+    until(lambda: duo.driver.execute_script(title) == "What 2.weight[0] sees · step 100", timeout=60)
+    set_value(duo, "net-weight", "0.bias[3]")
+    until(lambda: duo.driver.execute_script(title) == "What 0.bias[3] sees · step 100", timeout=60)
+    until(lambda: query(duo).get("weight") == "0.bias[3]", timeout=10)
+    type_into(duo, "#net-layer-lr", "0.5,1")  # a new scene: the weight stays, in the view and the link
+    until(lambda: query(duo).get("layer_lr") == "0.5,1", timeout=60)
+    until(lambda: duo.driver.execute_script(title) == "What 0.bias[3] sees · step 100", timeout=60)
+    assert query(duo).get("weight") == "0.bias[3]" and query(duo).get("lesson") == "one-weight"
+    assert duo.find_element("#message").text == ""
     assert duo.get_logs() == []

@@ -7,7 +7,7 @@ link without importing ``ui/model/lessons.py``, which reads the links back throu
 from __future__ import annotations
 
 import dataclasses
-from typing import List
+from typing import List, Optional
 
 
 @dataclasses.dataclass(frozen=True)
@@ -17,6 +17,7 @@ class LessonText:
     caption: str   # two sentences: what happens, and what to watch
     query: str     # the scene, as a link
     teach: bool = False
+    weight: Optional[str] = None  # a network lesson's weight to show (the link's weight=)
 
 
 CATALOG: List[LessonText] = [
@@ -120,7 +121,8 @@ CATALOG: List[LessonText] = [
            "the gradient's component for that weight, the number SGD moves it by. Moved alone to its best "
            "value, 0.425, that weight lowers the loss only from 0.670 to 0.666, while SGD moving all 65 "
            "together reaches 0.275 by step 100: each weight sees only its own slice of the landscape.",
-           "landscape=net_moons&opt=sgd&lr=0.1&momentum=0.9&steps=100&hidden=16&activation=tanh"),
+           "landscape=net_moons&opt=sgd&lr=0.1&momentum=0.9&steps=100&hidden=16&activation=tanh",
+           weight="2.weight[0]"),
 ]
 
 

@@ -25,7 +25,8 @@ class Lesson(LessonText):
 
     def link(self, present: bool = False) -> str:
         """The lesson's whole link: its scene, its name, and the view it opens with."""
-        return "?" + S.link(self.scene, {"lesson": self.id, "teach": self.teach, "present": present})
+        return "?" + S.link(self.scene, {"lesson": self.id, "teach": self.teach, "present": present,
+                                         "weight": self.weight})
 
 
 LESSONS: List[Lesson] = [Lesson(**dataclasses.asdict(text)) for text in CATALOG]

@@ -25,6 +25,7 @@ out of range or malformed falls back to its default, and a warning naming the fi
 
 from __future__ import annotations
 
+import re
 from typing import List, Tuple
 from urllib.parse import parse_qsl, quote
 
@@ -414,11 +415,13 @@ def normalize(raw: dict, base=None) -> Tuple[dict, List[str]]:
 # A link also carries view flags, after the scene: ``lesson=<id>`` (its caption, and where
 # the L key goes next), ``teach=1`` (the step inspector and the other "why" panels),
 # ``present=1`` (presentation mode), ``predict=1`` (predict first: the scene opens at step 0 and
-# the results stay hidden until it is played to the end) and ``t=<step>`` (the step shown; the
-# browser writes it as the animation plays, assets/share.js). ``parse`` reads past them, warning
-# about bad ones.
+# the results stay hidden until it is played to the end), ``t=<step>`` (the step shown; the
+# browser writes it as the animation plays, assets/share.js) and, on a network scene,
+# ``weight=<name>`` (the weight whose view is shown, e.g. ``2.weight[0]``; the browser writes it as
+# it is picked, assets/network_views.js). ``parse`` reads past them, warning about bad ones.
 
-VIEW_DEFAULTS = {"lesson": None, "teach": False, "present": False, "predict": False, "t": None}
+VIEW_DEFAULTS = {"lesson": None, "teach": False, "present": False, "predict": False, "t": None, "weight": None}
+WEIGHT_NAME = re.compile(r"[0-9]{1,2}\.(weight|bias)\[[0-9]{1,4}\]")  # a parameter's torch name and index
 VIEW_FLAGS = ("teach", "present", "predict")
 
 
@@ -444,6 +447,12 @@ def _view(values, warnings) -> dict:
             warnings.append(f"t: {_show(text)} is not a step in 0..{F.STEPS_RANGE[1]}; ignored")
         else:
             view["t"] = step
+    if "weight" in values:
+        text = values.pop("weight")
+        if WEIGHT_NAME.fullmatch(text or ""):
+            view["weight"] = text
+        else:
+            warnings.append(f"weight: {_show(text)} is not a parameter's name such as 2.weight[0]; ignored")
     return view
 
 
@@ -459,7 +468,9 @@ def encode_view(view: dict) -> str:
     pairs += [(key, "1") for key in VIEW_FLAGS if view.get(key)]
     if isinstance(view.get("t"), int) and not isinstance(view["t"], bool):
         pairs.append(("t", view["t"]))
-    return "&".join(f"{k}={quote(str(v), safe='-_')}" for k, v in pairs)
+    if isinstance(view.get("weight"), str) and WEIGHT_NAME.fullmatch(view["weight"]):
+        pairs.append(("weight", view["weight"]))
+    return "&".join(f"{k}={quote(str(v), safe='-_.[]')}" for k, v in pairs)
 
 
 def link(scene: dict, view: dict = None) -> str:

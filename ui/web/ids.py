@@ -169,4 +169,5 @@ NET_BOUNDARY = "net-boundary"          # the data and each run's logit = 0 line 
 NET_WEIGHT = "net-weight"              # the weight picker: one searchable dropdown of names ("0.weight[3]")
 NET_WEIGHT_PLOT = "net-weight-plot"    # the loss along that weight, its tangent and the held value
 NET_VIEWS = "net-views"                # store: the payload (ui/model/network_views.py views_payload)
+NET_WEIGHT_WRITTEN = "net-weight-written"  # dummy output of the weight= writer
 NET_VIEWS_DRAWN = "net-views-drawn"    # dummy output of the clientside follower

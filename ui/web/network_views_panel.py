@@ -53,7 +53,7 @@ def panel() -> html.Div:
                   className="graph graph-net-weight"),
     ], className="net-views-graphs")
     title = html.Div("The network: its decision boundary, and what one weight sees", className="panel-title")
-    return html.Div([title, picker, graphs, dcc.Store(id=ids.NET_VIEWS), dcc.Store(id=ids.NET_VIEWS_DRAWN)],
+    return html.Div([title, picker, graphs, dcc.Store(id=ids.NET_VIEWS), dcc.Store(id=ids.NET_VIEWS_DRAWN), dcc.Store(id=ids.NET_WEIGHT_WRITTEN)],
                     id=ids.NET_VIEWS_PANEL, className="panel-stability panel-net-views", hidden=True)
 
 
@@ -112,6 +112,9 @@ def register(app, runs_for: Callable[[object], Optional[M.NetworkRuns]], scene_i
     app.clientside_callback(
         ClientsideFunction("networkViews", "follow"), Output(ids.NET_VIEWS_DRAWN, "data"),
         frame_input or Input(ids.FRAME, "value"), Input(ids.NET_VIEWS, "data"))
+    app.clientside_callback(  # the weight shown -> the link's weight=
+        ClientsideFunction("networkViews", "writeWeight"), Output(ids.NET_WEIGHT_WRITTEN, "data"),
+        Input(ids.NET_WEIGHT, "value"))
 
 
 def page_runs(stored) -> Optional[M.NetworkRuns]:

@@ -61,6 +61,8 @@ def first_layout(search: str, base=None):
     opens_at = view["t"] if view["t"] is not None else (0 if view["predict"] else None)
     values[(ids.FRAME, "value")] = callbacks.opening_step({"source": "link", "open_at": opens_at},
                                                           scene["steps"], bool(view["predict"]))
+    if view["weight"] is not None:  # a network scene's weight view (the panel falls back if it is not one)
+        values[(ids.NET_WEIGHT, "value")] = view["weight"]
     for (id_, prop), value in values.items():
         if id_ in parts:
             setattr(parts[id_], prop, value)
