@@ -49,6 +49,7 @@
         if (!store || store.key === state.key) { return; }
         state.key = store.key;
         state.figureKey = store.figures;
+        state.figureBase = store.base || null;
         state.start = store.start || null;
         state.steps = store.steps;
         state.index = null;
@@ -67,9 +68,11 @@
 
     // A figure is ready when it was made for the runs in the store (its surface, runs and
     // colours): a new lr or start changes only the store, never the contour map or the surface.
+    // A figure that differs only in a diverged run's steep line (store.base, ui/views/render.py) is
+    // ready too: the paths are drawn over it at once, and the new map follows.
     function ready(gd) {
-        return gd && gd.data && gd._fullLayout && gd.layout && gd.layout.meta &&
-            gd.layout.meta.key === state.figureKey;
+        var meta = gd && gd.data && gd._fullLayout && gd.layout && gd.layout.meta;
+        return !!meta && (meta.key === state.figureKey || (!!state.figureBase && meta.base === state.figureBase));
     }
 
     function roles(gd) {
@@ -360,6 +363,7 @@
     // page (loss curve, table) follows when Dash has applied the answer.
     state.early = function (response) {
         var store = response && response[IDS.trajectories] && response[IDS.trajectories].data;
+        if (store && window.gradscapeDrag && window.gradscapeDrag.dashDrew) { window.gradscapeDrag.dashDrew(); }
         if (!store || store.key === state.key || (response[IDS.contour] && response[IDS.contour].figure)) { return; }
         load(store);
         if (!state.playing) {

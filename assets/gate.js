@@ -58,6 +58,12 @@
             // already on its way.
             changed: function () {
                 working(true);
+                // One slider moved (a key press, the lr box): its paths come by the drag's short
+                // request (assets/drag.js), ahead of the scene callback's whole answer.
+                var trig = (window.dash_clientside.callback_context || {}).triggered || [];
+                if (trig.length === 1 && window.gradscapeDrag && /\.value$/.test(trig[0].prop_id || "")) {
+                    window.gradscapeDrag.preview(trig[0].prop_id.replace(/\.value$/, ""), trig[0].value);
+                }
                 if (gate.inFlight) {
                     gate.dirty = true;
                 } else {

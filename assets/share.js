@@ -122,6 +122,11 @@
                             (kept ? "; keeping " + kept : "")];
                 }
                 var rounded = Number(value.toPrecision(4));
+                // The box only echoes the slider (its own value shown back): no new slider value, so
+                // no second scene request for one change.
+                if (typeof log10lr === "number" && show(log10lr) === String(rounded)) {
+                    return [nu, raw === String(rounded) ? nu : String(rounded), nu];
+                }
                 return [Math.log10(rounded), String(rounded), nu];
             },
             // The slider moves in log10(lr); show the rate itself, to 3 significant digits.
