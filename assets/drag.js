@@ -20,7 +20,9 @@
     "use strict";
 
     var ROUTE = "/_gradscape/paths";
-    var SLIDERS = ["lr", "momentum", "start-x", "start-y", "steps"]; // ui/web/drag.py DRAG_SLIDERS
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+
+    var SLIDERS = window.gradscapeShared.dragSliders; // ui/web/drag.py DRAG_SLIDERS
     var drag = {
         active: null,       // {id, root, min, max, step, value, pointerId}
         inFlight: false, pending: null, // pending: {id, value}
@@ -88,8 +90,9 @@
         var range = s.root.querySelector(".dash-slider-range");
         if (range) { range.style.right = (100 - p) + "%"; }
         s.thumb.setAttribute("aria-valuenow", String(value));
-        var label = document.getElementById(s.id + "-value"), share = window.dash_clientside.share;
-        if (label && share) { label.textContent = s.id === "lr" ? share.lrValue(value) : share.sliderValue(value); }
+        var label = document.getElementById(s.id === ID.LR ? ID.LR_VALUE : window.gradscapeShared.sliderValues[s.id]);
+        var share = window.dash_clientside.share;
+        if (label && share) { label.textContent = s.id === ID.LR ? share.lrValue(value) : share.sliderValue(value); }
     }
 
     // Asks for the paths of the scene in the address bar with slider ``id`` at ``value``. At most

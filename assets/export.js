@@ -12,7 +12,9 @@
 (function () {
     "use strict";
 
-    var VIEWS = ["contour", "loss-curve"];
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+
+    var VIEWS = [ID.CONTOUR, ID.LOSS_CURVE];
 
     // A copy deep enough that Plotly's defaults never write into the page's figure: objects are copied,
     // arrays (data, never changed by a plot) are shared.

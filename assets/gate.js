@@ -10,6 +10,8 @@
 (function () {
     "use strict";
 
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+
     var GIVE_UP_MS = 4000;
     var gate = {ticket: 0, inFlight: false, dirty: false, since: 0, sent: 0, served: 0};
 
@@ -28,7 +30,7 @@
     }
 
     function request() {
-        window.dash_clientside.set_props("scene-request", {data: send()});
+        window.dash_clientside.set_props(ID.REQUEST, {data: send()});
     }
 
     // An answer that never comes (a callback that failed, a dropped connection) must not hold the
