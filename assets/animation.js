@@ -247,6 +247,20 @@
         gd.on("plotly_relayout", again); // zoom and pan move the axes under the overlay
     }
 
+    // A page opened with its scene drawn holds its 3-D figure back (ui/web/opening.py): it goes into
+    // the graph once the map shows the paths, after the browser has painted them.
+    function surfaceAfterOpening() {
+        var api = window.dash_component_api, pending;
+        try { pending = api && api.getLayout(ID.SURFACE_PENDING).props.data; } catch (e) { return; }
+        if (!pending || !pending.layout) { return; }
+        window.dash_clientside.set_props(ID.SURFACE_PENDING, {data: null});
+        var gd = graphDiv(ID.SURFACE), meta = pending.layout.meta || {};
+        if (meta.key !== state.figureKey || (gd && gd.layout && gd.layout.meta && gd.layout.meta.key)) { return; } // a newer scene's figure came
+        window.requestAnimationFrame(function () {
+            window.setTimeout(function () { window.dash_clientside.set_props(ID.SURFACE, {figure: pending}); }, 0);
+        });
+    }
+
     // Views that are not ready (graph not mounted, or its figure still on the way) are retried
     // for a while: the store and the figures reach the browser in either order.
     var retry = {timer: null, left: 0};
@@ -259,6 +273,7 @@
         if (withSurface && !state.playing) { scheduleSurface(options.surfaceDelayMs); }
         if (allDrawn || !state.key) {
             retry.left = 0;
+            if (allDrawn) { surfaceAfterOpening(); }
         } else if (!retry.timer) {
             retry.left = retry.left || 200;
             retry.timer = window.setTimeout(function () {

@@ -79,6 +79,7 @@ SPEED_SET = "speed-set"       # dummy output of the clientside speed setter
 REQUEST = "scene-request"     # the browser's request gate (assets/gate.js) lets a scene request go
 GATE = "scene-gate"           # dummy output of the gate's clientside callbacks (they request by set_props)
 SERVED = "scene-served"       # the server's answer to one: the gate may let the next one go
+SURFACE_PENDING = "surface-pending"  # store: an opened page's 3-D figure, put in once the map is drawn
 WORKING = "working"           # shown while the paths drawn are older than the controls
 TEACH_SCENE = "teach-scene"   # store: the key of the scene the "why" panels should follow (only while on)
 STABILITY_FOR = "stability-for"  # store: the optimizer of the stability map shown, or None
