@@ -130,19 +130,25 @@
             drag.stats.failed += 1;
         }).then(function () {
             drag.inFlight = false;
+            if (drag.active) { working(true); } // an earlier answer of Dash's may have cleared it
             var next = drag.pending;
             drag.pending = null;
-            if (next !== null) { send(next.id, next.value); }
-            if (drag.active) { working(true); } // an earlier answer of Dash's may have cleared it
+            if (next !== null) { send(next.id, next.value); return; }
+            var after = drag.after;
+            drag.after = null;
+            // after the frame with the new paths is painted
+            if (after) { window.requestAnimationFrame(function () { window.setTimeout(after, 0); }); }
         });
     }
 
     // A slider's value changed through Dash (a key press, the typed lr box, a link): the paths come
     // by the same short request while the scene callback brings the rest (assets/gate.js calls it).
-    drag.preview = function (id, value) {
+    // then(): called once that value's answer is drawn, dropped or failed.
+    drag.preview = function (id, value, then) {
         if (drag.active || SLIDERS.indexOf(id) < 0 || typeof value !== "number" || !window.fetch) { return false; }
         if (drag.lastAsked === id + "=" + value) { return false; } // a release: its paths are drawn
         drag.stats.previews += 1;
+        drag.after = then || null;
         ask(id, value);
         return true;
     };
