@@ -62,10 +62,40 @@
         return {X: function (v) { return xa._offset + xa.c2p(v); }, Y: function (v) { return ya._offset + ya.c2p(v); }};
     }
 
-    function pathData(xs, ys, X, Y) {
-        var d = [];
+    // The part of the segment a-b inside box [x0, y0, x1, y1] (Liang–Barsky), or null.
+    function clipSegment(ax, ay, bx, by, box) {
+        var t0 = 0, t1 = 1, dx = bx - ax, dy = by - ay;
+        var edges = [[-dx, ax - box[0]], [dx, box[2] - ax], [-dy, ay - box[1]], [dy, box[3] - ay]];
+        for (var k = 0; k < 4; k++) {
+            var p = edges[k][0], q = edges[k][1];
+            if (p === 0) { if (q < 0) { return null; } continue; }
+            var r = q / p;
+            if (p < 0) { if (r > t1) { return null; } if (r > t0) { t0 = r; } }
+            else { if (r < t0) { return null; } if (r < t1) { t1 = r; } }
+        }
+        return [ax + t0 * dx, ay + t0 * dy, ax + t1 * dx, ay + t1 * dy];
+    }
+
+    // A path's SVG data: one point a step, except that a diverged run's steps far past the plot area
+    // (millions of pixels away) are cut at a box around it. Chromium draws such coordinates wrongly,
+    // lines through the margins at the wrong angle; inside the box the clip-path does the rest.
+    function pathData(xs, ys, X, Y, box) {
+        var d = [], px = null, py = null, pen = false;
+        var inside = function (x, y) { return x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3]; };
         for (var j = 0; j < xs.length; j++) {
-            d.push((j ? "L" : "M") + fixed(X(xs[j])) + "," + fixed(Y(ys[j])));
+            var x = X(xs[j]), y = Y(ys[j]);
+            if (!Number.isFinite(x) || !Number.isFinite(y)) { pen = false; px = null; continue; }
+            if (px === null) {
+                if (inside(x, y)) { d.push("M" + fixed(x) + "," + fixed(y)); pen = true; } else { pen = false; }
+            } else {
+                var seg = clipSegment(px, py, x, y, box);
+                if (!seg) { pen = false; } else {
+                    if (!pen) { d.push("M" + fixed(seg[0]) + "," + fixed(seg[1])); }
+                    d.push("L" + fixed(seg[2]) + "," + fixed(seg[3]));
+                    pen = seg[2] === x && seg[3] === y;
+                }
+            }
+            px = x; py = y;
         }
         return d.join("");
     }
@@ -80,6 +110,8 @@
         var svg = svgFor(view), fl = gd && gd._fullLayout;
         if (!svg || !fl || !fl.xaxis || !fl.yaxis || !fl._size) { return false; }
         var size = fl._size, px = pixels(gd), X = px.X, Y = px.Y;
+        var far = 4 * Math.max(fl.width, fl.height);  // the box paths are cut at, well outside the clip
+        var box = [size.l - far, size.t - far, size.l + size.w + far, size.t + size.h + far];
         svg.setAttribute("width", fl.width);
         svg.setAttribute("height", fl.height);
         svg.setAttribute("viewBox", "0 0 " + fl.width + " " + fl.height);
@@ -96,7 +128,7 @@
             svg.__ghostKey = axesKey;
             var ghosts = ensureChildren(svg.__ghosts, "path", runs.length);
             runs.forEach(function (run, i) {
-                ghosts[i].setAttribute("d", run.gx ? pathData(run.gx, run.gy, X, Y) : "");
+                ghosts[i].setAttribute("d", run.gx ? pathData(run.gx, run.gy, X, Y, box) : "");
                 ghosts[i].setAttribute("stroke", run.colour);
             });
             if (start) {
@@ -108,7 +140,7 @@
         var paths = ensureChildren(svg.__paths, "path", runs.length);
         var markers = ensureChildren(svg.__markers, "circle", runs.length);
         runs.forEach(function (run, i) {
-            paths[i].setAttribute("d", pathData(run.xs, run.ys, X, Y));
+            paths[i].setAttribute("d", pathData(run.xs, run.ys, X, Y, box));
             paths[i].setAttribute("stroke", run.colour);
             // a run on exactly an earlier run's path is dashed (palette.SAME_PATH_DASHARRAY): both show
             paths[i].setAttribute("stroke-dasharray", run.dashed ? "7 5" : "none");

@@ -1,11 +1,12 @@
 /*
  * Present mode scales every text on the page: assets/screens.css grows the root font size (so
  * every rem: labels, run legend, results, colour key), and this file grows what CSS cannot reach,
- * the graphs' own fonts (ticks, axis titles, legends) and the margins that hold them, by the
- * same factor: root font size / 16 px.
+ * the graphs' own fonts (ticks, axis titles, legends, hover labels, annotations, the 3-D view's axis
+ * titles: every font a figure sets and all that inherit layout.font) and the margins that hold them,
+ * by the same factor: root font size / 16 px.
  *
- * A figure arriving from the server has its own sizes; the scaled ones carry `gsScale`, the factor
- * they were scaled by, so a figure is never scaled twice (Dash copies the relaid-out layout back
+ * A figure arriving from the server has its own sizes; each scaled font and margin object carries
+ * `gsScale`, the factor it was scaled by (so a Patch that brings a new annotation scales it alone), so a figure is never scaled twice (Dash copies the relaid-out layout back
  * into the figure it keeps).
  */
 (function () {
@@ -32,15 +33,51 @@
         return changed ? out : null;
     }
 
+    // Every font the figure sets itself, wherever it sits (layout.font, the hover labels, a 3-D axis
+    // title, an annotation, a title): [attribute path for Plotly.relayout, the font object].
+    function fonts(layout) {
+        var out = [];
+        (function walk(obj, path, depth) {
+            if (!obj || typeof obj !== "object" || depth > 5) { return; }
+            Object.keys(obj).forEach(function (k) {
+                var v = obj[k], at = Array.isArray(obj) ? path + "[" + k + "]" : (path ? path + "." : "") + k;
+                if (!v || typeof v !== "object" || ArrayBuffer.isView(v)) { return; }
+                if (/font$/.test(k) && !Array.isArray(obj) && typeof v.size === "number") { out.push([at, v]); return; }
+                if (k !== "meta" && k !== "template") { walk(v, at, depth + 1); }
+            });
+        }(layout, "", 0));
+        return out;
+    }
+
+    // A log axis labelled every dtick decades (the loss curve: whole decades, about six labels) runs its
+    // labels together when the plot is short or its font large (Present at 1280×720): fewer, then.
+    function thinLogTicks(gd, update) {
+        Object.keys(gd.layout).filter(function (k) { return /^yaxis\d*$/.test(k); }).forEach(function (k) {
+            var ax = gd.layout[k], full = gd._fullLayout[k];
+            if (!ax || !full || full.type !== "log" || typeof ax.dtick !== "number" || !full._length
+                || !full.range || !full.tickfont) { return; }
+            var base = ax.gsDtick || ax.dtick;
+            var fits = Math.max(1, Math.floor(full._length / (1.7 * full.tickfont.size)));
+            var want = Math.max(base, Math.ceil(Math.abs(full.range[1] - full.range[0]) / fits));
+            if (want !== ax.dtick) { update[k + ".dtick"] = want; update[k + ".gsDtick"] = base; }
+        });
+    }
+
     function scale(gd) {
         if (!gd || !gd.layout || !gd._fullLayout || gd.__gsScaling) { return; }
         var f = factor(), update = {};
         var font = rescaled(Object.assign({size: gd._fullLayout.font.size}, gd.layout.font), ["size"], f);
         if (font) { update.font = font; }
+        fonts(gd.layout).forEach(function (it) {
+            if (it[0] === "font") { return; }
+            var one = rescaled(it[1], ["size"], f);
+            if (one) { update[it[0]] = one; }
+        });
         if (gd.layout.margin) {
             var margin = rescaled(gd.layout.margin, MARGINS, f);
             if (margin) { update.margin = margin; }
         }
+        thinLogTicks(gd, update);
         if (!Object.keys(update).length) { return; }
         gd.__gsScaling = true;
         Promise.resolve(window.Plotly.relayout(gd, update)).catch(function () {}).then(function () {

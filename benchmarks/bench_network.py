@@ -6,6 +6,11 @@ N1: 8 optimizers x 300 steps on an MLP 2-16-16-1 (d = 337) on moons (256 samples
 N2: a 41 x 41 slice grid through the same network (1681 networks, full batch, loss only).
     Goal: <= 0.5 s.
 
+N3: the page's whole network-scene recompute (ui/model/network_scene.py, ui/views/render.py) for the
+    same 8 optimizers x 300 steps, d = 337, batch 32: the runs with accuracy and the PCA plane, the
+    plane's 41 x 41 grid, and the figures and store payload, each timed apart. Goals: <= 150 ms for the
+    runs, <= 0.5 s for the grid.
+
 Also printed: what one step's landscape calls cost (full batch and mini-batch), for tanh and relu.
 
     python benchmarks/bench_network.py [--repeats 5]
@@ -62,6 +67,38 @@ def grid(L):
     return slice_grid(L, dirs.centre, dirs.d1, dirs.d2, axis, axis)
 
 
+PAGE_LINK = ("landscape=net_moons&opt=" + ",".join(name for name, _ in OPTIMIZERS)
+             + "&lr=0.01&steps=300&batch=32&hidden=16,16&activation=tanh")
+
+
+def page_scene(repeats):
+    """(runs, grid, figures) seconds of the page's recompute of PAGE_LINK, best of the repeats,
+    every cache emptied first (a new scene)."""
+    from ui.model import grid as G
+    from ui.model import network_scene as NS
+    from ui.model import scene as S
+    from ui.model import surfaces
+    from ui.views.render import render_scene
+
+    scene = S.parse(PAGE_LINK)[0]
+
+    def runs():
+        NS._compute.cache_clear()
+        return NS.run_network_scene(scene)
+
+    def plane_grid():
+        G.surface_grid.cache_clear()
+        return G.surface_grid(surfaces.name_of(scene), G.CONTOUR_RESOLUTION)
+
+    def figures():
+        return render_scene(scene)  # runs and grid cached: the figures and the store's payload
+
+    runs_s = warm_best_of(runs, repeats)
+    grid_s = warm_best_of(plane_grid, repeats)
+    figures_s = warm_best_of(figures, repeats)
+    return runs_s, grid_s, figures_s
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -87,6 +124,12 @@ def main():
         print(f"  one step's mini-batch (8 networks x {BATCH} samples, loss + gradient): {batch * 1e3:7.3f} ms")
         print(f"  N1 8 optimizers x {STEPS} steps, batch {BATCH}: {n1 * 1e3:7.1f} ms   (goal <= 150 ms; CPU time {n1_cpu * 1e3:.1f} ms)")
         print(f"  N2 {GRID} x {GRID} slice grid:                 {n2 * 1e3:7.1f} ms   (goal <= 500 ms)")
+    runs_s, grid_s, figures_s = page_scene(args.repeats)
+    print(f"\nN3 the page's network scene ({PAGE_LINK}):")
+    print(f"  runs + accuracy + PCA plane + projections: {runs_s * 1e3:7.1f} ms   (goal <= 150 ms)")
+    print(f"  the plane's {GRID} x {GRID} grid:                 {grid_s * 1e3:7.1f} ms   (goal <= 500 ms)")
+    print(f"  figures + store payload (cached runs, grid): {figures_s * 1e3:7.1f} ms")
+    print(f"  whole recompute:                            {(runs_s + grid_s + figures_s) * 1e3:7.1f} ms")
 
 
 if __name__ == "__main__":

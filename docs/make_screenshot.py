@@ -3,7 +3,8 @@
 Usage: python docs/make_screenshot.py [--out docs/screenshot.png] [--link "?landscape=..."] [--frame k]
        python docs/make_screenshot.py --lesson ravine-momentum --frame 12 --out docs/lesson.png
        python docs/make_screenshot.py --maps     # docs/basin-map.png and docs/stability-map.png instead
-       python docs/make_screenshot.py --screens  # docs/phone.png, docs/laptop-1024.png, docs/present-1920.png
+       python docs/make_screenshot.py --screens  # docs/phone.png, docs/laptop-1024.png, docs/present-1920.png,
+                                                 # docs/present-1280-stability.png
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def main(argv=None) -> int:
                         help="the map screenshots instead: docs/basin-map.png, docs/stability-map.png")
     parser.add_argument("--screens", action="store_true",
                         help="the screen sizes instead: docs/phone.png (390×844), docs/laptop-1024.png, "
-                             "docs/present-1920.png (Present mode at 1920×1080)")
+                             "docs/present-1920.png (Present mode at 1920×1080), docs/present-1280-stability.png "
+                             "(Present at 1280×720 with a stability map)")
     args = parser.parse_args(argv)
     if args.lesson:
         from ui.model import lessons
@@ -64,6 +66,8 @@ def main(argv=None) -> int:
     if args.screens:
         for name, link, (width, height), mobile in SCREENS:
             shoot(link, os.path.join(ROOT, "docs", name), 150, size=(width, height), mobile=mobile)
+        shoot(STABILITY_LINK + "&present=1", os.path.join(ROOT, "docs", "present-1280-stability.png"), None,
+              map_button="stability-button")
     elif not args.maps:
         shoot(args.link, args.out, args.frame)
     else:

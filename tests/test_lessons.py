@@ -231,3 +231,44 @@ def test_undamped_newton_is_drawn_to_the_saddle_and_the_abs_h_policy_repels():
     # gradient descent slides in towards the saddle and lingers near its ridge, 1/100 as far out in y
     assert np.all(np.diff(np.abs(gd.params[:, 0])) < 0) and np.abs(gd.params[:, 1]).max() < 0.15
     assert abs(newton.params[-1, 1]) > 100 * abs(gd.params[-1, 1])
+
+
+# --- network lessons (issue 14): the numbers in their captions are the engine's ---------------------------
+
+def test_per_layer_rates_hold_the_feature_layer_back():
+    slow = compute.run_scene(lessons.get("per-layer-rates").scene)
+    alike = compute.run_scene(dict(lessons.get("per-layer-rates").scene, layer_lr=None))
+    net = slow.network
+    first = net.layer_slices["0"]
+
+    def moved(run):
+        return float(np.linalg.norm(run.path[-1, first] - run.path[0, first]))
+
+    s, a = ({r.name: r for r in result.runs} for result in (slow, alike))
+    assert (round(moved(s["adam"]), 1), round(moved(a["adam"]), 1)) == (2.0, 9.3)
+    assert (round(moved(s["sgd"]), 1), round(moved(a["sgd"]), 1)) == (0.2, 1.2)
+    assert (round(float(s["adam"].loss[-1]), 3), round(float(a["adam"].loss[-1]), 3)) == (0.064, 0.013)
+    assert (round(100 * s["adam"].accuracy[-1]), round(100 * a["adam"].accuracy[-1])) == (98, 100)
+    assert s["adam"].lr_names == ["layer 0 (×0.1)", "layer 2 (×1)"]
+    np.testing.assert_allclose(s["adam"].lr[0], [0.01, 0.1])
+
+
+def test_one_weight_sees_a_curve_whose_slope_is_its_gradient_component():
+    from landscapes import slices
+
+    result = compute.run_scene(lessons.get("one-weight").scene)
+    net, run = result.network, result.runs[0]
+    assert net.dim == 65
+    k = net.layers["2.weight"].start
+    start = run.path[0]
+    values = start[k] + np.linspace(-3, 3, 601)
+    seen = slices.along_weight(net, start, k, values)
+    assert round(seen.slope_at, 4) == -0.0208
+    assert seen.slope_at == pytest.approx(float(np.asarray(net.grad(start))[k]), rel=1e-12)
+    h = 1e-5  # the tangent: a central difference along the weight alone
+    ends = slices.along_weight(net, start, k, [start[k] - h, start[k] + h]).loss
+    assert (ends[1] - ends[0]) / (2 * h) == pytest.approx(seen.slope_at, rel=1e-6)
+    best = int(np.argmin(seen.loss))
+    assert round(float(values[best]), 3) == 0.425
+    assert (round(seen.loss_at, 3), round(float(seen.loss[best]), 3)) == (0.670, 0.666)
+    assert round(float(run.loss[100]), 3) == 0.275

@@ -115,3 +115,31 @@ def test_with_noise_the_message_says_why_gd_and_sgd_still_coincide():
     result = run_scene(S.parse("landscape=bowl&opt=gd,sgd&noise=0.5&steps=20")[0])
     assert result.runs[1].same_as == "Gradient descent"
     assert any("every run draws the same noise" in n for n in result.notes)
+
+
+# --- when a colour moves: the whole rule (ui/model/optimizer_colours.py scene_colours) -----------------
+
+def test_of_two_confusable_optimizers_the_later_in_the_registry_moves_and_only_it():
+    pairs = palette.confusable_pairs()
+    assert ("adam", "nadam") in pairs and ("momentum", "newton") in pairs and ("sgd", "adam") not in pairs
+    for a, b in pairs:
+        both = palette.scene_colours([b, a])
+        assert both[a] == palette.home_colour(a), (a, b)
+        assert both[b] != palette.home_colour(b) and palette.difference(both[a], both[b]) >= palette.DISTINCT_DELTA_E
+
+
+def test_up_to_seven_runs_a_colour_moves_only_for_a_confusable_earlier_one_that_kept_its_home():
+    names = optimizers.names()
+    pairs = set(palette.confusable_pairs())
+    rng = random.Random(7)
+    for _ in range(1500):
+        chosen = rng.sample(names, rng.randint(2, 7))
+        colours = palette.scene_colours(chosen)
+        kept = [n for n in sorted(chosen, key=names.index) if colours[n] == palette.home_colour(n)]
+        for name in chosen:
+            if colours[name] != palette.home_colour(name):  # rule 1: a kept, earlier, confusable optimizer
+                assert any((k, name) in pairs and names.index(k) < names.index(name) for k in kept), (chosen, name)
+            else:                                             # and none that keeps its home has one
+                assert not any((k, name) in pairs for k in kept), (chosen, name)
+        if not any((a, b) in pairs for a in chosen for b in chosen):
+            assert all(colours[n] == palette.home_colour(n) for n in chosen)

@@ -20,6 +20,8 @@ NOT_IDS = {
     ("screens.js", 'classList.contains("present")'): "the root's CSS class for presentation mode",
     ("teaching.js", 'return "app" +'): "the root's CSS class list",
     ("fit.js", 't.meta.role === "fit"'): "a trace's role in the fit figure (ui/views/fit.py)",
+    ("export.js", 'm.layer === "basin"'): "a trace's layer in the contour figure (ui/views/layers.py)",
+    ("export.js", 't.type === "surface"'): "a Plotly trace type",
 }
 
 PROPS = ("value", "n_clicks", "children", "data", "figure", "hidden", "className", "search", "max", "marks")

@@ -35,7 +35,10 @@ def test_every_design_id_is_on_the_page_once(dash_app, components):
 
 
 def test_controls_come_from_the_registries(components):
-    assert [o["value"] for o in components[ids.LANDSCAPE].options] == landscapes.names() + ["custom"]
+    from ui.model import network_fields  # the networks' entries: one per dataset of landscapes.network
+
+    assert [o["value"] for o in components[ids.LANDSCAPE].options] == \
+        landscapes.names() + list(network_fields.NAMES) + ["custom"]
     picked = [o["value"] for o in components[ids.OPTIMIZERS].options if not o.get("disabled")]
     assert sorted(picked) == sorted(optimizers.names())  # grouped by kind (tests/test_picker.py)
     assert [o["value"] for o in components[ids.SCHEDULE].options] == optimizers.schedule_names()

@@ -14,9 +14,8 @@ FORBIDDEN = {
     "views": ("dash", "flask", "ui.web"),
     "web": (),
 }
-# Pending (issue 12): colour is keyed by the optimizer now (ui/views/palette.py), but the runs still
-# get theirs where they are made (ui/model/compute.py); once the views colour them, this goes.
-ALLOWED = {"model": ("ui.views.palette",)}
+# Run colours are chosen in the model (ui/model/optimizer_colours.py): no exception is left.
+ALLOWED: dict = {}
 
 
 def _module(path):

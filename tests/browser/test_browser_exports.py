@@ -127,3 +127,52 @@ def test_sec001_mathjax_and_plots_work_under_the_csp(dash_duo, free_port):
     dash_duo.wait_for_element("#maths mjx-container", timeout=20)
     assert "frame-ancestors" in dash_duo.driver.execute_async_script(HEADERS)["content-security-policy"]
     assert dash_duo.get_logs() == []
+
+
+# Every figure handed to Plotly for a PNG is kept (the image is still made and downloaded).
+CAPTURE_FIGURES = """
+window.__exported = [];
+const original = Plotly.downloadImage;
+Plotly.downloadImage = function (fig, opts) { window.__exported.push(JSON.parse(JSON.stringify(fig))); return original(fig, opts); };
+"""
+
+
+def exported(duo, view) -> dict:
+    """Click the view's camera; the figure its PNG was made from, once the PNG is downloaded."""
+    duo.driver.execute_script("window.__blobs = []; window.__exported = [];")
+    wait_settled(duo, view)
+    duo.driver.execute_script(f"document.querySelector('#{view} .js-plotly-plot .modebar-btn').click();")
+    until(lambda: duo.driver.execute_async_script(READ_BLOB, "image/png") is not None, timeout=30, msg=f"no PNG of {view}")
+    png = Image.open(io.BytesIO(base64.b64decode(duo.driver.execute_async_script(READ_BLOB, "image/png"))))
+    assert png.size[0] > 200 and png.size[1] > 100
+    return duo.driver.execute_script("return window.__exported[window.__exported.length - 1]")
+
+
+def test_exp002_the_3d_view_and_the_basin_map_export_with_their_legend_and_colour_key(gradscape):
+    duo = gradscape
+    duo.driver.get(duo.server_url + "/?landscape=himmelblau&opt=adam,rmsprop&lr=0.05&x0=-0.3&y0=-0.9&steps=100")
+    wait_drawn(duo, 2)
+    duo.driver.execute_script(CAPTURE_BLOBS)
+    duo.driver.execute_script(CAPTURE_FIGURES)
+
+    # The 3-D view: a legend naming every run by its path, and the surface's colour bar.
+    fig = exported(duo, "surface")
+    assert fig["layout"]["showlegend"] is True
+    legend = [t["name"] for t in fig["data"] if t.get("showlegend")]
+    assert legend == ["Adam", "RMSprop"]
+    surface = [t for t in fig["data"] if t["type"] == "surface"][0]
+    assert surface["showscale"] is True and surface["colorbar"]["ticktext"]
+    assert duo.driver.execute_script("return window.__clicked") == "gradscape-surface.png"
+
+    # A basin map over the contour map: its key is a second legend, one square per outcome with its share.
+    duo.driver.execute_script("window.dash_clientside.set_props('map-optimizer', {value: 'adam'});"
+                              "const b = document.getElementById('basin-button'); b.closest('details').open = true; b.click();")
+    until(lambda: duo.driver.execute_script("return /^Basin map:/.test(document.getElementById('map-status').innerText)"),
+          timeout=90, msg="no basin map")
+    page_rows = [e.text for e in duo.find_elements("#basin-legend .basin-row")]
+    fig = exported(duo, "contour")
+    key = [t["name"] for t in fig["data"] if t.get("legend") == "legend2"]
+    assert key and key == page_rows, (key, page_rows)  # the same rows as the key on the page
+    assert fig["layout"]["legend2"]["title"]["text"].startswith("Adam: basin")
+    assert [t["name"] for t in fig["data"] if t.get("showlegend") and t.get("legend") != "legend2"] == ["Adam", "RMSprop"]
+    assert duo.get_logs() == []

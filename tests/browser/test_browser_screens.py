@@ -19,8 +19,9 @@ const b = bar ? box(bar) : null;
 const ticks = Array.from(gd.querySelectorAll('.xtick text, .ytick text')).map(box);
 const side = document.querySelector('.sidebar'), s = box(side);
 const labels = Array.from(document.querySelectorAll('.optimizer-list label'));
-const marks = Array.from(document.querySelectorAll('#speed .dash-slider-mark'))
+const shown = (id) => Array.from(document.querySelectorAll('#' + id + ' .dash-slider-mark'))
     .filter(m => getComputedStyle(m).visibility !== 'hidden' && m.textContent).map(box);
+const overlap = (marks) => marks.some((m, i) => i > 0 && m.left < marks[i - 1].right + 2);
 const header = document.querySelector('.header');
 return {
     inner: innerWidth, scrollWidth: document.documentElement.scrollWidth,
@@ -32,7 +33,7 @@ return {
     clippedLabels: labels.filter(l => l.scrollWidth > l.clientWidth || box(l).right > s.right + 0.5).map(l => l.textContent),
     ticksOut: ticks.filter(t => t.left < g.left - 0.5 || t.right > g.right + 0.5 || t.bottom > g.bottom + 0.5).length,
     ticksUnderKey: b ? ticks.filter(t => t.right > b.left && t.left < b.right && t.bottom > b.top && t.top < b.bottom).length : 0,
-    marksOverlap: marks.some((m, i) => i > 0 && m.left < marks[i - 1].right + 2),
+    marksOverlap: overlap(shown('speed')), frameMarksOverlap: overlap(shown('frame')),
 };
 """
 
@@ -120,6 +121,7 @@ def test_scr002_1024_nothing_clipped_nothing_scrolls_sideways(gradscape):
     assert m["clippedLabels"] == []
     assert m["ticksOut"] == 0 and m["ticksUnderKey"] == 0
     assert not m["marksOverlap"]  # the steps/s marks no longer run together ("160320")
+    assert not m["frameMarksOverlap"]  # nor the step slider's ("150225300")
     assert m["headerOut"] == 0
     assert duo.get_logs() == []
 
@@ -158,4 +160,90 @@ def test_scr004_present_mode_at_1280x720_shows_every_run_in_the_results(gradscap
     assert max(bottoms) <= 720
     height = duo.driver.execute_script("return document.getElementById('contour').getBoundingClientRect().height")
     assert height >= 250  # the map keeps a usable size
+    assert duo.get_logs() == []
+
+
+# Present mode, every graph kind: the font sizes each graph really renders (the 3-D view draws its text
+# in WebGL, so for it the sizes Plotly lays out), and the basin map's legend.
+_GRAPH_FONTS = """
+const px = (sel) => { const e = document.querySelector(sel); return e ? parseFloat(getComputedStyle(e).fontSize) : 0; };
+const full = (id) => { const gd = document.querySelector('#' + id + ' .js-plotly-plot'); return gd && gd._fullLayout; };
+const s = full('surface');
+return {
+    surfaceX: s.scene.xaxis.title.font.size, surfaceZ: s.scene.zaxis.title.font.size, surfaceHover: s.hoverlabel.font.size,
+    contourTick: px('#contour .xtick text'), contourHover: full('contour').hoverlabel.font.size,
+    lossTick: px('#loss-curve .ytick text'), lossNote: px('#loss-curve .annotation-text'), lossTitle: px('#loss-curve .ytitle'),
+    stabilityTick: px('#stability-map .xtick text'), stabilityBar: px('#stability-map .cbaxis text'),
+    stabilityTitle: px('#stability-map .gtitle'),
+    tuneTick: px('#tune-plot .xtick text'), basinLegend: px('#basin-legend .basin-row'),
+};
+"""
+
+
+def make_map(duo, button, optimizer):
+    duo.driver.execute_script("window.dash_clientside.set_props('map-optimizer', {value: arguments[0]});", optimizer)
+    duo.driver.execute_script("const b = document.getElementById(arguments[0]); b.closest('details').open = true;"
+                              "b.click();", button)
+    until(lambda: duo.driver.execute_script(
+        "return /^(Basin|Stability) map:/.test(document.getElementById('map-status').innerText)"
+        " && !document.getElementById(arguments[0]).disabled", button), timeout=90, msg=f"no map from {button}")
+
+
+def test_scr005_present_mode_scales_the_text_of_every_graph_kind(gradscape):
+    duo = gradscape
+    screen(duo, 1920, 1080, link="?landscape=six_hump_camel&opt=adam,momentum&lr=0.02&steps=100")  # f* ≠ 0: the loss curve notes it
+    wait_drawn(duo, 2, timeout=40)
+    duo.find_element("#tune-button").click()  # first: tuning changes the scene, which clears a basin map
+    until(lambda: duo.driver.execute_script("return document.querySelector('#tune-plot .xtick text') !== null"),
+          timeout=90, msg="no lr-sensitivity plot")
+    until(lambda: "adam.lr" in query(duo), timeout=30, msg="the tuned rates did not reach the scene")
+    make_map(duo, "basin-button", "adam")
+    make_map(duo, "stability-button", "adam")
+    plain = duo.driver.execute_script(_GRAPH_FONTS)
+    assert all(v > 0 for v in plain.values()), plain
+    duo.find_element("#present input").click()
+    until(lambda: duo.driver.execute_script(_GRAPH_FONTS)["surfaceZ"] >= 1.4 * plain["surfaceZ"], timeout=15,
+          msg="the 3-D view's axis title did not grow")
+    until(lambda: all(v >= 1.4 * plain[k] for k, v in duo.driver.execute_script(_GRAPH_FONTS).items()), timeout=15,
+          msg=f"some text did not grow: {plain} -> {duo.driver.execute_script(_GRAPH_FONTS)}")
+    assert duo.get_logs() == []
+
+
+def test_scr006_present_at_1280x720_a_stability_map_shares_the_screen_with_map_loss_and_results(gradscape):
+    duo = gradscape
+    screen(duo, 1280, 720, link=EIGHT)
+    wait_drawn(duo, 8, views=("contour",), timeout=40)
+    make_map(duo, "stability-button", "momentum")
+    duo.find_element("#present input").click()
+    rects = """
+    const r = (sel) => { const b = document.querySelector(sel).getBoundingClientRect();
+                         return {top: b.top, bottom: b.bottom, left: b.left, right: b.right, h: b.height}; };
+    const views = document.querySelector('.views');
+    return {stability: r('#stability-map'), contour: r('#contour'), loss: r('#loss-curve'),
+            rows: Array.from(document.querySelectorAll('#results tbody tr')).map(t => t.getBoundingClientRect().bottom),
+            scrolls: views.scrollHeight > views.clientHeight + 1 || document.documentElement.scrollHeight > innerHeight};
+    """
+    until(lambda: duo.driver.execute_script(rects)["stability"]["bottom"] <= 720, timeout=10,
+          msg="the stability map is below the fold")
+    m = duo.driver.execute_script(rects)
+    assert len(m["rows"]) == 8 and max(m["rows"]) <= 720  # every run's result
+    for view in ("stability", "contour", "loss"):
+        assert m[view]["top"] >= 0 and m[view]["bottom"] <= 720 and m[view]["h"] >= 120, (view, m[view])
+    assert m["stability"]["left"] >= m["contour"]["right"] and m["stability"]["left"] >= m["loss"]["right"]
+    assert not m["scrolls"]
+    assert duo.get_logs() == []
+
+
+def test_scr007_a_diverged_path_is_cut_near_the_plot_area_not_drawn_millions_of_pixels_out(gradscape):
+    """SGD and momentum diverge on Rosenbrock at lr 0.01: their last steps lie millions of pixels away,
+    which Chromium drew as lines through the margins. The overlay cuts them at a box around the plot."""
+    duo = gradscape
+    screen(duo, 1280, 720, link="?landscape=rosenbrock&opt=sgd,momentum,adam&lr=0.01&steps=100")
+    wait_drawn(duo, 3, views=("contour",), timeout=40)
+    coords = duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#contour-overlay g.paths path, #contour-overlay g.ghosts path'))"
+        ".map(p => (p.getAttribute('d') || '').match(/-?[0-9.]+/g) || []).flat().map(Number);")
+    width = duo.driver.execute_script("return document.querySelector('#contour .js-plotly-plot')._fullLayout.width")
+    assert coords and max(abs(c) for c in coords) <= 10 * width
+    assert duo.find_element("#message").text.count("diverged") >= 2  # the scene does diverge
     assert duo.get_logs() == []

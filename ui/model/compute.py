@@ -14,9 +14,9 @@ import numpy as np
 import landscapes
 import optimizers
 
-from ui.model import surfaces
+from ui.model import network_fields, surfaces
 from ui.model import scene_fields as F
-from ui.views.palette import run_colours
+from ui.model.optimizer_colours import run_colours
 
 TOLERANCE = 1e-4  # "steps to tolerance": the first step whose gradient norm is below this
 
@@ -48,6 +48,11 @@ class Run:
     evals: int = -1                          # the gradient evaluations the run used (traj.evals)
     evals_at: Optional[np.ndarray] = None    # (steps+1,) the evaluations used to reach each point
     same_as: Optional[str] = None            # the title of an earlier run whose path this one follows exactly
+    # A network scene's run (ui/model/network_scene.py): params are its path projected onto the plane.
+    path: Optional[np.ndarray] = None        # (steps+1, d) the whole parameter vector at every step
+    accuracy: Optional[np.ndarray] = None    # the share of samples classified right at accuracy_steps
+    accuracy_steps: Optional[np.ndarray] = None
+    lr_names: Optional[List[str]] = None     # what each column of lr is (a network's parameter groups)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -56,6 +61,7 @@ class SceneRun:
     landscape: landscapes.Landscape
     runs: List[Run]
     notes: List[str]  # scene-level problems, e.g. a refused schedule
+    network: Optional[landscapes.Network] = None  # a network scene's network (landscape is its plane)
 
     @property
     def ok_runs(self) -> List[Run]:
@@ -198,9 +204,18 @@ def _repeats(landscape, opts, scene, schedule, notes) -> list:
     return [_run(landscape, opts, scene, schedule, seed=scene["seed"] + i) for i in range(1, k)]
 
 
+# Scene kinds computed elsewhere, by name: "network" is ui/model/network_scene.py's runner, which
+# builds on this module and registers itself when imported (ui/views/render.py imports it).
+RUNNERS = {}
+
+
 def run_scene(scene: dict, record_state: bool = False) -> SceneRun:
     """Every selected optimizer on the scene's landscape, in one fused engine call (one per start
     and schedule when runs set their own). ``record_state`` keeps every optimizer buffer."""
+    if network_fields.is_network(scene.get("landscape")):
+        if "network" not in RUNNERS:
+            raise ValueError("a network scene needs ui.model.network_scene imported (it registers its runner)")
+        return RUNNERS["network"](scene)
     landscape = surfaces.of(scene)
     notes: List[str] = []
     colours = run_colours(scene["optimizers"])

@@ -66,6 +66,7 @@ def surface_grid(name: str, resolution: int) -> Grid:
     0) are clipped to a robust range. ``nonfinite`` and ``clip`` say so, for the message.
     """
     L = surfaces.get(name)
+    resolution = min(resolution, getattr(L, "resolution", resolution))  # a network's plane: each point a network
     (xmin, xmax), (ymin, ymax) = L.bounds
     xs, ys = np.linspace(xmin, xmax, resolution), np.linspace(ymin, ymax, resolution)
     X, Y = np.meshgrid(xs, ys)

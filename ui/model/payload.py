@@ -101,6 +101,8 @@ def _extras(run) -> dict:
         out["evals"] = pack(run.evals_at)  # a rule with several evaluations per step (L-BFGS)
     if run.batch_loss is not None:
         out["batch_loss"] = pack(run.batch_loss)
+    if run.accuracy is not None:  # a network's: the loss curve's right axis
+        out["accuracy"], out["accuracy_steps"] = pack(run.accuracy), pack(run.accuracy_steps)
     for key in ("spread_loss", "spread_batch_loss"):
         value = getattr(run, key)
         if value is not None:  # thinned as the loss curve draws them: a few hundred points each

@@ -32,6 +32,7 @@ import landscapes
 import optimizers
 
 from ui.model import lesson_catalog, surfaces
+from ui.model import network_fields as N
 from ui.model import scene_fields as F
 
 PREFERRED_LANDSCAPE = "rosenbrock"
@@ -54,6 +55,8 @@ def default_landscape() -> str:
 
 
 def default_start(landscape: str) -> Tuple[float, float]:
+    if N.is_network(landscape):
+        return 0.0, 0.0  # a network starts at its seeded initialisation: the origin of its plane
     x, y = surfaces.get(landscape).start
     return F.canonical(x), F.canonical(y)
 
@@ -96,10 +99,11 @@ def encode(scene: dict) -> str:
     if scene.get("landscape") == surfaces.CUSTOM:
         expr = scene.get("expr")
         pairs.append(("expr", surfaces.DEFAULT_EXPRESSION if expr is None else expr))  # "" says "empty"
-    pairs += [("opt", chosen),
-             ("lr", scene.get("lr")), ("momentum", scene.get("momentum")),
-             ("x0", scene.get("x0")), ("y0", scene.get("y0")), ("steps", scene.get("steps")),
-             ("schedule", schedule)]
+    network = N.is_network(scene.get("landscape"))
+    pairs += [("opt", chosen), ("lr", scene.get("lr")), ("momentum", scene.get("momentum"))]
+    if not network:  # a network starts at its seeded initialisation
+        pairs += [("x0", scene.get("x0")), ("y0", scene.get("y0"))]
+    pairs += [("steps", scene.get("steps")), ("schedule", schedule)]
     param = F.schedule_param(schedule) if isinstance(schedule, str) else None
     if param is not None and scene.get("schedule_param") is not None:
         pairs.append((param.key, scene["schedule_param"]))
@@ -108,6 +112,9 @@ def encode(scene: dict) -> str:
             pairs.append((key, scene[key]))
     if scene.get("repeat") not in (None, 1):
         pairs.append(("repeat", scene["repeat"]))
+    if network:
+        pairs += [("hidden", scene.get("hidden")), ("activation", scene.get("activation"))]
+        pairs += [(key, scene[key]) for key in ("net_seed", "layer_lr") if scene.get(key)]
     overrides = scene.get("overrides")
     overrides = overrides if isinstance(overrides, dict) else {}
     for name in chosen:
@@ -170,7 +177,7 @@ def _number(values, key, reader, bounds, default, warnings, unit="", kept=None):
 
 def _landscape(values, warnings) -> str:
     name = values.pop("landscape", None)
-    if name is None or name in landscapes.names() or name == surfaces.CUSTOM:
+    if name is None or name in landscapes.names() or name == surfaces.CUSTOM or N.is_network(name):
         return name or default_landscape()
     warnings.append(f"landscape: unknown surface {_show(name)}; using {default_landscape()}")
     return default_landscape()
@@ -200,7 +207,8 @@ def _batch(values, landscape, warnings):
     """A mini-batch size for a dataset surface: 1..its sample count, else the full batch."""
     if "batch" not in values:
         return None
-    text, size = values.pop("batch"), surfaces.get(landscape).n_samples
+    text = values.pop("batch")
+    size = N.N_SAMPLES if N.is_network(landscape) else surfaces.get(landscape).n_samples
     if not size:
         warnings.append("batch: only dataset surfaces have mini-batches; ignored")
         return None
@@ -214,18 +222,20 @@ def _batch(values, landscape, warnings):
 def _optimizers(values, warnings) -> list:
     if "opt" not in values:
         return list(default_scene()["optimizers"])
-    known, chosen = optimizers.names(), []
+    known, chosen, over = optimizers.names(), [], []
     for name in (n.strip() for n in values.pop("opt").split(",")):
         if not name:
             continue
         if name not in known:
             warnings.append(f"opt: unknown optimizer {_show(name)} left out")
-        elif name in chosen:
+        elif name in chosen or name in over:
             warnings.append(f"opt: {name} listed twice; kept once")
         elif len(chosen) == F.MAX_OPTIMIZERS:
-            warnings.append(f"opt: at most {F.MAX_OPTIMIZERS} optimizers in one scene; {name} left out")
+            over.append(name)
         else:
             chosen.append(name)
+    if over:  # one message however many: a link with all 21 says so once
+        warnings.append(f"opt: at most {F.MAX_OPTIMIZERS} optimizers in one scene; {', '.join(over)} left out")
     return chosen
 
 
@@ -301,6 +311,8 @@ def parse(query, base=None) -> Tuple[dict, List[str]]:
     scene = {"landscape": _landscape(values, warnings)}
     scene["expr"] = _expression(values, scene["landscape"], warnings, base)
     scene["optimizers"] = _optimizers(values, warnings)
+    if N.is_network(scene["landscape"]):
+        return _network_scene(scene, values, warnings, base)
     surface = surfaces.name_of(scene)
     scene["lr"] = _number(values, "lr", F.parse_float, F.LR_RANGE, DEFAULT_LR, warnings, kept=base.get("lr"))
     scene["momentum"] = _number(values, "momentum", F.parse_float, F.MOMENTUM_RANGE, DEFAULT_MOMENTUM, warnings,
@@ -327,6 +339,68 @@ def parse(query, base=None) -> Tuple[dict, List[str]]:
     for key in values:
         warnings.append(f"{_show(key)}: unknown parameter; ignored")
     return scene, warnings
+
+
+def _network_scene(scene: dict, values: dict, warnings: list, base: dict) -> Tuple[dict, List[str]]:
+    """The rest of a network scene: no start to pick (the network's seeded initialisation is the
+    origin of its plane), and the network's own fields (``ui/model/network_fields.py``)."""
+    here = base if base.get("landscape") == scene["landscape"] else {}
+    scene["lr"] = _number(values, "lr", F.parse_float, F.LR_RANGE, DEFAULT_LR, warnings, kept=base.get("lr"))
+    scene["momentum"] = _number(values, "momentum", F.parse_float, F.MOMENTUM_RANGE, DEFAULT_MOMENTUM, warnings,
+                                kept=base.get("momentum"))
+    for key in ("x0", "y0"):
+        text = values.pop(key, None)
+        if text is not None and F.parse_float(text) != 0.0:
+            warnings.append(f"{key}: a network starts at its seeded initialisation (net_seed); ignored")
+    scene["x0"] = scene["y0"] = 0.0
+    scene["steps"] = _number(values, "steps", F.parse_int, F.STEPS_RANGE, DEFAULT_STEPS, warnings,
+                             kept=base.get("steps"))
+    scene["schedule"], scene["schedule_param"] = _schedule(values, scene["steps"], warnings, base)
+    scene["noise"] = _number(values, "noise", F.parse_float, F.NOISE_RANGE, 0.0, warnings, kept=base.get("noise"))
+    scene["seed"] = _number(values, "seed", F.parse_int, F.SEED_RANGE, 0, warnings, kept=base.get("seed"))
+    unbounded = ((-float("inf"), float("inf")),) * 2
+    overrides = _overrides(values, scene["optimizers"], warnings, base, unbounded)
+    for name, own in overrides.items():
+        for key in [k for k in own if k in ("lr_x", "lr_y", "x0", "y0")]:
+            own.pop(key)
+            warnings.append(f"{name}.{key}: a network has no x and y; use layer_lr for its layers' rates; ignored")
+    scene["overrides"] = {name: own for name, own in overrides.items() if own}
+    scene["repeat"] = _number(values, "repeat", F.parse_int, F.REPEAT_RANGE, 1, warnings, kept=base.get("repeat"))
+    scene["batch"] = _batch(values, scene["landscape"], warnings)
+    scene["hidden"] = list(_network_field(values, "hidden", N.parse_hidden, here, N.DEFAULT_HIDDEN, warnings))
+    activation = values.pop("activation", None)
+    if activation is not None and activation not in N.ACTIVATIONS:
+        warnings.append(f"activation: {_show(activation)} is not one of {', '.join(N.ACTIVATIONS)}; "
+                        f"using {N.DEFAULT_ACTIVATION}")
+        activation = None
+    scene["activation"] = activation or N.DEFAULT_ACTIVATION
+    scene["net_seed"] = _number(values, "net_seed", F.parse_int, F.SEED_RANGE, 0, warnings,
+                                kept=here.get("net_seed"))
+    layer_lr = None
+    if "layer_lr" in values:
+        text = values.pop("layer_lr")
+        layer_lr, why = N.parse_layer_lr(text, scene["hidden"]) if text != "" else (None, None)
+        if why is not None:
+            warnings.append(f"layer_lr: {_show(text)} {why}; every layer at the optimizer's lr")
+    scene["layer_lr"] = None if layer_lr is None or all(v == 1.0 for v in layer_lr) else list(layer_lr)
+    scene["expr"] = None
+    for key in values:
+        warnings.append(f"{_show(key)}: unknown parameter; ignored")
+    return scene, warnings
+
+
+def _network_field(values, key, reader, here, default, warnings):
+    """One network field read by ``reader`` (text -> (value, why)); a bad one keeps the last good."""
+    if key not in values:
+        return default
+    text = values.pop(key)
+    value, why = reader(text)
+    if why is None:
+        return value
+    kept = here.get(key)
+    fallback = tuple(kept) if isinstance(kept, list) and reader(_text(kept))[1] is None else default
+    warnings.append(f"{key}: {_show(text)} {why}; using {_text(list(fallback))}")
+    return fallback
 
 
 def normalize(raw: dict, base=None) -> Tuple[dict, List[str]]:

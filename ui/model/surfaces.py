@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 from typing import Optional
 
 import landscapes
+
+from ui.model import network_fields
 
 CUSTOM = "custom"          # the dropdown's value, and the link's landscape=custom
 PREFIX = "custom:"         # a custom surface's name: PREFIX + formula
@@ -26,16 +29,32 @@ def _custom(formula: str) -> landscapes.Landscape:
     return dataclasses.replace(landscapes.from_expression(formula), name=PREFIX + formula)
 
 
+NETWORK_PREFIX = "net:"  # a network scene's plane: NETWORK_PREFIX + the scene as JSON (ui/model/network_scene.py)
+# The plane's builder, JSON scene -> landscape: ui/model/network_scene.py registers it when imported
+# (it runs the scene, and running scenes builds on this module).
+PLANES = []
+
+
 def get(name: str) -> landscapes.Landscape:
-    """The landscape called ``name``: a registry name, or ``"custom:" + formula``.
+    """The landscape called ``name``: a registry name, ``"custom:" + formula``, a network picker
+    entry (``net_moons``: the network at its defaults) or a network scene's plane (``"net:" + link``:
+    the 2-D slice through its runs, rebuilt from the scene alone).
     ValueError (with the parser's message) for a bad formula or an unknown name."""
     if isinstance(name, str) and name.startswith(PREFIX):
         return _custom(name[len(PREFIX):])
+    if isinstance(name, str) and name.startswith(NETWORK_PREFIX):
+        if not PLANES:
+            raise ValueError("a network's plane needs ui.model.network_scene imported (it registers its builder)")
+        return PLANES[0](name[len(NETWORK_PREFIX):])
+    if network_fields.is_network(name):
+        return network_fields.network(name)
     return landscapes.get(name)
 
 
 def name_of(scene: dict) -> str:
     """The name of the surface a (normalized) scene shows."""
+    if network_fields.is_network(scene.get("landscape")):
+        return NETWORK_PREFIX + json.dumps(scene, sort_keys=True, separators=(",", ":"))
     if scene.get("landscape") == CUSTOM:
         return PREFIX + (scene.get("expr") or DEFAULT_EXPRESSION)
     return scene["landscape"]

@@ -78,7 +78,7 @@ def _schedule_note(scene: dict, name: str) -> str:
 def rule_cards(scene: dict) -> List[dict]:
     """One card per chosen optimizer: its title, colour and ``maths.rule_panel`` with the values in
     effect (a refused setting gives ``error`` instead)."""
-    from ui.views.palette import run_colours
+    from ui.model.optimizer_colours import run_colours
 
     cards = []
     for name, colour in zip(scene["optimizers"], run_colours(scene["optimizers"])):

@@ -20,9 +20,9 @@ import numpy as np
 import optimizers
 from optimizers.tune import SCORES, TuneResult
 
-from ui.model import compute, surfaces
+from ui.model import compute, network_fields, surfaces
 from ui.model import scene_fields as F
-from ui.views.palette import run_colours
+from ui.model.optimizer_colours import run_colours
 
 DEFAULT_SCORE = "mean_log_loss"
 TOLERANCE = compute.TOLERANCE  # steps_to_tol uses the results table's tolerance
@@ -77,6 +77,8 @@ def tune_scene(scene: dict, score: str = DEFAULT_SCORE) -> Tuned:
     Raises ValueError when nothing can be tuned (no optimizer, or none that torch accepts)."""
     if score not in SCORES:
         raise ValueError(f"score must be one of {', '.join(SCORES)}")
+    if network_fields.is_network(scene.get("landscape")):
+        raise ValueError("Tune each races the 2-D surfaces; on a network, set each optimizer's lr in its own box")
     landscape = surfaces.of(scene)
     palette = dict(zip(scene["optimizers"], run_colours(scene["optimizers"])))
     opts, colours, titles, notes, cleared = [], [], [], [], []

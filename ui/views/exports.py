@@ -16,6 +16,7 @@ from typing import List
 
 from ui.model import scene as S
 from ui.model.compute import SceneRun, run_scene
+from ui.views import network_export
 
 IMAGE_SCALE = 2  # the modebar's PNG: twice the on-screen size, sharp on a slide
 
@@ -85,6 +86,8 @@ def trajectories_csv(scene: dict) -> str:
     import pandas as pd
 
     result = run_scene(scene)
+    if result.network is not None:  # every parameter of every run, by torch's names
+        return network_export.network_csv(result)
     frames = [run.trajectory.to_frame().assign(optimizer=run.name) for run in result.runs
               if run.trajectory is not None]
     if frames:

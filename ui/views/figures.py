@@ -243,6 +243,8 @@ def surface_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, 
         # From the front and high up: valleys and the paths in them stay in sight.
         "camera": {"eye": {"x": 0.15, "y": -1.3, "z": 1.05}, "center": {"x": 0, "y": 0, "z": -0.12}},
         "uirevision": landscape.name}
+    colorbar = {**contour_colorbar(landscape, resolution), "x": 1, "xanchor": "right", "len": 0.8}
+    layout["meta"]["export"] = export_settings({"x": 0, "y": 1, "xanchor": "left", "yanchor": "top"}, colorbar)
     return {"data": data, "layout": layout}
 
 
@@ -251,6 +253,8 @@ def surface_figure(landscape, runs: Sequence[Run], frame: Optional[int] = None, 
 def loss_offset(landscape, runs: Sequence[Run]) -> float:
     """f* for log-y: the lowest loss known (minima, or where none is known the view's grid and any run),
     so loss - f* is never negative (``optimizers.reference_loss``)."""
+    if getattr(landscape, "f_star", None) is not None:  # a network's BCE: 0 is its bound, never reached
+        return float(landscape.f_star)
     return optimizers.reference_loss(landscape, np.concatenate([np.ravel(r.loss) for r in runs] or [[]]))
 
 

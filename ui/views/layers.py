@@ -16,7 +16,7 @@ from optimizers.maps import DIVERGED, ELSEWHERE, NOT_CONVERGED
 
 from ui.model.compute import Run
 from ui.model.payload import thin_index
-from ui.views import figures
+from ui.views import figures, network
 from ui.views import palette as P
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -97,7 +97,7 @@ def loss_view(landscape, runs: Sequence[Run], log_y: bool = True, key: str = "",
             note["text"] += "; batches below it: at the floor"
     fig["data"] += loss_spread_traces(shown, log_y, meta["lossMap"]["offset"], x_axis,
                                    meta["lossMap"]["floor"])
-    return fig
+    return network.with_accuracy(fig, runs, x_axis)
 
 
 # --- surface notes -----------------------------------------------------------------------------------
@@ -238,8 +238,11 @@ def stability_figure(smap, current: Optional[tuple] = None, title: str = "") -> 
                      "marker": {"symbol": "circle-open", "size": 16, "color": P.INK, "line": {"width": 3}},
                      "meta": {"role_map": "current"}})
     ticks = list(range(int(np.ceil(x.min())), int(np.floor(x.max())) + 1))
+    # A long title in two lines: beside the map in Present mode the plot is half as wide.
+    if len(title) > 40 and ", from " in title:
+        title = title.replace(", from ", "<br>from ", 1)
     layout = {"font": figures.FONT, "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
-              "margin": {"l": 64, "r": 16, "t": 40, "b": 52}, "showlegend": False,
+              "margin": {"l": 64, "r": 16, "t": 62 if "<br>" in title else 40, "b": 52}, "showlegend": False,
               "title": {"text": title, "font": {"size": 15}, "x": 0.01, "xanchor": "left"},
               "xaxis": {"title": {"text": "learning rate (log scale)"}, "tickvals": ticks,
                         "ticktext": [decade_label(k) for k in ticks], "showgrid": False},

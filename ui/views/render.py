@@ -11,6 +11,7 @@ from typing import List, Optional
 
 import numpy as np
 
+from ui.model import network_scene  # noqa: F401 - registers the network scene's runner and plane
 from ui.model import payload, results
 from ui.model.compute import Run, SceneRun, run_scene
 from ui.model.grid import CONTOUR_RESOLUTION, surface_grid
@@ -97,6 +98,8 @@ def runs_from_store(store: dict) -> List[Run]:
     runs = []
     for r, (x, y, loss) in zip(store.get("runs", []), payload.runs_from_payload(store)):
         extra = {k: payload.unpack(r[k]) for k in ("batch_loss", "spread_loss", "spread_batch_loss") if k in r}
+        if "accuracy" in r and "accuracy_steps" in r:
+            extra.update(accuracy=payload.unpack(r["accuracy"]), accuracy_steps=payload.unpack(r["accuracy_steps"]))
         evals_at = payload.unpack(r["evals"]) if "evals" in r else None
         if evals_at is None or evals_at.shape != loss.shape:   # one evaluation a step, or a store not ours
             evals_at = np.arange(len(loss), dtype=np.float64)

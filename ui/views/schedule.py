@@ -19,6 +19,22 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return np.allclose(a, b, rtol=1e-12, atol=0)
 
 
+DASHES = ("solid", "dash", "dot", "dashdot")
+
+
+def _columns(run: Run) -> list:
+    """(column of run.lr, its name or "", dash) to draw: x and y apart when they differ, or one line
+    per parameter group of a network run (``run.lr_names``: its layers)."""
+    names = getattr(run, "lr_names", None)
+    if names and run.lr.shape[1] == len(names):
+        if len(names) == 1:
+            return [(0, "", "solid")]
+        return [(j, name, DASHES[j % len(DASHES)]) for j, name in enumerate(names)]
+    if run.lr.shape[1] > 1 and not _same(run.lr[:, 0], run.lr[:, 1]):
+        return [(0, "x", "solid"), (1, "y", "dash")]
+    return [(0, "", "solid")]
+
+
 def schedule_figure(runs: Sequence[Run], steps: int, key: str = "", title: str = "") -> dict:
     """Learning rate against step for every run (x and y apart when they differ: parameter groups),
     and, when one-cycle cycles it, the momentum or β₁ on a second axis."""
@@ -28,13 +44,12 @@ def schedule_figure(runs: Sequence[Run], steps: int, key: str = "", title: str =
         if run.lr is None or not len(run.lr):
             continue
         x = np.arange(len(run.lr))
-        split = not _same(run.lr[:, 0], run.lr[:, 1])
-        for axis, dash in ((0, "solid"), (1, "dash")) if split else ((0, "solid"),):
-            label = f"{run.title} γ{' for ' + 'xy'[axis] if split else ''}"
+        for axis, name, dash in _columns(run):
+            label = f"{run.title} γ{' for ' + name if name else ''}"
             data.append({"type": "scatter", "mode": "lines", "x": x, "y": run.lr[:, axis], "name": label,
                          "line": {"color": run.colour, "width": 3, "dash": dash},
                          "hovertemplate": f"<b>{label}</b> step %{{x}}: %{{y:.4g}}<extra></extra>",
-                         "meta": {"role": "lr", "run": run.name, "axis": "xy"[axis]}})
+                         "meta": {"role": "lr", "run": run.name, "axis": name or "xy"[axis]}})
         if run.momentum is not None:
             cycled = True
             data.append({"type": "scatter", "mode": "lines", "x": x, "y": run.momentum[:, 0], "yaxis": "y2",

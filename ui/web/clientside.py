@@ -12,7 +12,8 @@ from ui.web.controls import OVERRIDE_PATTERN
 # Every control that changes the scene: a change asks the gate for a scene request.
 SCENE_CONTROLS = [Input(i, "value") for i in (
     ids.LANDSCAPE, ids.OPTIMIZERS, ids.LR, ids.MOMENTUM, ids.START_X, ids.START_Y, ids.STEPS, ids.SCHEDULE,
-    ids.SCHEDULE_PARAM, ids.NOISE, ids.SEED, ids.EXPR, ids.REPEAT, ids.BATCH)]
+    ids.SCHEDULE_PARAM, ids.NOISE, ids.SEED, ids.EXPR, ids.REPEAT, ids.BATCH,
+    ids.NET_HIDDEN, ids.NET_ACTIVATION, ids.NET_SEED, ids.NET_LAYER_LR)]
 
 
 def register(app) -> None:

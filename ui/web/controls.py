@@ -12,6 +12,7 @@ import landscapes
 import optimizers
 from dash import ALL, dcc, html
 
+from ui.model import network_fields as N
 from ui.model import surfaces
 from ui.model import scene_fields as F
 from ui.views.palette import run_colours
@@ -42,6 +43,12 @@ def landscape_options() -> list:
     custom = html.Div([html.Div("Custom…", className="option-title"),
                        html.Div("Type your own f(x, y): exact gradient, never run as code.",
                                 className="option-description")], className="landscape-option")
+    for n in N.NAMES:
+        what = (f"An MLP classifying {N.TITLES[N.dataset_of(n)]}: its weights' landscape on the plane of the "
+                "runs, per-layer learning rates.")
+        label = html.Div([html.Div(N.title(n), className="option-title"),
+                          html.Div(what, className="option-description")], className="landscape-option")
+        options.append({"label": label, "value": n, "title": what})
     return options + [{"label": custom, "value": surfaces.CUSTOM, "title": "Type your own formula in x and y"}]
 
 
@@ -134,7 +141,9 @@ def schedule_options() -> list:
 # (ui/web/export_panel.py). The other controls follow from these through their own callbacks.
 OPEN_SCENE_OUTPUTS = [(ids.SCENE, "data"), (ids.LANDSCAPE, "value"), (ids.OPTIMIZERS, "value"), (ids.LR, "value"),
                       (ids.MOMENTUM, "value"), (ids.STEPS, "value"), (ids.SCHEDULE, "value"), (ids.NOISE, "value"),
-                      (ids.SEED, "value"), (ids.EXPR, "value"), (ids.REPEAT, "value"), (ids.BATCH, "value")]
+                      (ids.SEED, "value"), (ids.EXPR, "value"), (ids.REPEAT, "value"), (ids.BATCH, "value"),
+                      (ids.NET_HIDDEN, "value"), (ids.NET_ACTIVATION, "value"), (ids.NET_SEED, "value"),
+                      (ids.NET_LAYER_LR, "value")]
 
 
 def open_scene(scene: dict, warnings) -> tuple:
@@ -142,7 +151,14 @@ def open_scene(scene: dict, warnings) -> tuple:
     return ({"scene": scene, "warnings": list(warnings), "source": "link"}, scene["landscape"], scene["optimizers"],
             lr_to_slider(scene["lr"]), scene["momentum"], scene["steps"], scene["schedule"],
             scene["noise"], scene["seed"], scene["expr"] or surfaces.DEFAULT_EXPRESSION, scene["repeat"],
-            scene["batch"] or 0)
+            scene["batch"] or 0, *network_values(scene))
+
+
+def network_values(scene: dict) -> tuple:
+    """The network controls' values (hidden, activation, seed, layer_lr) for a scene."""
+    hidden, layer_lr = scene.get("hidden") or N.DEFAULT_HIDDEN, scene.get("layer_lr")
+    return (",".join(str(h) for h in hidden), scene.get("activation") or N.DEFAULT_ACTIVATION,
+            scene.get("net_seed") or 0, ",".join(f"{m:g}" for m in layer_lr) if layer_lr else "")
 
 
 # --- sliders -------------------------------------------------------------------------------------

@@ -209,7 +209,7 @@ def check_trajectory_store(store) -> dict:
                                                 and len(run[k]["bdata"]) <= limit for k in ("x", "y", "loss")) \
                 or not all(isinstance(run.get(k), str) and len(run[k]) <= 100 for k in fields):
             raise BadInput(f"The page sent a trajectory store that is not one. {KEEP}")
-        for k in ("batch_loss", "spread_loss", "spread_batch_loss", "evals"):  # optional, checked alike
+        for k in ("batch_loss", "spread_loss", "spread_batch_loss", "evals", "accuracy", "accuracy_steps"):  # optional, checked alike
             if k in run and not (isinstance(run[k], dict) and isinstance(run[k].get("bdata"), str)
                                  and len(run[k]["bdata"]) <= limit):
                 raise BadInput(f"The page sent a trajectory store that is not one. {KEEP}")

@@ -153,3 +153,14 @@ TUNE_BUDGET = "tune-budget"
 TUNE_BEST = "tune-best"
 TUNE_APPLIED = "tune-applied"  # store: the rates just set; a clientside hook then asks the gate for a scene
 TUNE_GATE = "tune-gate"        # dummy output of that hook
+
+# Network scenes: an MLP on a 2-D dataset, seen on the plane of its runs (ui/web/network_panel.py).
+NET_PANEL = "net-panel"        # the network's own controls, shown for a net_<dataset> landscape
+NET_HIDDEN = "net-hidden"      # hidden widths, "16" or "16,16"
+NET_ACTIVATION = "net-activation"
+NET_SEED = "net-seed"          # seeds the data and the initialisation
+NET_LAYER_LR = "net-layer-lr"  # one lr multiplier per layer, "0.1,1"
+NET_LAYERS = "net-layers"      # which layers there are, and the parameter count
+START_GROUP = "start-group"    # the start sliders: hidden for a network (it starts at its initialisation)
+NET_NOTE = "net-note"          # says why the start and the maps are not offered for a network
+MAPS_SECTION = "maps-section"  # wraps the maps' section: hidden for a network

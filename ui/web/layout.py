@@ -13,7 +13,9 @@ from ui.model.results import COLUMNS
 from ui.model.scene import default_scene
 from ui.views.exports import graph_config
 from ui.views.palette import run_colours
+from ui.model import network_fields
 from ui.web import fit_panel, ids
+from ui.web import network_panel as NP
 from ui.web import controls as C
 from ui.web import surface_panels as X
 from ui.web import teaching_panels as T
@@ -53,7 +55,8 @@ def schedule_param_row(p: dict) -> html.Div:
 
 
 def scene_controls(scene: dict) -> html.Div:
-    start = C.start_slider_props(scene["landscape"])
+    start = C.start_slider_props(scene["landscape"] if not network_fields.is_network(scene["landscape"])
+                                 else "bowl")  # a network has no start to pick: its sliders stay hidden
     return html.Div([
         C.labelled("Landscape", dcc.Dropdown(id=ids.LANDSCAPE, options=C.landscape_options(),
                                              value=scene["landscape"], clearable=False, searchable=False),
@@ -74,7 +77,9 @@ def scene_controls(scene: dict) -> html.Div:
             C.labelled(value_label("Start x", ids.START_X), start_slider(ids.START_X, scene["x0"], start["x"])),
             C.labelled(value_label("Start y", ids.START_Y), start_slider(ids.START_Y, scene["y0"], start["y"]),
                        hint="…or click the contour map to start there."),
-        ], className="control-group"),
+        ], className="control-group", id=ids.START_GROUP, hidden=network_fields.is_network(scene["landscape"])),
+        NP.network_panel(scene),
+        NP.network_note(scene),
         C.labelled("Learning-rate schedule",
                    dcc.Dropdown(id=ids.SCHEDULE, options=C.schedule_options(), value=scene["schedule"],
                                 clearable=False, searchable=False)),
@@ -93,7 +98,7 @@ def scene_controls(scene: dict) -> html.Div:
             html.Div("Empty boxes use the sliders above or torch's defaults.", className="control-hint"),
             html.Div(advanced_panels(scene), id=ids.ADVANCED),
         ], className="section", id=ids.ADVANCED_SECTION, open=False),
-        X.maps_section(scene),
+        html.Div(X.maps_section(scene), id=ids.MAPS_SECTION, hidden=network_fields.is_network(scene["landscape"])),
     ], className="controls")
 
 

@@ -15,7 +15,7 @@ import optimizers
 from dash import ALL, Input, Output, Patch, State, no_update
 from dash.exceptions import PreventUpdate
 
-from ui.model import compute, limits, maps, payload, surfaces
+from ui.model import compute, limits, maps, network_fields, payload, surfaces
 from ui.views import curvature
 from ui.views import layers as XF
 from ui.web import guard, ids
@@ -63,6 +63,7 @@ def basin_view(store: dict, mode: str):
     legend = XF.basin_legend(labels, steps, store["minima"], mode, store["n_steps"])
     title = optimizers.info(store["optimizer"]).title
     legend["title"] = f"{title}: " + legend["title"][0].lower() + legend["title"][1:]
+    trace["meta"] = {**trace["meta"], "legend": legend}  # the exported PNG's basin key (assets/export.js)
     return payload.compact_figure(trace), legend
 
 
@@ -72,7 +73,8 @@ def register(app) -> None:
         Input(ids.LANDSCAPE, "value"), State(ids.SCENE, "data"))
     def surface_controls(name, stored):
         """The formula box for "Custom…"; the batch size for a dataset surface."""
-        size = landscapes.get(name).n_samples if name in landscapes.names() else 0
+        known = name in landscapes.names() or network_fields.is_network(name)
+        size = surfaces.get(name).n_samples if known else 0
         batch = ((stored or {}).get("scene") or {}).get("batch")
         return name != surfaces.CUSTOM, not size, X.batch_options(size, batch) if size else []
 

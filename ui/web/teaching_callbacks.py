@@ -85,7 +85,8 @@ def register(app) -> None:
         scene = _scene(stored)
         result = run_scene(scene, record_state=True)
         key = payload.scene_key(scene)
-        store = teach_payload(result, inspected, direction, key)
+        # A network's runs have no 2-D point to inspect: the panels show only the per-group rates.
+        store = None if result.network is not None else teach_payload(result, inspected, direction, key)
         figure = schedule_figure(result.ok_runs, scene["steps"], key=key)
         return store, payload.compact_figure(figure), True
 

@@ -1,0 +1,52 @@
+"""A network scene from a link: the paths on the plane's slice, the share it explains, accuracy."""
+
+import pytest
+from dash.testing.wait import until
+
+from gradscape_page import query, read_graph, type_into, wait_drawn
+
+pytestmark = pytest.mark.browser
+
+LINK = ("/?landscape=net_moons&opt=sgd,momentum,adam&lr=0.05&momentum=0.9&steps=150&schedule=constant"
+        "&batch=32&hidden=8&activation=tanh&layer_lr=0.1,1")
+
+
+def test_net001_network_link_draws_paths_on_the_slice(gradscape):
+    duo = gradscape
+    duo.wait_for_page(url=duo.server_url + LINK)
+    duo.wait_for_text_to_equal("#frame-label", "step 150 / 150")
+    wait_drawn(duo, 3)
+    duo.wait_for_contains_text("#landscape-info", "of the paths' movement")
+    contour = read_graph(duo, "contour")
+    assert not contour["bad"]
+    assert all((p["x"][0], p["y"][0]) == (0.0, 0.0) for p in contour["ghost"])  # every run starts at the start
+    axes = duo.driver.execute_script(
+        "const gd = document.querySelector('#contour .js-plotly-plot');"
+        "return [gd.layout.xaxis.title.text, gd.layout.yaxis.title.text];")
+    assert axes[0].startswith("PC1 (") and axes[1].startswith("PC2 (")
+    accuracy = duo.driver.execute_script(
+        "const gd = document.querySelector('#loss-curve .js-plotly-plot');"
+        "return gd._fullData.filter(t => t.meta && t.meta.part === 'accuracy').map(t => Array.from(t.y).pop());")
+    assert len(accuracy) == 3 and all(0 <= a <= 1 for a in accuracy) and max(accuracy) > 0.8
+    assert duo.find_element("#net-panel").is_displayed() and not duo.find_element("#start-group").is_displayed()
+    assert duo.find_element("#net-layer-lr").get_attribute("value") == "0.1,1"
+    q = query(duo)
+    assert (q["landscape"], q["hidden"], q["layer_lr"]) == ("net_moons", "8", "0.1,1") and "x0" not in q
+    assert duo.find_element("#message").text == ""
+    assert duo.get_logs() == []
+
+
+def test_net002_bad_network_value_is_named_and_a_new_width_recomputes(gradscape):
+    duo = gradscape
+    duo.wait_for_page(url=duo.server_url + "/?landscape=net_xor&opt=adam&lr=0.01&steps=50&hidden=99")
+    wait_drawn(duo, 1)
+    duo.wait_for_contains_text("#message", "hidden: '99' needs every width in 1..64")
+    until(lambda: query(duo).get("hidden") == "16", timeout=10)
+    type_into(duo, "#net-hidden", "8,8")
+    until(lambda: query(duo).get("hidden") == "8,8", timeout=30)
+    duo.wait_for_contains_text("#landscape-info", "MLP 2-8-8-1", timeout=30)
+    duo.wait_for_contains_text("#net-layers", "Layers 0, 2, 4")
+    type_into(duo, "#net-layer-lr", "0.1,0.1")  # three layers need three: named, the scene keeps its rates
+    duo.wait_for_contains_text("#message", "layer_lr: '0.1,0.1' needs 3 multipliers", timeout=30)
+    assert "layer_lr" not in query(duo)
+    assert duo.get_logs() == []
