@@ -21,9 +21,9 @@
         // with its callbacks costs more than drawing a frame.
         publishEveryMs: 125
     };
-    var MAX_POINTS = 500; // a path-so-far is thinned to this many points (always keeping the last)
-    var FLAT_VIEWS = ["contour", "loss-curve"];
-    var IDS = {trajectories: "trajectories", contour: "contour"};
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+    var MAX_POINTS = window.gradscapeShared.pathPoints; // a path drawn here keeps about this many points
+    var FLAT_VIEWS = [ID.CONTOUR, ID.LOSS_CURVE];
 
     var state = {
         key: null, steps: 0, runs: [],
@@ -49,6 +49,7 @@
         if (!store || store.key === state.key) { return; }
         state.key = store.key;
         state.figureKey = store.figures;
+        state.figureBase = store.base || null;
         state.start = store.start || null;
         state.steps = store.steps;
         state.index = null;
@@ -67,9 +68,11 @@
 
     // A figure is ready when it was made for the runs in the store (its surface, runs and
     // colours): a new lr or start changes only the store, never the contour map or the surface.
+    // A figure that differs only in a diverged run's steep line (store.base, ui/views/render.py) is
+    // ready too: the paths are drawn over it at once, and the new map follows.
     function ready(gd) {
-        return gd && gd.data && gd._fullLayout && gd.layout && gd.layout.meta &&
-            gd.layout.meta.key === state.figureKey;
+        var meta = gd && gd.data && gd._fullLayout && gd.layout && gd.layout.meta;
+        return !!meta && (meta.key === state.figureKey || (!!state.figureBase && meta.base === state.figureBase));
     }
 
     function roles(gd) {
@@ -90,14 +93,17 @@
 
     // The loss curve plots loss, or loss - f* floored for a log axis: figures.loss_values in Python.
     // With map.source "batch" it plots the mini-batch loss each step's gradient came from.
+    function lossValues(src, map) {
+        var y = new Float64Array(src.length);
+        for (var i = 0; i < y.length; i++) {
+            y[i] = map.log ? Math.max(src[i] - map.offset, map.floor) : src[i];
+        }
+        return y;
+    }
+
     function lossY(run, map) {
         if (run.lossMapFor !== map) {
-            var src = map.source === "batch" && run.batchLoss ? run.batchLoss : run.loss;
-            var y = new Float64Array(src.length);
-            for (var i = 0; i < y.length; i++) {
-                y[i] = map.log ? Math.max(src[i] - map.offset, map.floor) : src[i];
-            }
-            run.lossY = y;
+            run.lossY = lossValues(map.source === "batch" && run.batchLoss ? run.batchLoss : run.loss, map);
             run.lossMapFor = map;
         }
         return run.lossY;
@@ -113,8 +119,8 @@
 
     // A run's whole path in a view, and the last step that view can show.
     function series(view, run, gd) {
-        if (view === "contour") { return {x: run.x, y: run.y, last: run.x.length - 1}; }
-        if (view === "surface") {
+        if (view === ID.CONTOUR) { return {x: run.x, y: run.y, last: run.x.length - 1}; }
+        if (view === ID.SURFACE) {
             return {x: run.x.subarray(0, run.inside), y: run.y.subarray(0, run.inside), z: run.z,
                     last: run.inside - 1};
         }
@@ -124,12 +130,19 @@
         return {x: x, y: y, last: y.length - 1};
     }
 
+    // The first n points of arr, thinned as ui/model/payload.thin_index thins: every stride-th point
+    // and the last, stride = ceil((n - 1) / MAX_POINTS), so about MAX_POINTS in all.
+    function thinIndex(n, limit) {
+        var stride = Math.max(1, Math.ceil((n - 1) / limit)), idx = [];
+        for (var i = 0; i < n; i += stride) { idx.push(i); }
+        if (n > 0 && idx[idx.length - 1] !== n - 1) { idx.push(n - 1); }
+        return idx;
+    }
+
     function head(arr, n) {
-        var stride = Math.ceil(n / MAX_POINTS);
-        if (stride <= 1) { return arr.subarray(0, n); }
-        var m = Math.ceil((n - 1) / stride) + 1, out = new arr.constructor(m);
-        for (var i = 0; i < m - 1; i++) { out[i] = arr[i * stride]; }
-        out[m - 1] = arr[n - 1];
+        if (n - 1 <= MAX_POINTS) { return arr.subarray(0, n); }
+        var idx = thinIndex(n, MAX_POINTS), out = new arr.constructor(idx.length);
+        for (var i = 0; i < idx.length; i++) { out[i] = arr[idx[i]]; }
         return out;
     }
 
@@ -154,17 +167,17 @@
             return {colour: run.colour, dashed: run.dashed, xs: head(s.x, n), ys: head(s.y, n), mx: s.x[kk], my: s.y[kk],
                     gx: head(s.x, s.last + 1), gy: head(s.y, s.last + 1)};
         });
-        var ghostKey = state.key + (view === "loss-curve" ? JSON.stringify(gd.layout.meta.lossMap) : "");
-        var cursor = view === "loss-curve" && gd.layout.meta.lossMap.x !== "evals" ? k : null;
+        var ghostKey = state.key + (view === ID.LOSS_CURVE ? JSON.stringify(gd.layout.meta.lossMap) : "");
+        var cursor = view === ID.LOSS_CURVE && gd.layout.meta.lossMap.x !== "evals" ? k : null;
         return window.gradscapeOverlay.draw(view, gd, runs, cursor, ghostKey,
-                                            view === "contour" ? state.start : null);
+                                            view === ID.CONTOUR ? state.start : null);
     }
 
     // The 3-D view: ghosts, paths so far and markers in one Plotly.restyle (one gl3d redraw).
     function drawSurface(gd, k) {
         var idx = roles(gd), items = [], mx = [], my = [], mz = [];
         state.runs.forEach(function (run, i) {
-            var s = series("surface", run, gd), kk = Math.min(k, s.last), n = kk + 1;
+            var s = series(ID.SURFACE, run, gd), kk = Math.min(k, s.last), n = kk + 1;
             if (idx.ghost[i] !== undefined) { items.push({trace: idx.ghost[i], data: {x: s.x, y: s.y, z: s.z}}); }
             if (idx.path[i] !== undefined) {
                 items.push({trace: idx.path[i], data: {x: head(s.x, n), y: head(s.y, n), z: head(s.z, n)}});
@@ -190,7 +203,7 @@
         window.clearTimeout(surfaceTimer);
         surfaceTimer = window.setTimeout(function () {
             surfaceTimer = null;
-            var gd = graphDiv("surface");
+            var gd = graphDiv(ID.SURFACE);
             if (!gd || state.playing) { return; }          // playback ends with a redraw
             if (!ready(gd)) { return; }                    // its figure is on the way: afterplot calls again
             if (document.documentElement.classList.contains("gs-working")) { scheduleSurface(options.surfaceDelayMs); return; }
@@ -226,12 +239,26 @@
         var again = function () {
             window.requestAnimationFrame(function () { draw(state.frame, true); });
         };
-        if (view === "surface") {
+        if (view === ID.SURFACE) {
             gd.on("plotly_afterplot", function () { if (state.surfaceFor !== gd.data) { scheduleSurface(0); } });
             return;
         }
         gd.on("plotly_afterplot", again);
         gd.on("plotly_relayout", again); // zoom and pan move the axes under the overlay
+    }
+
+    // A page opened with its scene drawn holds its 3-D figure back (ui/web/opening.py): it goes into
+    // the graph once the map shows the paths, after the browser has painted them.
+    function surfaceAfterOpening() {
+        var api = window.dash_component_api, pending;
+        try { pending = api && api.getLayout(ID.SURFACE_PENDING).props.data; } catch (e) { return; }
+        if (!pending || !pending.layout) { return; }
+        window.dash_clientside.set_props(ID.SURFACE_PENDING, {data: null});
+        var gd = graphDiv(ID.SURFACE), meta = pending.layout.meta || {};
+        if (meta.key !== state.figureKey || (gd && gd.layout && gd.layout.meta && gd.layout.meta.key)) { return; } // a newer scene's figure came
+        window.requestAnimationFrame(function () {
+            window.setTimeout(function () { window.dash_clientside.set_props(ID.SURFACE, {figure: pending}); }, 0);
+        });
     }
 
     // Views that are not ready (graph not mounted, or its figure still on the way) are retried
@@ -241,11 +268,12 @@
     function draw(k, withSurface) {
         var allDrawn = true;
         FLAT_VIEWS.forEach(function (view) { allDrawn = drawView(view, k) && allDrawn; });
-        var surface = graphDiv("surface");
-        if (surface) { hook("surface", surface); }
+        var surface = graphDiv(ID.SURFACE);
+        if (surface) { hook(ID.SURFACE, surface); }
         if (withSurface && !state.playing) { scheduleSurface(options.surfaceDelayMs); }
         if (allDrawn || !state.key) {
             retry.left = 0;
+            if (allDrawn) { surfaceAfterOpening(); }
         } else if (!retry.timer) {
             retry.left = retry.left || 200;
             retry.timer = window.setTimeout(function () {
@@ -262,7 +290,7 @@
 
     // The scrubber shows the loop's step; its callback then updates the step label.
     function publishFrame(k) {
-        window.dash_clientside.set_props("frame", {value: k});
+        window.dash_clientside.set_props(ID.FRAME, {value: k});
     }
 
     // One step back or forward, from the step on show. The scrubber's value follows by set_props;
@@ -275,7 +303,7 @@
         state.frame = k;
         state.pos = k;
         draw(k, true);
-        var el = document.getElementById("frame-label");
+        var el = document.getElementById(ID.FRAME_LABEL);
         if (el) { el.textContent = label(k); }
         published.push(k);
         publishFrame(k);
@@ -292,7 +320,7 @@
 
     function stop() {
         state.playing = false;
-        window.dash_clientside.set_props("play", {children: "▶ Play"});
+        window.dash_clientside.set_props(ID.PLAY, {children: "▶ Play"});
     }
 
     function tick() {
@@ -313,7 +341,7 @@
                 if (k >= state.steps) {
                     publishFrame(k);
                 } else {
-                    var el = document.getElementById("frame-label");
+                    var el = document.getElementById(ID.FRAME_LABEL);
                     if (el) { el.textContent = label(k); }
                 }
             }
@@ -341,7 +369,7 @@
     state.exportTraces = function (view, gd) {
         if (!ready(gd) || FLAT_VIEWS.indexOf(view) < 0) { return []; }
         var idx = roles(gd), items = [], mx = [], my = [];
-        if (idx.start !== undefined && state.start && view === "contour") {
+        if (idx.start !== undefined && state.start && view === ID.CONTOUR) {
             items.push({trace: idx.start, x: [state.start[0]], y: [state.start[1]]});
         }
         state.runs.forEach(function (run, i) {
@@ -359,17 +387,21 @@
     // new paths for the figures the map already shows, draw them on the map now; the rest of the
     // page (loss curve, table) follows when Dash has applied the answer.
     state.early = function (response) {
-        var store = response && response[IDS.trajectories] && response[IDS.trajectories].data;
-        if (!store || store.key === state.key || (response[IDS.contour] && response[IDS.contour].figure)) { return; }
+        var store = response && response[ID.TRAJECTORIES] && response[ID.TRAJECTORIES].data;
+        if (store && window.gradscapeDrag && window.gradscapeDrag.dashDrew) { window.gradscapeDrag.dashDrew(); }
+        if (!store || store.key === state.key || (response[ID.CONTOUR] && response[ID.CONTOUR].figure)) { return; }
         load(store);
         if (!state.playing) {
             state.frame = state.steps;
             state.pos = state.steps;
-            drawView("contour", state.frame);
+            drawView(ID.CONTOUR, state.frame);
         }
     };
 
     state.decode = decode;
+    // The shared rules, for tests/browser/test_browser_shared.py (their Python twins: payload.thin_index,
+    // figures.loss_values).
+    state.rules = {thinIndex: thinIndex, lossValues: lossValues};
     window.gradscape = state; // read by the benchmark and the browser tests
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
@@ -400,7 +432,7 @@
             },
             stepBy: function () {
                 var trig = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id; });
-                state.step(trig.indexOf("step-back.n_clicks") >= 0 ? -1 : 1);
+                state.step(trig.indexOf(ID.STEP_BACK + ".n_clicks") >= 0 ? -1 : 1);
                 return window.dash_clientside.no_update;
             },
             // Back to step 0; playing goes on from there.

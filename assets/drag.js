@@ -20,11 +20,14 @@
     "use strict";
 
     var ROUTE = "/_gradscape/paths";
-    var SLIDERS = ["lr", "momentum", "start-x", "start-y", "steps"]; // ui/web/drag.py DRAG_SLIDERS
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+
+    var SLIDERS = window.gradscapeShared.dragSliders; // ui/web/drag.py DRAG_SLIDERS
     var drag = {
         active: null,       // {id, root, min, max, step, value, pointerId}
-        inFlight: false, pending: null, seq: 0, drawnSeq: 0,
-        stats: {sent: 0, drawn: 0, dropped: 0, failed: 0, committed: 0}
+        inFlight: false, pending: null, // pending: {id, value}
+        lastAsked: null, seq: 0, drawnSeq: 0,
+        stats: {sent: 0, drawn: 0, dropped: 0, failed: 0, committed: 0, previews: 0}
     };
 
     function working(on) {
@@ -87,21 +90,35 @@
         var range = s.root.querySelector(".dash-slider-range");
         if (range) { range.style.right = (100 - p) + "%"; }
         s.thumb.setAttribute("aria-valuenow", String(value));
-        var label = document.getElementById(s.id + "-value"), share = window.dash_clientside.share;
-        if (label && share) { label.textContent = s.id === "lr" ? share.lrValue(value) : share.sliderValue(value); }
+        var label = document.getElementById(s.id === ID.LR ? ID.LR_VALUE : window.gradscapeShared.sliderValues[s.id]);
+        var share = window.dash_clientside.share;
+        if (label && share) { label.textContent = s.id === ID.LR ? share.lrValue(value) : share.sliderValue(value); }
     }
 
-    function send(value) {
-        var s = drag.active;
+    // Asks for the paths of the scene in the address bar with slider ``id`` at ``value``. At most
+    // one request is in flight: a value that comes meanwhile waits, replacing (dropping) any value
+    // already waiting.
+    function ask(id, value) {
+        if (drag.inFlight) {
+            if (drag.pending !== null) { drag.stats.dropped += 1; } // made stale by this newer value
+            drag.pending = {id: id, value: value};
+        } else {
+            send(id, value);
+        }
+    }
+
+    function send(id, value) {
         drag.seq += 1;
         drag.inFlight = true;
         drag.stats.sent += 1;
-        var seq = drag.seq, id = s.id;
+        drag.lastAsked = id + "=" + value;
+        var seq = drag.seq;
         var url = ROUTE + "?control=" + encodeURIComponent(id) + "&value=" + encodeURIComponent(String(value)) +
             "&scene=" + encodeURIComponent(window.location.search.replace(/^\?/, ""));
         fetch(url, {cache: "no-store"}).then(function (r) {
             return r.ok ? r.json() : null;
         }).then(function (body) {
+            // seq > drawnSeq: nothing newer is drawn (Dash's own answer for a later change bumps drawnSeq)
             if (body && body.store && seq > drag.drawnSeq && window.gradscape && window.gradscape.early) {
                 drag.drawnSeq = seq;
                 window.gradscape.early({trajectories: {data: body.store}});
@@ -113,28 +130,40 @@
             drag.stats.failed += 1;
         }).then(function () {
             drag.inFlight = false;
-            if (drag.pending !== null && drag.active) {
-                var next = drag.pending;
-                drag.pending = null;
-                send(next);
-            } else {
-                drag.pending = null;
-            }
             if (drag.active) { working(true); } // an earlier answer of Dash's may have cleared it
+            var next = drag.pending;
+            drag.pending = null;
+            if (next !== null) { send(next.id, next.value); return; }
+            var after = drag.after;
+            drag.after = null;
+            // after the frame with the new paths is painted
+            if (after) { window.requestAnimationFrame(function () { window.setTimeout(after, 0); }); }
         });
     }
+
+    // A slider's value changed through Dash (a key press, the typed lr box, a link): the paths come
+    // by the same short request while the scene callback brings the rest (assets/gate.js calls it).
+    // then(): called once that value's answer is drawn, dropped or failed.
+    drag.preview = function (id, value, then) {
+        if (drag.active || SLIDERS.indexOf(id) < 0 || typeof value !== "number" || !window.fetch) { return false; }
+        if (drag.lastAsked === id + "=" + value) { return false; } // a release: its paths are drawn
+        drag.stats.previews += 1;
+        drag.after = then || null;
+        ask(id, value);
+        return true;
+    };
+
+    // Dash drew a store of its own: an answer to an older request must not be drawn over it.
+    drag.dashDrew = function () {
+        if (!drag.active) { drag.drawnSeq = drag.seq; }
+    };
 
     function moveTo(value) {
         var s = drag.active;
         if (value === s.value) { return; }
         s.value = value;
         show(s, value);
-        if (drag.inFlight) {
-            if (drag.pending !== null) { drag.stats.dropped += 1; } // made stale by this newer value
-            drag.pending = value;
-        } else {
-            send(value);
-        }
+        ask(s.id, value);
     }
 
     function onDown(event) {

@@ -14,8 +14,10 @@
 (function () {
     "use strict";
 
-    var VIEWS = ["contour", "surface", "loss-curve"];
-    var FLAT = ["contour", "loss-curve"];  // their paths are drawn on the overlay; the 3-D view's are traces
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+
+    var VIEWS = [ID.CONTOUR, ID.SURFACE, ID.LOSS_CURVE];
+    var FLAT = [ID.CONTOUR, ID.LOSS_CURVE];  // their paths are drawn on the overlay; the 3-D view's are traces
 
     // A copy deep enough that Plotly's defaults never write into the page's figure: objects are copied,
     // arrays (data, never changed by a plot) are shared.

@@ -7,6 +7,8 @@
 (function () {
     "use strict";
 
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+
     function fitLine(model, p0, p1, xr, yr) {
         if (!isFinite(p0) || !isFinite(p1)) { return [[], []]; }
         if (model === "line") { return [xr.slice(), [p0 * xr[0] + p1, p0 * xr[1] + p1]]; }
@@ -16,8 +18,8 @@
     }
 
     function drawFit(k) {
-        var gs = window.gradscape, panel = document.getElementById("fit-panel");
-        var gd = document.querySelector("#fit .js-plotly-plot");
+        var gs = window.gradscape, panel = document.getElementById(ID.FIT_PANEL);
+        var gd = document.querySelector("#" + ID.FIT + " .js-plotly-plot");
         if (!gs || !panel || panel.hidden || !gd || !gd.data || !gd.layout || !gd.layout.meta) { return; }
         var meta = gd.layout.meta;
         if (meta.key !== gs.figureKey) { return; } // the figure for these runs is still on the way
@@ -43,8 +45,8 @@
         var gs = window.gradscape;
         if (!gs || !gs.hooks) { window.setTimeout(install, 50); return; }
         gs.hooks.push(function (view, gd, k) {
-            if (view !== "contour") { return; }
-            var fit = document.querySelector("#fit .js-plotly-plot");
+            if (view !== ID.CONTOUR) { return; }
+            var fit = document.querySelector("#" + ID.FIT + " .js-plotly-plot");
             if (fit && !fit.__gsFitHooked && typeof fit.on === "function") {
                 fit.__gsFitHooked = true; // a figure arriving after the map's last draw: catch up
                 fit.on("plotly_afterplot", function () { drawFit(window.gradscape.frame); });

@@ -10,8 +10,11 @@
 (function () {
     "use strict";
 
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+
     var GIVE_UP_MS = 4000;
-    var gate = {ticket: 0, inFlight: false, dirty: false, since: 0, sent: 0, served: 0};
+    var WAIT_MS = 300;
+    var gate = {ticket: 0, inFlight: false, dirty: false, waiting: false, since: 0, sent: 0, served: 0};
 
     function working(on) {
         document.documentElement.classList.toggle("gs-working", on);
@@ -28,7 +31,7 @@
     }
 
     function request() {
-        window.dash_clientside.set_props("scene-request", {data: send()});
+        window.dash_clientside.set_props(ID.REQUEST, {data: send()});
     }
 
     // An answer that never comes (a callback that failed, a dropped connection) must not hold the
@@ -47,6 +50,14 @@
         }, GIVE_UP_MS);
     }
 
+    // The paths of a previewed change are drawn: the scene request may go.
+    function release() {
+        window.clearTimeout(gate.waitTimer);
+        if (!gate.waiting) { return; }
+        gate.waiting = false;
+        if (gate.inFlight) { gate.dirty = true; } else { request(); }
+    }
+
     working(true); // nothing drawn yet
 
     window.gradscapeGate = gate; // read by the browser tests and the benchmark
@@ -58,6 +69,20 @@
             // already on its way.
             changed: function () {
                 working(true);
+                // One slider moved (a key press, the lr box): its paths come by the drag's short
+                // request (assets/drag.js), ahead of the scene callback's whole answer.
+                // The scene request waits for those paths to be drawn (at most WAIT_MS): its own
+                // preparation would otherwise hold the main thread while their answer waits.
+                var trig = (window.dash_clientside.callback_context || {}).triggered || [];
+                var previewed = trig.length === 1 && !!window.gradscapeDrag && /\.value$/.test(trig[0].prop_id || "") &&
+                    window.gradscapeDrag.preview(trig[0].prop_id.replace(/\.value$/, ""), trig[0].value, release);
+                if (gate.waiting) { return window.dash_clientside.no_update; } // the request, when it goes, reads the controls then
+                if (previewed && !gate.inFlight) {
+                    gate.waiting = true;
+                    window.clearTimeout(gate.waitTimer);
+                    gate.waitTimer = window.setTimeout(release, WAIT_MS);
+                    return window.dash_clientside.no_update;
+                }
                 if (gate.inFlight) {
                     gate.dirty = true;
                 } else {

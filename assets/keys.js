@@ -15,8 +15,10 @@
 (function () {
     "use strict";
 
-    var SHORTCUTS = {" ": "play", "ArrowLeft": "step-back", "ArrowRight": "step-forward", "Home": "restart",
-                     "l": "next-lesson", "L": "next-lesson"};
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+
+    var SHORTCUTS = {" ": ID.PLAY, "ArrowLeft": ID.STEP_BACK, "ArrowRight": ID.STEP_FORWARD, "Home": ID.RESTART,
+                     "l": ID.NEXT_LESSON, "L": ID.NEXT_LESSON};
     var STEPS = {"ArrowLeft": -1, "ArrowRight": 1};
     var POINTER_FOCUS_MS = 800; // focus taken this soon after a pointer press counts as the pointer's
     var lastPointer = -Infinity;

@@ -13,7 +13,8 @@
 (function () {
     "use strict";
 
-    var IDS = {boundary: "net-boundary", weight: "net-weight-plot", panel: "net-views-panel"};
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+    var IDS = {boundary: ID.NET_BOUNDARY, weight: ID.NET_WEIGHT_PLOT, panel: ID.NET_VIEWS_PANEL};
     var state = {payload: null, decoded: null, decodedFor: null, frame: null};
 
     function bytes(b64) {
@@ -171,7 +172,7 @@
             return;
         }
         gs.hooks.push(function (view, gd, k) {
-            if (view === "contour" && state.payload && k !== state.frame) { state.frame = k; draw(k); }
+            if (view === ID.CONTOUR && state.payload && k !== state.frame) { state.frame = k; draw(k); }
         });
     }
     install(100);

@@ -10,6 +10,13 @@
 (function () {
     "use strict";
 
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+    // The graph a view is drawn over -> the (empty) div holding its overlay.
+    var OVERLAY = {};
+    OVERLAY[ID.CONTOUR] = ID.CONTOUR_OVERLAY;
+    OVERLAY[ID.LOSS_CURVE] = ID.LOSS_CURVE_OVERLAY;
+    OVERLAY[ID.SCHEDULE_PLOT] = ID.SCHEDULE_PLOT_OVERLAY;
+
     var NS = "http://www.w3.org/2000/svg";
 
     function make(tag, attrs, parent) {
@@ -21,7 +28,7 @@
 
     // The overlay of a view: an <svg> in the (empty) div "<view>-overlay" over the graph.
     function svgFor(view) {
-        var holder = document.getElementById(view + "-overlay");
+        var holder = document.getElementById(OVERLAY[view]);
         if (!holder) { return null; }
         if (!holder.__gsSvg) {
             var svg = make("svg", {"class": "overlay-svg", "aria-hidden": "true"}, holder);

@@ -12,11 +12,13 @@
 (function () {
     "use strict";
 
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+
     var BASE_PX = 16;
     var MARGINS = ["l", "r", "t", "b", "pad"];
 
     function factor() {
-        var app = document.getElementById("app");
+        var app = document.getElementById(ID.APP);
         if (!app || !app.classList.contains("present")) { return 1; }
         return parseFloat(window.getComputedStyle(document.documentElement).fontSize) / BASE_PX || 1;
     }
@@ -99,7 +101,7 @@
 
     var present = null;
     function watch() {
-        var app = document.getElementById("app");
+        var app = document.getElementById(ID.APP);
         if (!app) { window.setTimeout(watch, 200); return; }
         // Present mode switched: every graph at its new size; graphs that appear later hook themselves in.
         new MutationObserver(function () {

@@ -6,6 +6,25 @@
 (function () {
     "use strict";
 
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+
+    var SIG = window.gradscapeShared.significant; // ui/model/scene_fields.SIGNIFICANT
+
+    // A number as the link writes it (ui/model/scene_fields.format_number: Python's "%.{SIG}g"), so
+    // a label, the lr box and the link always agree.
+    function formatNumber(v) {
+        if (typeof v !== "number" || !isFinite(v)) { return String(v); }
+        if (v === 0) { return "0"; }
+        var parts = v.toExponential(SIG - 1).split("e"), exp = parseInt(parts[1], 10);
+        if (exp < -4 || exp >= SIG) {
+            var mantissa = parts[0].indexOf(".") >= 0 ? parts[0].replace(/0+$/, "").replace(/\.$/, "") : parts[0];
+            return mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+        }
+        var fixed = v.toFixed(Math.max(0, SIG - 1 - exp));
+        return fixed.indexOf(".") >= 0 ? fixed.replace(/0+$/, "").replace(/\.$/, "") : fixed;
+    }
+    window.gradscapeNumber = formatNumber; // the one formatter, for the other files and the tests
+
     function copyText(text) {
         if (navigator.clipboard && window.isSecureContext) {
             return navigator.clipboard.writeText(text);
@@ -29,7 +48,7 @@
     function clearStatusLater() {
         window.clearTimeout(clearStatusLater.timer);
         clearStatusLater.timer = window.setTimeout(function () {
-            window.dash_clientside.set_props("copy-status", {children: ""});
+            window.dash_clientside.set_props(ID.COPY_STATUS, {children: ""});
         }, 3000);
     }
 
@@ -82,7 +101,7 @@
                 var on = (predict || []).indexOf("on") >= 0, key = store && store.key;
                 var trig = (window.dash_clientside.callback_context.triggered || []).map(function (t) { return t.prop_id; });
                 if (!on) { revealed.key = null; }
-                if (on && key && (trig.indexOf("reveal.n_clicks") >= 0 ||
+                if (on && key && (trig.indexOf(ID.REVEAL + ".n_clicks") >= 0 ||
                                   (typeof frame === "number" && typeof max === "number" && frame >= max && max > 0))) {
                     revealed.key = key;
                 }
@@ -94,10 +113,10 @@
                 if (!n) { return window.dash_clientside.no_update; }
                 var url = window.location.href;
                 copyText(url).then(function () {
-                    window.dash_clientside.set_props("copy-status", {children: "Link copied ✓"});
+                    window.dash_clientside.set_props(ID.COPY_STATUS, {children: "Link copied ✓"});
                     clearStatusLater();
                 }, function () {
-                    window.dash_clientside.set_props("copy-status",
+                    window.dash_clientside.set_props(ID.COPY_STATUS,
                         {children: "Copy blocked: use the address bar"});
                     clearStatusLater();
                 });
@@ -105,16 +124,16 @@
             },
             sliderValue: function (value) {
                 if (typeof value !== "number") { return ""; }
-                return "= " + String(Number(value.toPrecision(4)));
+                return "= " + formatNumber(value);
             },
             // The lr slider (log10, snapping to 1-2-5) and the box where any rate can be typed, kept in
             // step both ways. lo, hi: the slider's log10 bounds (ui/model/scene_fields.py's LR_RANGE). A typed
-            // rate keeps 4 significant digits, as the link does; bad text is named in #message.
+            // rate keeps the link's significant digits (formatNumber); bad text is named in #message.
             lrSync: function (log10lr, text, lo, hi) {
                 var nu = window.dash_clientside.no_update;
                 var trig = (window.dash_clientside.callback_context.triggered || []).map(function (t) { return t.prop_id; });
-                var show = function (v) { return String(Number(Math.pow(10, v).toPrecision(4))); };
-                if (trig.indexOf("lr-text.value") < 0) {
+                var show = function (v) { return formatNumber(Math.pow(10, v)); };
+                if (trig.indexOf(ID.LR_TEXT + ".value") < 0) {
                     return typeof log10lr === "number" ? [nu, show(log10lr), nu] : [nu, nu, nu];
                 }
                 var raw = String(text === null || text === undefined ? "" : text).trim();
@@ -126,13 +145,18 @@
                     return [nu, kept, "lr: '" + shown + "' is not a learning rate in " + lowest + ".." + highest +
                             (kept ? "; keeping " + kept : "")];
                 }
-                var rounded = Number(value.toPrecision(4));
-                return [Math.log10(rounded), String(rounded), nu];
+                var rounded = Number(formatNumber(value));
+                // The box only echoes the slider (its own value shown back): no new slider value, so
+                // no second scene request for one change.
+                if (typeof log10lr === "number" && show(log10lr) === formatNumber(rounded)) {
+                    return [nu, raw === formatNumber(rounded) ? nu : formatNumber(rounded), nu];
+                }
+                return [Math.log10(rounded), formatNumber(rounded), nu];
             },
-            // The slider moves in log10(lr); show the rate itself, to 3 significant digits.
+            // The slider moves in log10(lr); show the rate itself, as the link holds it.
             lrValue: function (log10lr) {
                 if (typeof log10lr !== "number") { return ""; }
-                return "= " + String(Number(Math.pow(10, log10lr).toPrecision(3)));
+                return "= " + formatNumber(Math.pow(10, log10lr));
             }
         }
     });

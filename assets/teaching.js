@@ -10,6 +10,8 @@
 (function () {
     "use strict";
 
+    var ID = window.gradscapeShared.ids; // ui/web/ids.py, given to the page by ui/web/shared.py
+
     var PANELS_EVERY_MS = 100; // while playing, the inspector and the slice follow 10 times a second
     var ARROWS = ["step", "velocity", "neg_grad"]; // drawn in this order: the step underneath
     var T = {data: null, on: false, show: {arrows: true, field: false}, last: 0, timer: null, pending: null};
@@ -60,7 +62,7 @@
     }
 
     function layers() {
-        var holder = document.getElementById("contour-overlay");
+        var holder = document.getElementById(ID.CONTOUR_OVERLAY);
         if (!holder) { return null; }
         if (!holder.__teach) {
             var under = make("svg", {"class": "teach-svg teach-under", "aria-hidden": "true"});
@@ -198,7 +200,7 @@
     }
 
     function fillTable(d, k) {
-        var holder = document.getElementById("inspector");
+        var holder = document.getElementById(ID.INSPECTOR);
         if (!holder) { return; }
         if (!d) {
             if (holder.__for !== null) { holder.textContent = ""; holder.__for = null; }
@@ -253,7 +255,7 @@
     }
 
     function drawSlice(d, k) {
-        var div = document.getElementById("slice-plot");
+        var div = document.getElementById(ID.SLICE_PLOT);
         if (!div) { return; }
         var box = sliceSvg(div), g = box.g, f = ov().fixed;
         box.svg.setAttribute("visibility", d ? "visible" : "hidden");
@@ -303,14 +305,14 @@
     }
 
     function drawScheduleCursor(d, k) {
-        var gd = document.querySelector("#schedule-plot .js-plotly-plot");
+        var gd = document.querySelector("#" + ID.SCHEDULE_PLOT + " .js-plotly-plot");
         if (!gd || !gd._fullLayout || !gd.layout || !gd.layout.meta) { return; }
         if (!gd.__teachHooked && typeof gd.on === "function") {
             gd.__teachHooked = true;
             gd.on("plotly_afterplot", function () { drawScheduleCursor(current(), gs().frame); });
         }
         var live = d && gd.layout.meta.key === d.key;
-        ov().draw("schedule-plot", gd, [], live ? Math.min(k, Math.max(d.steps - 1, 0)) : null);
+        ov().draw(ID.SCHEDULE_PLOT, gd, [], live ? Math.min(k, Math.max(d.steps - 1, 0)) : null);
     }
 
     function drawPanels(k) {
@@ -339,7 +341,7 @@
     }
 
     function redraw() {
-        var k = gs().frame, gd = document.querySelector("#contour .js-plotly-plot");
+        var k = gs().frame, gd = document.querySelector("#" + ID.CONTOUR + " .js-plotly-plot");
         if (gd) { drawMap(gd, k); }
         drawPanels(k);
     }
@@ -401,7 +403,7 @@
     }
 
     function drawRules(cards) {
-        var holder = document.getElementById("rules");
+        var holder = document.getElementById(ID.RULES);
         if (!holder) { return; }
         if (window.MathJax && window.MathJax.typesetClear) { window.MathJax.typesetClear([holder]); }
         holder.textContent = "";
@@ -411,7 +413,7 @@
     }
 
     gs().hooks.push(function (view, gd, k) {
-        if (view !== "contour") { return; }
+        if (view !== ID.CONTOUR) { return; }
         drawMap(gd, k);
         panels(k);
     });
@@ -437,7 +439,7 @@
             },
             load: function (store, show, teach, diagram) {
                 T.on = (teach || []).indexOf("on") >= 0;
-                var holder = document.getElementById("diagram");
+                var holder = document.getElementById(ID.DIAGRAM);
                 if (holder && diagram && !holder.querySelector("svg")) { holder.innerHTML = diagram; }
                 T.show = {arrows: (show || []).indexOf("arrows") >= 0, field: (show || []).indexOf("field") >= 0};
                 load(store);

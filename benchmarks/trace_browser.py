@@ -85,8 +85,6 @@ def _totals(tasks, by_name) -> dict:
 
 
 def run(scenario: str, trace_path: str = "") -> dict:
-    import numpy as np
-
     from benchmarks import bench_browser as B
     from benchmarks.headless import serve
     from ui import create_app
@@ -112,8 +110,7 @@ def run(scenario: str, trace_path: str = "") -> dict:
         elif scenario == "notch":
             B._notch(driver, B.NOTCH_LR[1])
         elif scenario == "drag":
-            values = [float(v) for v in np.round(np.linspace(-3, -2, 60), 2)]
-            B._drag(driver, "lr", values + values[::-1], 2.0)
+            B._drag(driver, "lr", B.LR_DRAG, 2.0)
         elif scenario == "play":
             driver.execute_script(f"window.dash_clientside.set_props('speed', {{value: {B.PLAY_SPEED_INDEX}}});")
             B._settle(driver)

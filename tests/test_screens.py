@@ -25,7 +25,8 @@ def test_the_readme_shows_each_screen():
 
 def test_the_readme_and_the_keys_script_name_the_same_keys():
     keys_js = (ROOT / "assets" / "keys.js").read_text()
-    for key, target in (("Space", '" ": "play"'), ("←", '"ArrowLeft": "step-back"'), ("→", '"ArrowRight": "step-forward"'),
-                        ("Home", '"Home": "restart"'), ("L", '"l": "next-lesson"'), ("Escape", '"Escape"')):
+    # keys.js names the buttons by their ids.py constants (window.gradscapeShared.ids, ui/web/shared.py)
+    for key, target in (("Space", '" ": ID.PLAY'), ("←", '"ArrowLeft": ID.STEP_BACK'), ("→", '"ArrowRight": ID.STEP_FORWARD'),
+                        ("Home", '"Home": ID.RESTART'), ("L", '"l": ID.NEXT_LESSON'), ("Escape", '"Escape"')):
         assert target in keys_js, target
         assert f"**{key}**" in README, key

@@ -12,7 +12,7 @@ from landscapes.network import DATASETS
 from ui.model.network_views import NetworkRuns
 from ui.paths import ASSETS
 from ui.views.palette import scene_colours
-from ui.web import ids, network_views_panel
+from ui.web import ids, network_views_panel, shared
 
 SCENE = {"dataset": "moons", "hidden": [16, 16], "steps": 120, "optimizers": ["sgd", "adam"]}
 SETTINGS = {"sgd": dict(lr=0.5, momentum=0.9), "adam": dict(lr=0.02)}
@@ -41,6 +41,7 @@ def create_app(scene=SCENE) -> dash.Dash:
         network_views_panel.panel(),
     ])
     network_views_panel.register(app, runs_for, scene_input=Input("netviews-scene", "data"))
+    shared.install(app)  # the ids the panel's script reads, as on the page
     return app
 
 

@@ -117,7 +117,7 @@ def _mouse(duo, geo: dict, kind: str, value: float) -> None:
 def _drag_stats(duo) -> dict:
     return duo.driver.execute_script(
         "var d = window.gradscapeDrag; return Object.assign({active: !!d.active, inFlight: d.inFlight,"
-        " pending: d.pending}, d.stats)")
+        " pending: d.pending && d.pending.value}, d.stats)")
 
 
 def test_drag004_a_pointer_drag_redraws_only_the_paths_several_times_before_release(gradscape):

@@ -20,6 +20,7 @@ LIMIT = 1e30
 
 
 SPREAD_POINTS = 300  # a repeated or mini-batch series is thinned to about this many points: a faint hint
+PATH_POINTS = 500    # a path drawn in the browser is thinned to about this many (assets/animation.js, same rule)
 
 
 def thin_index(n: int, limit: int = SPREAD_POINTS) -> np.ndarray:

@@ -63,18 +63,28 @@ def render_scene(scene: dict, warnings=(), log_y: bool = True, loss_kind: str = 
     start = (scene["x0"], scene["y0"])
     steep = results.steep_lines(result)
     fkey = figure_key(scene, runs, steep)
+    # The key without the diverged runs' steep lines: a figure with other steep lines still holds the
+    # right surface and runs, so the browser may draw new paths over it (a drag into divergence)
+    # while the new map is on its way.
+    base = figure_key(scene, runs)
     notes = layers.surface_notes(surface_grid(L.name, CONTOUR_RESOLUTION))
     return Rendered(
-        key=key, store={**payload.trajectories_payload(result, key), "figures": fkey},
-        contour=(with_steep(layers.with_spread(figures.contour_figure(L, runs, start, key=fkey), runs), steep)
-                 if "contour" in build else None),
-        surface=figures.surface_figure(L, runs, key=fkey) if "surface" in build else None,
-        loss=(layers.loss_view(L, runs, log_y=log_y, key=fkey, kind=loss_kind, x_axis=loss_x)
+        key=key, store={**payload.trajectories_payload(result, key), "figures": fkey, "base": base},
+        contour=(with_base(with_steep(layers.with_spread(figures.contour_figure(L, runs, start, key=fkey), runs), steep),
+                           base) if "contour" in build else None),
+        surface=with_base(figures.surface_figure(L, runs, key=fkey), base) if "surface" in build else None,
+        loss=(with_base(layers.loss_view(L, runs, log_y=log_y, key=fkey, kind=loss_kind, x_axis=loss_x), base)
               if "loss" in build else None),
         rows=results.result_rows(result), messages=results.messages(result, list(warnings) + notes),
         legend=[{"optimizer": run.title, "colour": run.colour, "same_as": run.same_as} for run in runs],
         steps=int(scene["steps"]), landscape=L.name, n_runs=len(runs), figure_key=fkey,
         fit=fit.fit_figure(L, runs, key=fkey) if "contour" in build else None)
+
+
+def with_base(fig: dict, base: str) -> dict:
+    """The figure with its key without steep lines in ``layout.meta.base`` (assets/animation.js ready)."""
+    fig["layout"].setdefault("meta", {})["base"] = base
+    return fig
 
 
 def with_steep(contour: dict, steep) -> dict:

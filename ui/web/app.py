@@ -6,7 +6,7 @@ import dash
 
 from ui.paths import ASSETS
 from ui.web import callbacks, clientside, drag, export_panel, guard, opening, security, surface_callbacks
-from ui.web import network_panel, network_views_panel, teaching_callbacks, tune_panel
+from ui.web import network_panel, network_views_panel, shared, teaching_callbacks, tune_panel
 from ui.web.layout import make_layout
 
 # Without it a phone lays the page out ~980 px wide and shrinks it: the one-column layout of
@@ -34,6 +34,7 @@ def create_app(**dash_kwargs) -> dash.Dash:
     network_views_panel.register(app, network_views_panel.page_runs)
     # The container HEALTHCHECK and load balancers poll this: no computation, no Dash.
     app.server.add_url_rule("/healthz", "healthz", lambda: ("ok", 200, {"Content-Type": "text/plain"}))
+    shared.install(app)    # /_gradscape/shared.js: the ids and rules the JS shares with Python, first
     opening.install(app)   # /_dash-layout holds the opened link's scene, drawn
     drag.install(app)      # /_gradscape/paths: a dragged slider's paths, outside Dash
     guard.install(app)     # request limits, and short answers to malformed requests

@@ -1,7 +1,9 @@
 """Element ids: the one place they are spelled.
 
 Tests, the README and shared links rely on these, so they are stable, kebab-case, and listed in
-DESIGN.md. JavaScript under ``assets/`` uses the same strings; keep the two in step.
+DESIGN.md. The JavaScript under ``assets/`` reads them from here: ``ui/web/shared.py`` gives the page
+``window.gradscapeShared.ids`` ({"CONTOUR": "contour", ...}), and tests/test_shared_ids.py fails if a JS
+file spells one itself.
 """
 
 # Scene controls (DESIGN.md).
@@ -47,7 +49,7 @@ LOG_Y = "log-y"
 COLOUR_KEY = "colour-key"     # the contour map's colour key (HTML, cheaper than a Plotly colour bar)
 RUN_LEGEND = "run-legend"     # which colour is which optimizer, over the contour map
 CONTOUR_OVERLAY = "contour-overlay"        # assets/overlay.js draws the moving paths and markers here
-LOSS_CURVE_OVERLAY = "loss-curve-overlay"  # (the JS derives these ids as "<graph id>-overlay")
+LOSS_CURVE_OVERLAY = "loss-curve-overlay"
 RESULTS = "results"
 MESSAGE = "message"
 
@@ -77,6 +79,7 @@ SPEED_SET = "speed-set"       # dummy output of the clientside speed setter
 REQUEST = "scene-request"     # the browser's request gate (assets/gate.js) lets a scene request go
 GATE = "scene-gate"           # dummy output of the gate's clientside callbacks (they request by set_props)
 SERVED = "scene-served"       # the server's answer to one: the gate may let the next one go
+SURFACE_PENDING = "surface-pending"  # store: an opened page's 3-D figure, put in once the map is drawn
 WORKING = "working"           # shown while the paths drawn are older than the controls
 TEACH_SCENE = "teach-scene"   # store: the key of the scene the "why" panels should follow (only while on)
 STABILITY_FOR = "stability-for"  # store: the optimizer of the stability map shown, or None

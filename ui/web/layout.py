@@ -199,6 +199,7 @@ def make_layout() -> html.Div:
         dcc.Store(id=ids.QUERY),
         dcc.Store(id=ids.TRAJECTORIES),
         dcc.Store(id=ids.DRAWN, data={}),
+        dcc.Store(id=ids.SURFACE_PENDING),
         dcc.Store(id=ids.URL_WRITTEN),
         dcc.Store(id=ids.SPEED_SET),
         dcc.Store(id=ids.REQUEST, data=0),

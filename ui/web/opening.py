@@ -4,7 +4,8 @@ Dash asks ``/_dash-layout`` for the page; this answers with the layout already h
 of the link being opened (read from the request's Referer, i.e. the page's own address, by the
 same codec as any link): the controls at its values, the contour map, surface and loss curve,
 the trajectory store, the table and the message. ``assets/animation.js`` draws the paths from the
-store as soon as the graphs mount, like the bare page draws its figures. The callbacks that still
+store as soon as the graphs mount, like the bare page draws its figures; the 3-D figure goes in only
+after that (``SURFACE_PENDING``), so its WebGL set-up never delays the map. The callbacks that still
 run on opening find the scene drawn already (``drawn`` holds its key) and send next to nothing.
 Stateless: every answer is computed from the request alone.
 """
@@ -12,6 +13,7 @@ Stateless: every answer is computed from the request alone.
 from __future__ import annotations
 
 import copy
+import functools
 from urllib.parse import urlparse
 
 from dash import no_update
@@ -26,12 +28,18 @@ from ui.web.layout import make_layout
 
 # scene_changed's outputs that a first answer fills (ui/web/callbacks.py names them the same).
 FIRST_OUTPUTS = {
-    "store": (ids.TRAJECTORIES, "data"), "contour": (ids.CONTOUR, "figure"), "surface": (ids.SURFACE, "figure"),
+    "store": (ids.TRAJECTORIES, "data"), "contour": (ids.CONTOUR, "figure"),
+    # the 3-D view waits in a store until the map shows its paths (assets/animation.js): creating its
+    # WebGL scene is the page's longest task, and it must not hold back the 2-D views
+    "surface": (ids.SURFACE_PENDING, "data"),
     "loss": (ids.LOSS_CURVE, "figure"), "results": (ids.RESULTS, "children"), "message": (ids.MESSAGE, "children"),
     "frame_max": (ids.FRAME, "max"), "frame_marks": (ids.FRAME, "marks"), "frame": (ids.FRAME, "value"),
     "drawn": (ids.DRAWN, "data"), "legend": (ids.RUN_LEGEND, "children"), "key": (ids.COLOUR_KEY, "children"),
     "batch_hidden": (ids.LOSS_KIND_WRAP, "hidden"), "info": (ids.LANDSCAPE_INFO, "children"),
     "fit": (ids.FIT, "figure"), "fit_hidden": (ids.FIT_PANEL, "hidden")}
+
+
+LAYOUTS_KEPT = 32  # first layouts kept per app (about 200 KB each)
 
 
 def _by_id(layout) -> dict:
@@ -82,12 +90,19 @@ def install(app) -> None:
     rule = next(r for r in app.server.url_map.iter_rules() if r.rule.endswith("_dash-layout"))
     plain = app.server.view_functions[rule.endpoint]
 
+    # The answer is a pure function of the link (and this app's layout): the last few are kept, so a
+    # class opening one lesson's link, or a reload, costs no engine run (~100 ms). Not state: any
+    # worker computes the same answer.
+    @functools.lru_cache(maxsize=LAYOUTS_KEPT)
+    def layout_json(query: str) -> str:
+        return to_json(first_layout(query, app.layout))
+
     def serve_layout():
         try:
-            layout = first_layout(_page_query(), app.layout)
+            body = layout_json(_page_query())
         except Exception:  # noqa: BLE001 - a page must open even if its scene cannot be drawn here
             guard.log.exception("first scene not drawn into the layout")
             return plain()
-        return Response(to_json(layout), mimetype="application/json")
+        return Response(body, mimetype="application/json")
 
     app.server.view_functions[rule.endpoint] = serve_layout

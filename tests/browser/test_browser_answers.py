@@ -1,0 +1,132 @@
+"""The page answers before Dash does (issue 12): a slider change's paths by the short GET, a drag
+into divergence drawn while the button is down, and the 3-D view put in only after the map's paths.
+Mechanisms only; their speed is measured in benchmarks/bench_browser.py."""
+
+import math
+
+import pytest
+from dash.testing.wait import until
+
+from gradscape_page import paths_key, query, read_overlay, wait_drawn
+
+pytestmark = pytest.mark.browser
+
+# Holds every Dash callback request until the test lets them go.
+_HOLD_DASH = """
+window.__heldDash = []; window.__holding = true;
+var f = window.fetch;
+window.fetch = function (u) {
+    var args = arguments, self = this;
+    if (!window.__holding || String(u).indexOf('_dash-update-component') < 0) { return f.apply(self, args); }
+    return new Promise(function (resolve) { window.__heldDash.push(function () { resolve(f.apply(self, args)); }); });
+};
+window.__releaseDash = function () { window.__holding = false; window.__heldDash.splice(0).forEach(function (go) { go(); }); };
+"""
+
+
+def _drag_stats(duo) -> dict:
+    return duo.driver.execute_script("return Object.assign({active: !!window.gradscapeDrag.active}, window.gradscapeDrag.stats)")
+
+
+def _idle(duo) -> bool:
+    return duo.driver.execute_script(
+        "var g = window.gradscapeGate; return !g.inFlight && !g.dirty &&"
+        " !document.documentElement.classList.contains('gs-working')")
+
+
+def test_answer001_a_key_notch_draws_its_paths_before_the_scene_callback_answers(gradscape):
+    duo = gradscape
+    wait_drawn(duo, 3)
+    until(lambda: _idle(duo), timeout=10)
+    duo.driver.execute_script(_HOLD_DASH)
+    before, path_before = paths_key(duo), read_overlay(duo, "contour")
+    # one notch of the lr slider (0.001 -> 0.002), as the keyboard sends it through Dash
+    duo.driver.execute_script("window.dash_clientside.set_props('lr', {value: Math.log10(0.002)})")
+    until(lambda: paths_key(duo) != before, timeout=10, msg=f"no paths before Dash's answer: {_drag_stats(duo)}")
+    assert read_overlay(duo, "contour") != path_before
+    stats = _drag_stats(duo)
+    assert stats["previews"] == 1 and stats["drawn"] == 1
+    # Dash's answer is still held: the page says it is working, and the link has not moved yet
+    assert duo.driver.execute_script("return window.__heldDash.length") >= 1
+    assert duo.driver.execute_script("return document.documentElement.classList.contains('gs-working')")
+    assert query(duo)["lr"] == "0.001"
+    drawn = paths_key(duo)
+    duo.driver.execute_script("window.__releaseDash()")
+    until(lambda: _idle(duo) and query(duo).get("lr") == "0.002", timeout=15, msg="the scene callback did not follow")
+    assert paths_key(duo) == drawn  # the same scene: nothing redrawn twice
+    assert _drag_stats(duo)["previews"] == 1  # the lr box's echo sent no second change
+    assert duo.get_logs() == []
+
+
+def _press_geometry(duo, slider: str) -> dict:
+    return duo.driver.execute_script("""
+        var root = document.querySelector('#' + arguments[0] + ' .dash-slider-root');
+        root.scrollIntoView({block: 'center'});
+        var thumb = root.querySelector('[role=slider]'), r = root.getBoundingClientRect();
+        return {left: r.left, width: r.width, y: r.top + r.height / 2,
+                min: parseFloat(thumb.getAttribute('aria-valuemin')), max: parseFloat(thumb.getAttribute('aria-valuemax'))};
+    """, slider)
+
+
+def _mouse(duo, geo: dict, kind: str, value: float) -> None:
+    x = geo["left"] + (value - geo["min"]) / (geo["max"] - geo["min"]) * geo["width"]
+    duo.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
+        "type": kind, "x": x, "y": geo["y"], "button": "left", "buttons": 0 if kind == "mouseReleased" else 1,
+        "clickCount": 0 if kind == "mouseMoved" else 1})
+
+
+def test_answer002_a_drag_into_divergence_draws_the_paths_while_the_button_is_down(gradscape):
+    duo = gradscape
+    wait_drawn(duo, 3)
+    until(lambda: _idle(duo), timeout=10)
+    key_before = duo.driver.execute_script("return window.gradscape.figureKey")
+    geo = _press_geometry(duo, "lr")
+    _mouse(duo, geo, "mousePressed", -3.0)
+    seen = [str(read_overlay(duo, "contour"))]
+    # 0.005 and 0.01: a run diverges, and its steep-direction line is part of the map, not the paths
+    for lr in (0.005, 0.01):
+        _mouse(duo, geo, "mouseMoved", math.log10(lr))
+        # the drawn paths (the overlay), not just the store loaded: the map is not the store's
+        until(lambda: str(read_overlay(duo, "contour")) != seen[-1], timeout=10,
+              msg=f"the paths did not follow the drag: {_drag_stats(duo)}")
+        until(lambda: not duo.driver.execute_script("return window.gradscapeDrag.inFlight"), timeout=10)
+        seen.append(str(read_overlay(duo, "contour")))
+    # the map's figure is the one from before the drag, yet the new paths are on it
+    assert duo.driver.execute_script("return window.gradscape.figureKey") != key_before
+    assert duo.driver.execute_script(
+        "return document.querySelector('#contour .js-plotly-plot').layout.meta.key") == key_before
+    assert len(set(seen)) == 3 and _drag_stats(duo)["active"]
+    _mouse(duo, geo, "mouseReleased", math.log10(0.01))
+    until(lambda: _idle(duo) and query(duo).get("lr") == "0.01", timeout=15)
+    # on release the map with the steep line comes
+    until(lambda: duo.driver.execute_script(
+        "return document.querySelector('#contour .js-plotly-plot').layout.meta.key === window.gradscape.figureKey"),
+        timeout=10)
+    assert duo.get_logs() == []
+
+
+# Notes, in the page's own frames, when the map first shows paths and when the 3-D view first has data.
+_ORDER = """
+window.__order = [];
+(function watch() {
+    var o = document.querySelector('#contour-overlay svg path[data-run]');
+    var s = document.querySelector('#surface .js-plotly-plot');
+    if (o && o.getAttribute('d') && window.__order.indexOf('paths') < 0) { window.__order.push('paths'); }
+    if (s && s.data && s.data.length && window.__order.indexOf('surface') < 0) { window.__order.push('surface'); }
+    if (window.__order.length < 2) { requestAnimationFrame(watch); }
+}());
+"""
+
+
+def test_answer003_an_opened_page_puts_its_3d_view_in_after_the_maps_paths(gradscape):
+    duo = gradscape
+    duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _ORDER})
+    duo.driver.get(duo.server_url + "/?landscape=rosenbrock&opt=sgd,adam&lr=0.002")
+    wait_drawn(duo, 2)
+    until(lambda: duo.driver.execute_script("return window.__order.length") == 2, timeout=20)
+    assert duo.driver.execute_script("return window.__order") == ["paths", "surface"]
+    # the figure held back is the scene's own, and the store that held it is emptied
+    assert duo.driver.execute_script(
+        "return document.querySelector('#surface .js-plotly-plot').layout.meta.key === window.gradscape.figureKey")
+    assert duo.driver.execute_script("return window.dash_component_api.getLayout('surface-pending').props.data") is None
+    assert duo.get_logs() == []
