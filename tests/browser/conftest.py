@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import warnings
 from urllib.parse import urlparse
 
 import pytest
@@ -115,7 +116,7 @@ class _Chromium:
         d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
         d.execute_cdp_cmd("Network.clearBrowserCookies", {})
         for origin in self.origins:
-            d.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storage_types": "all"})
+            d.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
         d.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": download_path})
         if tuple(d.get_window_size().values()) != WINDOW:
             d.set_window_size(*WINDOW)
@@ -184,7 +185,8 @@ def dash_duo(request, dash_thread_server, tmpdir, _chromium):
     if _chromium.driver is not None:
         try:
             _chromium.fresh(download_path)
-        except Exception:  # noqa: BLE001 - a browser that cannot be reset is replaced, not reused
+        except Exception as err:  # noqa: BLE001 - a browser that cannot be reset is replaced, not reused
+            warnings.warn(f"the session's Chromium could not be reset ({err!r}); starting a new one")
             _chromium.quit()
     config = request.config
     with _composite_on(_chromium)(
