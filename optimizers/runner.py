@@ -10,7 +10,9 @@ The step loop stays in Python and does a fixed, small number of calls per step:
 the landscape's value-and-gradient (compiled where the landscape supplies one),
 one compiled bookkeeping pass (divergence, convergence), and one kernel call per
 optimizer. Points live in two buffers that swap roles each step, so the previous
-point is always at hand without a copy.
+point is always at hand without a copy. On mini-batches, a landscape with a
+``compiled_minibatch_step`` (a network) gives the full batch's loss and the
+mini-batch's gradient in one call per step.
 """
 
 from __future__ import annotations
