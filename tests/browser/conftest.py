@@ -5,8 +5,8 @@ Without Chromium or chromedriver the browser tests skip with a loud reason, exce
 
 Speed: starting Chromium and serving a fresh Gradscape cost seconds per test, so the session keeps
 ONE Chromium (``dash_duo`` here replaces dash.testing's: same object, same use) and ONE Gradscape
-server (the ``gradscape`` fixture's page: the server is stateless, every scene lives in the URL and
-the page). Between tests the browser is put back as a fresh one would be: a blank page, no other
+server, in a process of its own (the ``gradscape`` fixture's page: the server is stateless, every
+scene lives in the URL and the page). Between tests the browser is put back as a fresh one would be: a blank page, no other
 tab, no device emulation or touch, no pressed key or button, the window's size, no cookies or
 storage, an empty console log, this test's download folder. If that fails, the next test gets a
 new Chromium. A test that needs its own app still calls ``dash_duo.start_server(app)``.
@@ -204,22 +204,67 @@ def dash_duo(request, dash_thread_server, tmpdir, _chromium):
         yield dc
 
 
+_SERVE = """
+import sys
+from ui import create_app
+# Debug mode checks every component's props in the browser; a bad prop becomes a console error,
+# which each test's `get_logs() == []` then catches.
+create_app().run(port=int(sys.argv[1]), debug=True, use_reloader=False, dev_tools_hot_reload=False,
+                 dev_tools_disable_version_check=True, threaded=True)
+"""
+
+
+class _Served:
+    """The session's Gradscape, served by a process of its own: dash.testing stops a test's own
+    thread-served app by raising SystemExit in every thread started since, which would reach this
+    server's request threads if it ran in the test process."""
+
+    def __init__(self):
+        import subprocess
+        import sys
+        import tempfile
+        import time
+
+        import requests
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://localhost:{port}"
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        self.log = tempfile.TemporaryFile()   # werkzeug logs every request: a file, never a pipe that fills
+        self.proc = subprocess.Popen([sys.executable, "-c", _SERVE, str(port)], cwd=root,
+                                     stdout=subprocess.DEVNULL, stderr=self.log)
+        deadline = time.monotonic() + 120   # a cold numba cache compiles before the first answer
+        while True:
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError("the Gradscape test server exited: " + self.log.read().decode()[-2000:])
+            try:
+                if requests.get(self.url, timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the Gradscape test server did not answer within 120 s")
+            time.sleep(0.1)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except Exception:  # noqa: BLE001 - one that ignores SIGTERM is killed
+            self.proc.kill()
+        self.log.close()
+
+
 @pytest.fixture(scope="session")
 def _gradscape_server():
     """One Gradscape served (in debug mode) for the whole session: its pages keep no state on it."""
-    from dash.testing.application_runners import ThreadedRunner
-
-    from ui import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    runner = ThreadedRunner()
-    # Debug mode checks every component's props in the browser; a bad prop becomes a console
-    # error, which each test's `get_logs() == []` then catches.
-    runner.start(create_app(), port=port, debug=True, use_reloader=False, dev_tools_hot_reload=False)
-    yield runner
-    runner.stop()
+    served = _Served()
+    yield served
+    served.stop()
 
 
 @pytest.fixture
