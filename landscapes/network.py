@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from types import MappingProxyType
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 import numba
 import numpy as np
@@ -63,22 +63,111 @@ def make_data(name: str, n: int, seed: int = 0) -> Tuple[np.ndarray, np.ndarray]
 
 # --- the compiled forward and backward pass ---------------------------------------------------------
 
-@numba.njit(**_JIT)
-def _tanh(x):
-    """tanh from one exp (glibc's tanh is 2-3x slower, and this is the network's hot loop):
-    (1 − e) / (1 + e), e = exp(−2|x|), with |x|'s sign; absolute error within a few 1e-16."""
-    e = math.exp(-2.0 * abs(x))
-    t = (1.0 - e) / (1.0 + e)
-    return t if x >= 0.0 else -t
+# exp(x) for the tanh below, in plain arithmetic that LLVM vectorises (numba has no vector exp here):
+# x = k ln2 + r with |r| <= ln2/2 (Cody-Waite, ln2 in two parts), exp(r) by its Taylor series to r^13
+# (the first term left out is below 1e-17 relative), and 2^k built from the bits of x/ln2 + SHIFT.
+_INV_LN2 = 1.4426950408889634
+_LN2_HI = 0.6931471803691238   # ln 2 with its last 21 bits zero: k * _LN2_HI is exact for |k| < 2^21
+_LN2_LO = 1.9082149292705877e-10
+_SHIFT = 6755399441055744.0     # 1.5 * 2^52: adding it rounds x/ln2 to an integer kept in the low bits
+_SHIFT_BITS = int(np.float64(_SHIFT).view(np.int64))
 
 
 @numba.njit(**_JIT)
-def _mlp(P, X, y, idx, sizes, relu, want_grad, f, G, Z):
+def _tanh_layer(out, bits):
+    """tanh of out (units, b) in place, bits (units * b,) int64 scratch.
+
+    tanh x = ±(1 − e) / (1 + e), e = exp(−2|x|), with x's sign, as glibc's tanh but from one exp, and
+    that exp in three loops that vectorise (2-3x faster than a scalar math.exp per unit, the network's
+    hot loop). |x| is clipped at 20, where tanh is 1.0 in float64 either way. Absolute error within a
+    few 1e-16 of np.tanh (tests/test_network.py); NaN stays NaN.
+    """
+    units, b = out.shape
+    kd = bits.view(np.float64)
+    for o in range(units):
+        for s in range(b):
+            x = -2.0 * abs(out[o, s])
+            if x < -40.0:
+                x = -40.0
+            kd[o * b + s] = x * _INV_LN2 + _SHIFT
+    for i in range(units * b):
+        bits[i] = (bits[i] - _SHIFT_BITS + 1023) << 52   # now the float 2^k, k = round(x / ln2)
+    for o in range(units):
+        for s in range(b):
+            a = out[o, s]
+            x = -2.0 * abs(a)
+            if x < -40.0:
+                x = -40.0
+            k = (x * _INV_LN2 + _SHIFT) - _SHIFT
+            r = (x - k * _LN2_HI) - k * _LN2_LO
+            r2 = r * r
+            r4 = r2 * r2
+            # sum_{j <= 13} r^j / j!, Estrin's scheme (short dependency chains)
+            q0 = (1.0 + r) + r2 * (0.5 + r * (1.0 / 6.0))
+            q1 = (1.0 / 24.0 + r * (1.0 / 120.0)) + r2 * (1.0 / 720.0 + r * (1.0 / 5040.0))
+            q2 = (1.0 / 40320.0 + r * (1.0 / 362880.0)) + r2 * (1.0 / 3628800.0 + r * (1.0 / 39916800.0))
+            q3 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0)
+            e = ((q0 + r4 * q1) + (r4 * r4) * (q2 + r4 * q3)) * kd[o * b + s]
+            t = (1.0 - e) / (1.0 + e)
+            out[o, s] = t if a >= 0.0 else -t
+
+
+_NO_BATCH = (np.empty(0, dtype=np.int64), np.empty(0), np.empty((0, 0)))  # _mlp's batch, f_batch, G_batch
+
+
+@numba.njit(**_JIT)
+def _backward(Pr, sizes, relu, A, base, delta, back, b, depth, Gr):
+    """One network's backward pass over b samples: A (units, b) its activations, delta[:b] ∂loss/∂z
+    of the logit. Writes the gradient of the last ``depth`` layers into Gr (d,) and 0 below them."""
+    n_layers = sizes.shape[0] - 1
+    stop = max(n_layers - depth, 0)   # the lowest layer whose gradient is computed
+    below = 0
+    for l in range(stop):
+        below += (sizes[l] + 1) * sizes[l + 1]
+    for j in range(below):
+        Gr[j] = 0.0
+    at = Gr.shape[0]
+    for l in range(n_layers - 1, stop - 1, -1):   # last layer first: δ is ∂loss/∂z of its outputs
+        fan_in, fan_out = sizes[l], sizes[l + 1]
+        b0 = at - fan_out
+        w0 = b0 - fan_in * fan_out
+        at = w0
+        dz = delta[:fan_out * b].reshape(fan_out, b)
+        inputs = A[base[l]:base[l + 1]]
+        for o in range(fan_out):
+            g = 0.0
+            for s in range(b):
+                g += dz[o, s]
+            Gr[b0 + o] = g
+        np.dot(dz, inputs.T, Gr[w0:b0].reshape(fan_out, fan_in))
+        if l == stop:
+            break
+        W = Pr[w0:b0].reshape(fan_out, fan_in)
+        dprev = back[:fan_in * b].reshape(fan_in, b)
+        np.dot(W.T, dz, dprev)
+        for i in range(fan_in):
+            for s in range(b):
+                a = inputs[i, s]
+                if relu:
+                    dprev[i, s] = dprev[i, s] if a > 0.0 else 0.0
+                else:
+                    dprev[i, s] = dprev[i, s] * (1.0 - a * a)
+        delta, back = back, delta
+
+
+@numba.njit(**_JIT)
+def _mlp(P, X, y, idx, sizes, relu, depth, f, G, Z, batch, f_batch, G_batch):
     """Each run's mean BCE-with-logits loss over its samples, its gradient and its logits.
 
     P (n, d) parameters, one network per row; X (N, 2), y (N,) the data; idx (n, b), or (1, b)
     when every run sees the same samples; sizes the layer widths (2, h₁, …, 1). Writes f (n,),
-    G (n, d) when ``want_grad`` and the logits Z (n, b).
+    the logits Z (n, b) and, into G (n, d), the gradient of the last ``depth`` layers: 0 is the
+    forward pass alone (G untouched), len(sizes) − 1 the whole gradient. Below ``depth`` G is 0,
+    so its norm is a lower bound of the gradient's (the run loop's cheap convergence test).
+
+    ``batch`` (m,), positions in idx's row, asks also for the loss f_batch (n,) and the whole
+    gradient G_batch (n, d) over those samples alone, from the same forward pass: a run loop's
+    mini-batch step, whose full-batch loss is computed at the same point. Empty: not asked.
 
     Activations are feature-major, A[unit, sample], so each layer is one matrix product
     (BLAS) over the batch: z = W a + bias forward; ∂W = δ aᵀ, ∂bias = Σ_s δ, δ_prev = (Wᵀ δ) ⊙ act'.
@@ -88,6 +177,7 @@ def _mlp(P, X, y, idx, sizes, relu, want_grad, f, G, Z):
     """
     n, d = P.shape
     b = idx.shape[1]
+    m = batch.shape[0]
     n_layers = sizes.shape[0] - 1
     base = np.zeros(n_layers + 2, dtype=np.int64)  # row offset of each layer's units in A
     widest = 0
@@ -95,8 +185,12 @@ def _mlp(P, X, y, idx, sizes, relu, want_grad, f, G, Z):
         base[l + 1] = base[l] + sizes[l]
         widest = max(widest, sizes[l])
     A = np.empty((base[n_layers + 1], b))
+    A_batch = np.empty((base[n_layers + 1], m))
     delta = np.empty(widest * b)
     back = np.empty(widest * b)
+    bits = np.empty(widest * b, dtype=np.int64)
+    err = np.empty(b)     # σ(z_s) − y_s
+    losses = np.empty(b)  # each sample's loss
     for r in range(n):
         row = idx[0] if idx.shape[0] == 1 else idx[r]
         for s in range(b):
@@ -113,52 +207,39 @@ def _mlp(P, X, y, idx, sizes, relu, want_grad, f, G, Z):
             hidden = l < n_layers - 1
             for o in range(fan_out):
                 bias = P[r, b0 + o]
-                for s in range(b):
-                    z = out[o, s] + bias
-                    if hidden:
-                        z = max(z, 0.0) if relu else _tanh(z)
-                    out[o, s] = z
+                if hidden and relu:
+                    for s in range(b):
+                        out[o, s] = max(out[o, s] + bias, 0.0)
+                else:
+                    for s in range(b):
+                        out[o, s] = out[o, s] + bias
+            if hidden and not relu:
+                _tanh_layer(out, bits)
         last = base[n_layers]
-        loss = 0.0
         for s in range(b):
             z = A[last, s]
             t = y[row[s]]
             e = math.exp(-abs(z))
-            loss += max(z, 0.0) - z * t + math.log1p(e)
-            sig = 1.0 / (1.0 + e) if z >= 0.0 else e / (1.0 + e)
-            delta[s] = (sig - t) / b
+            losses[s] = max(z, 0.0) - z * t + math.log1p(e)
+            err[s] = (1.0 / (1.0 + e) if z >= 0.0 else e / (1.0 + e)) - t
             Z[r, s] = z
+        loss = 0.0
+        for s in range(b):
+            loss += losses[s]
         f[r] = loss / b
-        if not want_grad:
-            continue
-        # backward, last layer first: δ holds ∂loss/∂z of the layer's outputs, (fan_out, b)
-        at = d
-        for l in range(n_layers - 1, -1, -1):
-            fan_in, fan_out = sizes[l], sizes[l + 1]
-            b0 = at - fan_out
-            w0 = b0 - fan_in * fan_out
-            at = w0
-            dz = delta[:fan_out * b].reshape(fan_out, b)
-            inputs = A[base[l]:base[l + 1]]
-            for o in range(fan_out):
-                g = 0.0
-                for s in range(b):
-                    g += dz[o, s]
-                G[r, b0 + o] = g
-            np.dot(dz, inputs.T, G[r, w0:b0].reshape(fan_out, fan_in))
-            if l == 0:
-                break
-            W = P[r, w0:b0].reshape(fan_out, fan_in)
-            dprev = back[:fan_in * b].reshape(fan_in, b)
-            np.dot(W.T, dz, dprev)
-            for i in range(fan_in):
-                for s in range(b):
-                    a = inputs[i, s]
-                    if relu:
-                        dprev[i, s] = dprev[i, s] if a > 0.0 else 0.0
-                    else:
-                        dprev[i, s] = dprev[i, s] * (1.0 - a * a)
-            delta, back = back, delta
+        if depth > 0:
+            for s in range(b):
+                delta[s] = err[s] / b
+            _backward(P[r], sizes, relu, A, base, delta, back, b, depth, G[r])
+        if m > 0:
+            loss = 0.0
+            for j in range(m):
+                loss += losses[batch[j]]
+                delta[j] = err[batch[j]] / m
+                for u in range(base[n_layers + 1]):
+                    A_batch[u, j] = A[u, batch[j]]
+            f_batch[r] = loss / m
+            _backward(P[r], sizes, relu, A_batch, base, delta, back, m, n_layers, G_batch[r])
 
 
 def _nn_linear_init(sizes, seed: int) -> np.ndarray:
@@ -219,12 +300,19 @@ class Network(Landscape):
       hidden: the hidden layers' widths; activation: "tanh" or "relu".
       layers: torch's parameter names -> slices of the parameter vector
         ({"0.weight": slice(0, 32), "0.bias": slice(32, 48), "2.weight": ..., "2.bias": ...}).
+      compiled_minibatch_step: ``(P, idx, f, G, f_batch, G_batch) -> None``, one step of a mini-batch
+        run in one forward pass over the full batch: its loss into f (n,) and, into G (n, d), only
+        the last layer's gradient (exact; 0 elsewhere), whose norm is a lower bound of the whole
+        gradient's, so the convergence test needs the full backward pass only where it is below
+        tol; and the loss and whole gradient over the samples idx (b,) into f_batch (n,) and
+        G_batch (n, d), the same numbers as ``batch_value_and_grad``. idx may be empty.
     """
 
     data: Tuple[np.ndarray, np.ndarray] = None
     hidden: Tuple[int, ...] = ()
     activation: str = "tanh"
     layers: Mapping[str, slice] = None
+    compiled_minibatch_step: Optional[Callable[..., None]] = None
 
     @property
     def layer_slices(self) -> Dict[str, slice]:
@@ -301,6 +389,7 @@ def network(dataset: str = "moons", hidden=(16,), activation: str = "tanh", n_sa
     sizes = np.array((2, *hidden, 1), dtype=np.int64)
     d = _count(sizes)
     relu = activation == "relu"
+    n_layers = len(sizes) - 1
     everything = np.arange(n_samples, dtype=np.int64)[None, :]
 
     layers: Dict[str, slice] = {}
@@ -312,13 +401,18 @@ def network(dataset: str = "moons", hidden=(16,), activation: str = "tanh", n_sa
 
     def kernel(P, f, G):
         """The full batch: the runner's compiled (P, f, G) -> None."""
-        _mlp(P, X, y, everything, sizes, relu, True, f, G, np.empty((len(P), n_samples)))
+        _mlp(P, X, y, everything, sizes, relu, n_layers, f, G, np.empty((len(P), n_samples)), *_NO_BATCH)
+
+    def minibatch_step(P, idx, f, G, f_batch, G_batch):
+        """The full batch's loss and last layer's gradient; the loss and gradient over idx."""
+        _mlp(P, X, y, everything, sizes, relu, 1, f, G, np.empty((len(P), n_samples)), idx, f_batch, G_batch)
 
     def loss(P):
         P = _as_points(P, d)
         flat = np.ascontiguousarray(P.reshape(-1, d))
         f = np.empty(len(flat))
-        _mlp(flat, X, y, everything, sizes, relu, False, f, np.empty((0, 0)), np.empty((len(flat), n_samples)))
+        _mlp(flat, X, y, everything, sizes, relu, 0, f, np.empty((0, 0)), np.empty((len(flat), n_samples)),
+             *_NO_BATCH)
         return f.reshape(P.shape[:-1])[()]
 
     def batch_value_and_grad(P, idx):
@@ -327,7 +421,7 @@ def network(dataset: str = "moons", hidden=(16,), activation: str = "tanh", n_sa
         shared = idx[:1] if idx.strides[0] == 0 else idx  # the run loop's batches: one row for all runs
         shared = np.ascontiguousarray(shared, dtype=np.int64)
         f, G = np.empty(len(P)), np.empty(P.shape)
-        _mlp(P, X, y, shared, sizes, relu, True, f, G, np.empty((len(P), idx.shape[1])))
+        _mlp(P, X, y, shared, sizes, relu, n_layers, f, G, np.empty((len(P), idx.shape[1])), *_NO_BATCH)
         return f, G
 
     shape = "-".join(str(h) for h in hidden)
@@ -339,4 +433,5 @@ def network(dataset: str = "moons", hidden=(16,), activation: str = "tanh", n_sa
                     "landscape seen through slices.")
     fields = {field.name: getattr(base, field.name) for field in dataclasses.fields(Landscape)}
     fields["loss"] = loss  # the forward pass alone
-    return Network(**fields, data=(X, y), hidden=hidden, activation=activation, layers=MappingProxyType(layers))
+    return Network(**fields, data=(X, y), hidden=hidden, activation=activation, layers=MappingProxyType(layers),
+                   compiled_minibatch_step=minibatch_step)

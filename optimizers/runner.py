@@ -10,7 +10,9 @@ The step loop stays in Python and does a fixed, small number of calls per step:
 the landscape's value-and-gradient (compiled where the landscape supplies one),
 one compiled bookkeeping pass (divergence, convergence), and one kernel call per
 optimizer. Points live in two buffers that swap roles each step, so the previous
-point is always at hand without a copy.
+point is always at hand without a copy. On mini-batches, a landscape with a
+``compiled_minibatch_step`` (a network) gives the full batch's loss and the
+mini-batch's gradient in one call per step.
 """
 
 from __future__ import annotations
@@ -264,6 +266,25 @@ def _bookkeep(P, P_prev, f, f_prev, G, dead, diverged_at, converged_at, t, tol2,
 
 
 @jit
+def _undecided(G, dead, converged_at, tol2, out):
+    """How many live, not yet converged runs have a partial gradient (a lower bound of the gradient's
+    norm) below the tolerance, listed in out: only for these does the convergence test need the
+    whole gradient."""
+    n, d = G.shape
+    m = 0
+    for i in range(n):
+        if dead[i] or converged_at[i] >= 0:
+            continue
+        norm2 = 0.0
+        for j in range(d):
+            norm2 += G[i, j] * G[i, j]
+        if norm2 < tol2:
+            out[m] = i
+            m += 1
+    return m
+
+
+@jit
 def _hold(P_new, P, dead_runs):
     """Dead runs stay where they are."""
     for k in range(dead_runs.shape[0]):
@@ -314,6 +335,14 @@ class _Loop:
         landscape, batches = self.landscape, self.batches
         compiled = getattr(landscape, "compiled_value_and_grad", None)
         vg = landscape.value_and_grad
+        # On mini-batches the full batch's gradient serves only the convergence test: a landscape that
+        # gives part of it cheaply, with the mini-batch's gradient from the same forward pass (a
+        # network: its last layer), lets the loop skip the rest wherever that part exceeds tol.
+        fused = getattr(landscape, "compiled_minibatch_step", None) if batches is not None else None
+        if fused is not None:
+            f_batch, G_batch = np.empty(N), np.empty((N, d))
+            no_batch = np.empty(0, dtype=np.int64)
+            undecided = np.empty(N, dtype=np.int64)
         losses = [np.empty(N), np.empty(N)]   # the loss at each point buffer, swapping roles with it
         G = np.empty((N, d))
         kernels = [None if o.closure else o.kernel for o in opts]
@@ -347,7 +376,15 @@ class _Loop:
             for t in range(steps + 1):
                 P, P_prev = self.buffers[cur], self.buffers[1 - cur]
                 f, f_prev = losses[cur], losses[1 - cur]
-                if compiled is not None:
+                if fused is not None:
+                    idx = batches.next() if t < steps else no_batch
+                    fused(P, idx, f, G, f_batch, G_batch)
+                    rows = undecided[:_undecided(G, self.dead, self.converged_at, self.tol2, undecided)]
+                    if len(rows):
+                        G_rows = np.empty((len(rows), d))
+                        compiled(P[rows], np.empty(len(rows)), G_rows)
+                        G[rows] = G_rows
+                elif compiled is not None:
                     compiled(P, f, G)
                 else:
                     f_new, G_new = vg(P)
@@ -357,6 +394,11 @@ class _Loop:
                              self.tol2, LIMIT, t > 0, dead_runs):
                     self.n_dead = int(self.dead.sum())
                     dead_runs = np.flatnonzero(self.dead)
+                    if fused is not None and t < steps:  # a run that died now went back: its batch there
+                        back = np.flatnonzero(self.diverged_at == t)
+                        f_back, G_back = np.empty(len(back)), np.empty((len(back), d))
+                        fused(P[back], idx, np.empty(len(back)), np.empty((len(back), d)), f_back, G_back)
+                        f_batch[back], G_batch[back] = f_back, G_back
                 if t == steps:
                     break
                 row = t if history else 0
@@ -366,8 +408,10 @@ class _Loop:
                     self.loss_h[t] = f
                 f_seen = f  # the loss this step's gradient belongs to (what a plateau schedule watches)
                 if batches is not None:
-                    idx = batches.next()
-                    f_seen, G_batch = landscape.batch_value_and_grad(P, np.broadcast_to(idx, (N, len(idx))))
+                    if fused is None:
+                        idx = batches.next()
+                        f_batch, G_batch = landscape.batch_value_and_grad(P, np.broadcast_to(idx, (N, len(idx))))
+                    f_seen = f_batch.copy()
                     G[:] = G_batch
                     if self.n_dead:
                         G[self.dead] = 0.0

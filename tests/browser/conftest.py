@@ -2,6 +2,14 @@
 
 Without Chromium or chromedriver the browser tests skip with a loud reason, except in CI
 (CI=true), where a missing browser fails them: CI must never pass without running them.
+
+Speed: starting Chromium and serving a fresh Gradscape cost seconds per test, so the session keeps
+ONE Chromium (``dash_duo`` here replaces dash.testing's: same object, same use) and ONE Gradscape
+server, in a process of its own (the ``gradscape`` fixture's page: the server is stateless, every
+scene lives in the URL and the page). Between tests the browser is put back as a fresh one would be: a blank page, no other
+tab, no device emulation or touch, no pressed key or button, the window's size, no cookies or
+storage, an empty console log, this test's download folder. If that fails, the next test gets a
+new Chromium. A test that needs its own app still calls ``dash_duo.start_server(app)``.
 """
 
 from __future__ import annotations
@@ -9,6 +17,8 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import warnings
+from urllib.parse import urlparse
 
 import pytest
 
@@ -79,13 +89,186 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def gradscape(dash_duo, free_port):
-    """A fresh Gradscape app served (in debug mode) to a headless browser; returns dash_duo."""
-    from ui import create_app
+WINDOW = (1280, 900)
 
-    # Debug mode checks every component's props in the browser; a bad prop becomes a console
-    # error, which each test's `get_logs() == []` then catches.
-    dash_duo.start_server(create_app(), port=free_port, debug=True, use_reloader=False,
-                          dev_tools_hot_reload=False)
+
+class _Chromium:
+    """The session's one Chromium (a selenium driver), handed to each test's dash_duo in turn."""
+
+    def __init__(self):
+        self.driver = None
+        self.origins = set()   # the servers' origins whose storage a test may have written
+
+    def fresh(self, download_path: str) -> None:
+        """Put the browser back as a new one would start (raises if it cannot: then it is replaced)."""
+        from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+        d = self.driver
+        handles = d.window_handles
+        for extra in handles[1:]:
+            d.switch_to.window(extra)
+            d.close()
+        d.switch_to.window(handles[0])
+        d.get("about:blank")
+        ActionBuilder(d).clear_actions()   # release any key or mouse button a test left pressed
+        d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        d.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+        d.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        for origin in self.origins:
+            d.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        d.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": download_path})
+        if tuple(d.get_window_size().values()) != WINDOW:
+            d.set_window_size(*WINDOW)
+        d.implicitly_wait(2)
+        d.get_log("browser")   # drain: each test's get_logs() sees its own page's messages only
+
+    def quit(self):
+        if self.driver is not None:
+            try:
+                self.driver.quit()
+            except Exception:  # noqa: BLE001 - a browser that died already is gone either way
+                pass
+            self.driver = None
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    chromium = _Chromium()
+    yield chromium
+    chromium.quit()
+
+
+def _composite_on(chromium: _Chromium):
+    from dash.testing.composite import DashComposite
+
+    class SharedComposite(DashComposite):
+        """dash.testing's DashComposite on the session's Chromium: started once, never quit per test."""
+
+        def _try_get_webdriver(self):
+            if chromium.driver is None:
+                chromium.driver = super()._try_get_webdriver()
+            return chromium.driver
+
+        @property
+        def server_url(self):
+            return DashComposite.server_url.fget(self)
+
+        @server_url.setter
+        def server_url(self, value):
+            parsed = urlparse(value)
+            chromium.origins.add(f"{parsed.scheme}://{parsed.netloc}")
+            DashComposite.server_url.fset(self, value)
+
+        def __exit__(self, exc_type, exc_val, traceback):
+            return None   # the session's fixture quits the browser
+
+        def _wait_for(self, method, timeout, msg):
+            """dash.testing's explicit waits (wait_for_text_to_equal, wait_for_element, ...) look every
+            0.1 s, as its `until` does, not selenium's default 0.5 s: a page state is seen when it comes."""
+            from selenium.common.exceptions import TimeoutException
+            from selenium.webdriver.support.ui import WebDriverWait
+
+            wait = WebDriverWait(self.driver, self._wait_timeout if timeout is None else timeout, poll_frequency=0.1)
+            try:
+                return wait.until(method)
+            except Exception as err:
+                raise TimeoutException(str(msg(self.driver) if callable(msg) else msg)) from err
+
+    return SharedComposite
+
+
+@pytest.fixture
+def dash_duo(request, dash_thread_server, tmpdir, _chromium):
+    """dash.testing's dash_duo, on the session's one Chromium, reset to a fresh state for this test."""
+    download_path = tmpdir.mkdir("download").strpath
+    if _chromium.driver is not None:
+        try:
+            _chromium.fresh(download_path)
+        except Exception as err:  # noqa: BLE001 - a browser that cannot be reset is replaced, not reused
+            warnings.warn(f"the session's Chromium could not be reset ({err!r}); starting a new one")
+            _chromium.quit()
+    config = request.config
+    with _composite_on(_chromium)(
+        server=dash_thread_server,
+        browser=config.getoption("webdriver"),
+        remote=config.getoption("remote"),
+        remote_url=config.getoption("remote_url"),
+        headless=config.getoption("headless"),
+        options=config.hook.pytest_setup_options(),
+        download_path=download_path,
+        percy_assets_root=config.getoption("percy_assets"),
+        percy_finalize=config.getoption("nopercyfinalize"),
+        pause=config.getoption("pause"),
+    ) as dc:
+        yield dc
+
+
+_SERVE = """
+import sys
+from ui import create_app
+# Debug mode checks every component's props in the browser; a bad prop becomes a console error,
+# which each test's `get_logs() == []` then catches.
+create_app().run(port=int(sys.argv[1]), debug=True, use_reloader=False, dev_tools_hot_reload=False,
+                 dev_tools_disable_version_check=True, threaded=True)
+"""
+
+
+class _Served:
+    """The session's Gradscape, served by a process of its own: dash.testing stops a test's own
+    thread-served app by raising SystemExit in every thread started since, which would reach this
+    server's request threads if it ran in the test process."""
+
+    def __init__(self):
+        import subprocess
+        import sys
+        import tempfile
+        import time
+
+        import requests
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://localhost:{port}"
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        self.log = tempfile.TemporaryFile()   # werkzeug logs every request: a file, never a pipe that fills
+        self.proc = subprocess.Popen([sys.executable, "-c", _SERVE, str(port)], cwd=root,
+                                     stdout=subprocess.DEVNULL, stderr=self.log)
+        deadline = time.monotonic() + 120   # a cold numba cache compiles before the first answer
+        while True:
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError("the Gradscape test server exited: " + self.log.read().decode()[-2000:])
+            try:
+                if requests.get(self.url, timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the Gradscape test server did not answer within 120 s")
+            time.sleep(0.1)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except Exception:  # noqa: BLE001 - one that ignores SIGTERM is killed
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def _gradscape_server():
+    """One Gradscape served (in debug mode) for the whole session: its pages keep no state on it."""
+    served = _Served()
+    yield served
+    served.stop()
+
+
+@pytest.fixture
+def gradscape(dash_duo, _gradscape_server):
+    """The Gradscape page opened fresh in the headless browser (the session's server); returns dash_duo."""
+    dash_duo.server_url = _gradscape_server.url
     return dash_duo
