@@ -231,3 +231,22 @@ return {title: title && box(title), text: title && title.textContent, svg: box(g
 
 def axis_boxes(duo, view: str) -> dict:
     return duo.driver.execute_script(_AXIS_BOXES, view)
+
+
+def slider_geometry(duo, slider: str) -> dict:
+    """Where a slider's track is on screen and its range, for real mouse events along it."""
+    return duo.driver.execute_script("""
+        var root = document.querySelector('#' + arguments[0] + ' .dash-slider-root');
+        root.scrollIntoView({block: 'center'});
+        var thumb = root.querySelector('[role=slider]'), r = root.getBoundingClientRect();
+        return {left: r.left, width: r.width, y: r.top + r.height / 2,
+                min: parseFloat(thumb.getAttribute('aria-valuemin')), max: parseFloat(thumb.getAttribute('aria-valuemax'))};
+    """, slider)
+
+
+def mouse_on_slider(duo, geo: dict, kind: str, value: float) -> None:
+    """A real (trusted) mouse event at ``value``'s place on the slider, as a mouse sends it."""
+    x = geo["left"] + (value - geo["min"]) / (geo["max"] - geo["min"]) * geo["width"]
+    duo.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
+        "type": kind, "x": x, "y": geo["y"], "button": "left", "buttons": 0 if kind == "mouseReleased" else 1,
+        "clickCount": 0 if kind == "mouseMoved" else 1})

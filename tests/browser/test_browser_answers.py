@@ -7,7 +7,7 @@ import math
 import pytest
 from dash.testing.wait import until
 
-from gradscape_page import paths_key, query, read_overlay, wait_drawn
+from gradscape_page import mouse_on_slider, paths_key, query, read_overlay, slider_geometry, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -58,21 +58,7 @@ def test_answer001_a_key_notch_draws_its_paths_before_the_scene_callback_answers
     assert duo.get_logs() == []
 
 
-def _press_geometry(duo, slider: str) -> dict:
-    return duo.driver.execute_script("""
-        var root = document.querySelector('#' + arguments[0] + ' .dash-slider-root');
-        root.scrollIntoView({block: 'center'});
-        var thumb = root.querySelector('[role=slider]'), r = root.getBoundingClientRect();
-        return {left: r.left, width: r.width, y: r.top + r.height / 2,
-                min: parseFloat(thumb.getAttribute('aria-valuemin')), max: parseFloat(thumb.getAttribute('aria-valuemax'))};
-    """, slider)
 
-
-def _mouse(duo, geo: dict, kind: str, value: float) -> None:
-    x = geo["left"] + (value - geo["min"]) / (geo["max"] - geo["min"]) * geo["width"]
-    duo.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
-        "type": kind, "x": x, "y": geo["y"], "button": "left", "buttons": 0 if kind == "mouseReleased" else 1,
-        "clickCount": 0 if kind == "mouseMoved" else 1})
 
 
 def test_answer002_a_drag_into_divergence_draws_the_paths_while_the_button_is_down(gradscape):
@@ -80,12 +66,12 @@ def test_answer002_a_drag_into_divergence_draws_the_paths_while_the_button_is_do
     wait_drawn(duo, 3)
     until(lambda: _idle(duo), timeout=10)
     key_before = duo.driver.execute_script("return window.gradscape.figureKey")
-    geo = _press_geometry(duo, "lr")
-    _mouse(duo, geo, "mousePressed", -3.0)
+    geo = slider_geometry(duo, "lr")
+    mouse_on_slider(duo, geo, "mousePressed", -3.0)
     seen = [str(read_overlay(duo, "contour"))]
     # 0.005 and 0.01: a run diverges, and its steep-direction line is part of the map, not the paths
     for lr in (0.005, 0.01):
-        _mouse(duo, geo, "mouseMoved", math.log10(lr))
+        mouse_on_slider(duo, geo, "mouseMoved", math.log10(lr))
         # the drawn paths (the overlay), not just the store loaded: the map is not the store's
         until(lambda: str(read_overlay(duo, "contour")) != seen[-1], timeout=10,
               msg=f"the paths did not follow the drag: {_drag_stats(duo)}")
@@ -96,7 +82,7 @@ def test_answer002_a_drag_into_divergence_draws_the_paths_while_the_button_is_do
     assert duo.driver.execute_script(
         "return document.querySelector('#contour .js-plotly-plot').layout.meta.key") == key_before
     assert len(set(seen)) == 3 and _drag_stats(duo)["active"]
-    _mouse(duo, geo, "mouseReleased", math.log10(0.01))
+    mouse_on_slider(duo, geo, "mouseReleased", math.log10(0.01))
     until(lambda: _idle(duo) and query(duo).get("lr") == "0.01", timeout=15)
     # on release the map with the steep line comes
     until(lambda: duo.driver.execute_script(

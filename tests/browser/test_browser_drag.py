@@ -5,7 +5,7 @@ import math
 import pytest
 from dash.testing.wait import until
 
-from gradscape_page import paths_key, query, read_overlay, wait_drawn
+from gradscape_page import mouse_on_slider, paths_key, query, read_overlay, slider_geometry, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -96,22 +96,7 @@ def test_drag003_a_drag_redraws_the_paths_while_it_goes_on(gradscape):
 
 # --- a drag with the pointer: read by assets/drag.js outside Dash ---------------------------------
 
-def _press_geometry(duo, slider: str) -> dict:
-    return duo.driver.execute_script("""
-        var root = document.querySelector('#' + arguments[0] + ' .dash-slider-root');
-        root.scrollIntoView({block: 'center'});
-        var thumb = root.querySelector('[role=slider]'), r = root.getBoundingClientRect();
-        return {left: r.left, width: r.width, y: r.top + r.height / 2,
-                min: parseFloat(thumb.getAttribute('aria-valuemin')), max: parseFloat(thumb.getAttribute('aria-valuemax'))};
-    """, slider)
 
-
-def _mouse(duo, geo: dict, kind: str, value: float) -> None:
-    """A real (trusted) mouse event at ``value``'s place on the slider, as a mouse sends it."""
-    x = geo["left"] + (value - geo["min"]) / (geo["max"] - geo["min"]) * geo["width"]
-    duo.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
-        "type": kind, "x": x, "y": geo["y"], "button": "left", "buttons": 0 if kind == "mouseReleased" else 1,
-        "clickCount": 0 if kind == "mouseMoved" else 1})
 
 
 def _drag_stats(duo) -> dict:
@@ -128,12 +113,12 @@ def test_drag004_a_pointer_drag_redraws_only_the_paths_several_times_before_rele
     duo.driver.execute_script("window.__dashPosts = 0; var f = window.fetch; window.fetch = function (u) {"
                               " if (String(u).indexOf('_dash-update-component') >= 0) { window.__dashPosts += 1; }"
                               " return f.apply(this, arguments); };")
-    geo = _press_geometry(duo, "lr")
-    _mouse(duo, geo, "mousePressed", -3.0)
+    geo = slider_geometry(duo, "lr")
+    mouse_on_slider(duo, geo, "mousePressed", -3.0)
     seen, value = [paths_key(duo)], -3.0
     # the lr slider stops at 1-2-5 per decade: 0.0005, 0.0002, 0.0001
     for value in (math.log10(0.0005), math.log10(0.0002), -4.0):  # the button is still down: each new value's paths reach the map
-        _mouse(duo, geo, "mouseMoved", value)
+        mouse_on_slider(duo, geo, "mouseMoved", value)
         until(lambda: paths_key(duo) != seen[-1] and not _drag_stats(duo)["inFlight"], timeout=10,
               msg=f"the paths did not follow the drag: {_drag_stats(duo)}")
         seen.append(paths_key(duo))
@@ -147,7 +132,7 @@ def test_drag004_a_pointer_drag_redraws_only_the_paths_several_times_before_rele
     assert duo.driver.execute_script("return window.__plotlyCalls") == []
     assert query(duo)["lr"] == "0.001"
     assert duo.find_element("#lr-value").text == "= 0.0001"  # the label follows the thumb
-    _mouse(duo, geo, "mouseReleased", value)
+    mouse_on_slider(duo, geo, "mouseReleased", value)
     # On release, one Dash change: the link, the slider's value and the rest of the page follow.
     until(lambda: _idle(duo) and query(duo).get("lr") == "0.0001", timeout=10,
           msg=f"the release did not reach the scene: {query(duo)} {_drag_stats(duo)} {_gate(duo)} "
@@ -171,11 +156,11 @@ def test_drag005_a_value_made_stale_while_a_drag_request_is_on_its_way_is_droppe
             var args = arguments, self = this;
             return new Promise(function (resolve) { window.__held.push(function () { resolve(f.apply(self, args)); }); });
         };""")
-    geo = _press_geometry(duo, "momentum")
-    _mouse(duo, geo, "mousePressed", 0.5)
+    geo = slider_geometry(duo, "momentum")
+    mouse_on_slider(duo, geo, "mousePressed", 0.5)
     until(lambda: duo.driver.execute_script("return window.__asked.length") == 1, timeout=5)
     for value in (0.6, 0.7, 0.8):  # each newer than the one waiting: 0.6 and 0.7 go stale
-        _mouse(duo, geo, "mouseMoved", value)
+        mouse_on_slider(duo, geo, "mouseMoved", value)
     stats = _drag_stats(duo)
     assert stats["sent"] == 1 and stats["pending"] == 0.8 and stats["dropped"] == 2, stats
     duo.driver.execute_script("window.__held.shift()()")  # the first answer comes back
@@ -183,7 +168,7 @@ def test_drag005_a_value_made_stale_while_a_drag_request_is_on_its_way_is_droppe
     assert duo.driver.execute_script("return window.__asked") == ["0.5", "0.8"]  # never 0.6 or 0.7
     duo.driver.execute_script("window.__held.shift()()")
     until(lambda: not _drag_stats(duo)["inFlight"], timeout=10)
-    _mouse(duo, geo, "mouseReleased", 0.8)
+    mouse_on_slider(duo, geo, "mouseReleased", 0.8)
     until(lambda: _idle(duo) and query(duo).get("momentum") == "0.8", timeout=10)
     assert duo.driver.execute_script("return window.__asked") == ["0.5", "0.8"]
     assert duo.get_logs() == []

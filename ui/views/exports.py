@@ -72,13 +72,7 @@ def header_lines(result: SceneRun) -> List[str]:
              f"  L = landscapes.get({L.name!r})"]
     lines += ["  " + line for line in notebook_lines(ran)]
     lines += ["  frames = [t.to_frame() for t in trajs]"]
-    for run in result.runs:
-        settings = ", ".join(f"{k}={v!r}" for k, v in run.hyper.items())
-        state = f"not run: {run.error}" if run.trajectory is None else \
-            (f"diverged at step {run.diverged_at}" if run.diverged_at >= 0 else "ok")
-        lines.append(f"run {run.name} ({run.title}): {settings}; {state}")
-    lines += [f"note: {note}" for note in result.notes]
-    return ["# " + line.replace("\n", " ") for line in lines]
+    return network_export.commented(lines, result, lambda hyper: ", ".join(f"{k}={v!r}" for k, v in hyper.items()))
 
 
 def trajectories_csv(scene: dict) -> str:

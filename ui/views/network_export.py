@@ -65,10 +65,17 @@ def header_lines(result: SceneRun) -> List[str]:
              "pc1, pc2: each point on the page's plane (PCA of every path, through the start)",
              "re-create every number in a notebook:"]
     lines += ["  " + line for line in notebook_lines(result)]
+    return commented(lines, result, _kwargs)
+
+
+def commented(lines, result: SceneRun, settings) -> list:
+    """``lines``, then each run's settings (``settings(run.hyper)``) and state and the scene's notes, as
+    the CSV's ``# `` comment lines (the page's CSV of any scene)."""
+    lines = list(lines)
     for run in result.runs:
         state = f"not run: {run.error}" if run.trajectory is None else \
             (f"diverged at step {run.diverged_at}" if run.diverged_at >= 0 else "ok")
-        lines.append(f"run {run.name} ({run.title}): {_kwargs(run.hyper)}; {state}")
+        lines.append(f"run {run.name} ({run.title}): {settings(run.hyper)}; {state}")
     lines += [f"note: {note}" for note in result.notes]
     return ["# " + line.replace("\n", " ") for line in lines]
 

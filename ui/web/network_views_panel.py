@@ -47,9 +47,9 @@ def panel() -> html.Div:
                   "slope, the gradient's component", className="net-weight-note"),
     ], className="net-weight-row")
     graphs = html.Div([
-        dcc.Graph(id=ids.NET_BOUNDARY, figure=EMPTY, config=graph_config("decision-boundary"),
+        dcc.Graph(id=ids.NET_BOUNDARY, figure=EMPTY, config=graph_config(ids.NET_BOUNDARY),
                   className="graph graph-net-boundary"),
-        dcc.Graph(id=ids.NET_WEIGHT_PLOT, figure=EMPTY, config=graph_config("one-weight"),
+        dcc.Graph(id=ids.NET_WEIGHT_PLOT, figure=EMPTY, config=graph_config(ids.NET_WEIGHT_PLOT),
                   className="graph graph-net-weight"),
     ], className="net-views-graphs")
     title = html.Div("The network: its decision boundary, and what one weight sees", className="panel-title")
