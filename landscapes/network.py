@@ -253,6 +253,17 @@ def _nn_linear_init(sizes, seed: int) -> np.ndarray:
     return np.concatenate(parts)
 
 
+def fast_tanh(x: np.ndarray) -> np.ndarray:
+    """tanh as 1 − 2 / (e^{2x} + 1), on a copy: about three times NumPy's own tanh, within a few 1e-16
+    of it (the NumPy views' hot loop: the decision boundary, accuracy, one weight's curve)."""
+    e = np.multiply(x, 2.0)
+    with np.errstate(over="ignore"):
+        np.exp(e, out=e)
+    e += 1.0
+    np.divide(2.0, e, out=e)
+    return np.subtract(1.0, e, out=e)
+
+
 def network_logits(P, points, hidden=None, activation: str = "tanh") -> np.ndarray:
     """The logits of one network P (d,), or of each of P (n, d), at points (m, 2): (m,) or (n, m).
 
@@ -281,7 +292,7 @@ def network_logits(P, points, hidden=None, activation: str = "tanh") -> np.ndarr
         at += (fan_in + 1) * fan_out
         a = np.matmul(a, W.transpose(0, 2, 1)) + bias[:, None, :]
         if l < len(sizes) - 2:
-            a = np.maximum(a, 0.0) if activation == "relu" else np.tanh(a)
+            a = np.maximum(a, 0.0) if activation == "relu" else fast_tanh(a)
     return a[..., 0].reshape(P.shape[:-1] + (len(points),))
 
 

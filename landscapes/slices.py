@@ -70,7 +70,8 @@ def pca_directions(paths, centre=None) -> Directions:
       centre: the plane's origin; by default the first path's final point (its first run's), so
         that path ends at (0, 0), as in Li et al.'s trajectory plots.
 
-    The points' deviations from their mean are decomposed by SVD (sklearn's PCA); ``explained``
+    The points' deviations from their mean are decomposed by SVD (sklearn's PCA; with more points than
+    coordinates, by the eigenvectors of their scatter matrix, the same directions); ``explained``
     holds the two components' shares of the total variance. Signs are chosen so that the first
     path starts at negative coordinates: training runs towards +α, +β.
     """
@@ -84,12 +85,18 @@ def pca_directions(paths, centre=None) -> Directions:
     if X.shape[1] < 2:
         raise ValueError("a plane needs at least two parameters")
     deviations = X - X.mean(axis=0)
-    _, s, Vt = np.linalg.svd(deviations, full_matrices=False)
-    total = float(np.sum(s * s))
+    total = float(np.sum(deviations * deviations))
     if total == 0.0:
         raise ValueError("the paths do not move: no direction to slice along")
-    variance = (s * s)[:2] / total  # two rows at least: X has more than one distinct point and d >= 2
-    dirs = Vt[:2].copy()
+    if len(deviations) > deviations.shape[1]:
+        # More points than parameters (the page's 8 paths x ~150 points of a 337-weight network): the
+        # eigenvectors of the d x d scatter matrix are the same directions as the SVD's, 3-6x sooner.
+        w, V = np.linalg.eigh(deviations.T @ deviations)
+        s2, dirs = np.clip(w[::-1][:2], 0.0, None), V[:, ::-1][:, :2].T.copy()
+    else:
+        _, s, Vt = np.linalg.svd(deviations, full_matrices=False)
+        s2, dirs = (s * s)[:2], Vt[:2].copy()
+    variance = s2 / total  # two rows at least: X has more than one distinct point and d >= 2
     start = first[0, 0] - centre
     for k in range(2):
         if start @ dirs[k] > 0:

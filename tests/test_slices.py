@@ -110,3 +110,18 @@ def test_along_weight_tangent_is_the_slope_of_the_curve():
 def test_bad_input_raises(call, match):
     with pytest.raises(ValueError, match=match):
         call(landscapes.network(hidden=(4,), n_samples=16))
+
+
+@pytest.mark.parametrize("n, d", [(400, 30), (12, 30)], ids=["more-points", "more-weights"])
+def test_pca_directions_are_the_svds_either_way_round(n, d):
+    """Many points (the scatter matrix's eigenvectors) or few (the SVD): the same plane and shares."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(n, d)) * np.linspace(3.0, 0.1, d)   # distinct variances: a well-defined plane
+    plane = pca_directions(X, centre=np.zeros(d))
+    dev = X - X.mean(axis=0)
+    _, s, Vt = np.linalg.svd(dev, full_matrices=False)
+    for got, want in ((plane.d1, Vt[0]), (plane.d2, Vt[1])):
+        np.testing.assert_allclose(abs(got @ want), 1.0, atol=1e-10)
+        np.testing.assert_allclose(np.linalg.norm(got), 1.0, atol=1e-12)
+    np.testing.assert_allclose(plane.explained, (s * s)[:2] / np.sum(s * s), rtol=1e-10)
+    assert abs(plane.d1 @ plane.d2) < 1e-12
