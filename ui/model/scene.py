@@ -465,11 +465,11 @@ def encode_view(view: dict) -> str:
     """The view flags' part of a link ('' for the defaults), to follow ``encode(scene)``."""
     view = view or {}
     pairs = [("lesson", view["lesson"])] if view.get("lesson") else []
+    if isinstance(view.get("weight"), str) and WEIGHT_NAME.fullmatch(view["weight"]):
+        pairs.append(("weight", view["weight"]))
     pairs += [(key, "1") for key in VIEW_FLAGS if view.get(key)]
     if isinstance(view.get("t"), int) and not isinstance(view["t"], bool):
         pairs.append(("t", view["t"]))
-    if isinstance(view.get("weight"), str) and WEIGHT_NAME.fullmatch(view["weight"]):
-        pairs.append(("weight", view["weight"]))
     return "&".join(f"{k}={quote(str(v), safe='-_.[]')}" for k, v in pairs)
 
 
