@@ -229,3 +229,21 @@ def test_net031_gif_scene_file_and_tune_answer_a_network_scene(scene):
     assert back == scene and warnings == []
     with pytest.raises(ValueError, match="network"):
         tuning.tune_scene(scene)
+
+
+def test_a_network_planes_map_does_not_offer_to_move_the_start():
+    """A network starts at its initialisation: the map's hover reads the point and offers no click,
+    while a 2-D surface's still does."""
+    from ui.model import compute
+    from ui.model import scene as S
+    from ui.views import figures
+
+    net, _ = S.parse("landscape=net_moons&opt=sgd&lr=0.1&steps=20&hidden=4")
+    flat, _ = S.parse("landscape=rosenbrock&opt=sgd&steps=20")
+    hovers = []
+    for scene in (net, flat):
+        result = compute.run_scene(scene)
+        fig = figures.contour_figure(result.landscape, result.runs, (0.0, 0.0))
+        hovers.append(next(t for t in fig["data"] if t.get("type") == "contour")["hovertemplate"])
+    assert "click" not in hovers[0] and hovers[0].startswith("x ")
+    assert "click to start here" in hovers[1]

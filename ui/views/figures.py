@@ -92,13 +92,15 @@ def contour_colorbar(landscape, resolution: int = CONTOUR_RESOLUTION) -> dict:
             "x": 1, "xanchor": "left", "xpad": 6, "outlinewidth": 0, "ticks": "outside", "ticklen": 3}
 
 
-def contour_trace(grid) -> dict:
+def contour_trace(grid, movable_start: bool = True) -> dict:
+    """The filled contours; their hover offers the click that moves the start where there is one (a
+    network's plane starts at its initialisation, so its hover only reads the point)."""
+    hover = "x %{x:.2f}, y %{y:.2f}" + ("<br>click to start here" if movable_start else "") + "<extra></extra>"
     return {"type": "contour", "x": grid.xs, "y": grid.ys, "z": grid.height, "colorscale": P.SURFACE_SCALE,
             "zmin": float(np.nanmin(grid.height)), "zmax": float(np.nanmax(grid.height)), "meta": {"gaps": True},
             "ncontours": 22, "contours": {"coloring": "fill"},
             "line": {"width": 0.6, "color": P.CONTOUR_LINE}, "showscale": False,
-            "hovertemplate": "x %{x:.2f}, y %{y:.2f}<br>click to start here<extra></extra>",
-            "showlegend": False, "name": "surface"}
+            "hovertemplate": hover, "showlegend": False, "name": "surface"}
 
 
 def minima_trace(landscape, z: Optional[np.ndarray] = None) -> dict:
@@ -159,7 +161,8 @@ def contour_figure(landscape, runs: Sequence[Run], start, frame: Optional[int] =
     # data[1] is the basin map's slot (ui/views/layers.py), empty until one is drawn.
     basin_slot = {"type": "heatmap", "visible": False, "x": [], "y": [], "z": [], "showscale": False,
                   "hoverinfo": "skip", "name": "basin map", "meta": {"layer": "basin"}}
-    data = [contour_trace(grid), basin_slot, minima_trace(landscape), start_trace(start)]
+    movable = getattr(landscape, "directions", None) is None  # a network's plane: no start to move
+    data = [contour_trace(grid, movable), basin_slot, minima_trace(landscape), start_trace(start)]
     for i, run in enumerate(runs):
         data += path_traces(run, i, frame)
     data.append(markers_trace(runs, frame))
