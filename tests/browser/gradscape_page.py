@@ -250,3 +250,18 @@ def mouse_on_slider(duo, geo: dict, kind: str, value: float) -> None:
     duo.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
         "type": kind, "x": x, "y": geo["y"], "button": "left", "buttons": 0 if kind == "mouseReleased" else 1,
         "clickCount": 0 if kind == "mouseMoved" else 1})
+
+
+def page_idle(duo) -> bool:
+    """No scene request in flight or waiting (assets/gate.js), and nothing drawn older than the controls."""
+    return duo.driver.execute_script(
+        "var g = window.gradscapeGate; return !g.inFlight && !g.dirty &&"
+        " !document.documentElement.classList.contains('gs-working')")
+
+
+def drag_stats(duo) -> dict:
+    """assets/drag.js's state and counters: active, inFlight, pending and its stats."""
+    return duo.driver.execute_script(
+        "var d = window.gradscapeDrag; return Object.assign({active: !!d.active, inFlight: d.inFlight,"
+        " pending: d.pending && d.pending.value}, d.stats)")
+

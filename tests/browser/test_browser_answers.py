@@ -7,7 +7,8 @@ import math
 import pytest
 from dash.testing.wait import until
 
-from gradscape_page import mouse_on_slider, paths_key, query, read_overlay, slider_geometry, wait_drawn
+from gradscape_page import (drag_stats, mouse_on_slider, page_idle, paths_key, query, read_overlay, slider_geometry,
+                            wait_drawn)
 
 pytestmark = pytest.mark.browser
 
@@ -24,27 +25,19 @@ window.__releaseDash = function () { window.__holding = false; window.__heldDash
 """
 
 
-def _drag_stats(duo) -> dict:
-    return duo.driver.execute_script("return Object.assign({active: !!window.gradscapeDrag.active}, window.gradscapeDrag.stats)")
-
-
-def _idle(duo) -> bool:
-    return duo.driver.execute_script(
-        "var g = window.gradscapeGate; return !g.inFlight && !g.dirty &&"
-        " !document.documentElement.classList.contains('gs-working')")
 
 
 def test_answer001_a_key_notch_draws_its_paths_before_the_scene_callback_answers(gradscape):
     duo = gradscape
     wait_drawn(duo, 3)
-    until(lambda: _idle(duo), timeout=10)
+    until(lambda: page_idle(duo), timeout=10)
     duo.driver.execute_script(_HOLD_DASH)
     before, path_before = paths_key(duo), read_overlay(duo, "contour")
     # one notch of the lr slider (0.001 -> 0.002), as the keyboard sends it through Dash
     duo.driver.execute_script("window.dash_clientside.set_props('lr', {value: Math.log10(0.002)})")
-    until(lambda: paths_key(duo) != before, timeout=10, msg=f"no paths before Dash's answer: {_drag_stats(duo)}")
+    until(lambda: paths_key(duo) != before, timeout=10, msg=f"no paths before Dash's answer: {drag_stats(duo)}")
     assert read_overlay(duo, "contour") != path_before
-    stats = _drag_stats(duo)
+    stats = drag_stats(duo)
     assert stats["previews"] == 1 and stats["drawn"] == 1
     # Dash's answer is still held: the page says it is working, and the link has not moved yet
     assert duo.driver.execute_script("return window.__heldDash.length") >= 1
@@ -52,9 +45,9 @@ def test_answer001_a_key_notch_draws_its_paths_before_the_scene_callback_answers
     assert query(duo)["lr"] == "0.001"
     drawn = paths_key(duo)
     duo.driver.execute_script("window.__releaseDash()")
-    until(lambda: _idle(duo) and query(duo).get("lr") == "0.002", timeout=15, msg="the scene callback did not follow")
+    until(lambda: page_idle(duo) and query(duo).get("lr") == "0.002", timeout=15, msg="the scene callback did not follow")
     assert paths_key(duo) == drawn  # the same scene: nothing redrawn twice
-    assert _drag_stats(duo)["previews"] == 1  # the lr box's echo sent no second change
+    assert drag_stats(duo)["previews"] == 1  # the lr box's echo sent no second change
     assert duo.get_logs() == []
 
 
@@ -64,7 +57,7 @@ def test_answer001_a_key_notch_draws_its_paths_before_the_scene_callback_answers
 def test_answer002_a_drag_into_divergence_draws_the_paths_while_the_button_is_down(gradscape):
     duo = gradscape
     wait_drawn(duo, 3)
-    until(lambda: _idle(duo), timeout=10)
+    until(lambda: page_idle(duo), timeout=10)
     key_before = duo.driver.execute_script("return window.gradscape.figureKey")
     geo = slider_geometry(duo, "lr")
     mouse_on_slider(duo, geo, "mousePressed", -3.0)
@@ -74,16 +67,16 @@ def test_answer002_a_drag_into_divergence_draws_the_paths_while_the_button_is_do
         mouse_on_slider(duo, geo, "mouseMoved", math.log10(lr))
         # the drawn paths (the overlay), not just the store loaded: the map is not the store's
         until(lambda: str(read_overlay(duo, "contour")) != seen[-1], timeout=10,
-              msg=f"the paths did not follow the drag: {_drag_stats(duo)}")
+              msg=f"the paths did not follow the drag: {drag_stats(duo)}")
         until(lambda: not duo.driver.execute_script("return window.gradscapeDrag.inFlight"), timeout=10)
         seen.append(str(read_overlay(duo, "contour")))
     # the map's figure is the one from before the drag, yet the new paths are on it
     assert duo.driver.execute_script("return window.gradscape.figureKey") != key_before
     assert duo.driver.execute_script(
         "return document.querySelector('#contour .js-plotly-plot').layout.meta.key") == key_before
-    assert len(set(seen)) == 3 and _drag_stats(duo)["active"]
+    assert len(set(seen)) == 3 and drag_stats(duo)["active"]
     mouse_on_slider(duo, geo, "mouseReleased", math.log10(0.01))
-    until(lambda: _idle(duo) and query(duo).get("lr") == "0.01", timeout=15)
+    until(lambda: page_idle(duo) and query(duo).get("lr") == "0.01", timeout=15)
     # on release the map with the steep line comes
     until(lambda: duo.driver.execute_script(
         "return document.querySelector('#contour .js-plotly-plot').layout.meta.key === window.gradscape.figureKey"),
