@@ -12,6 +12,12 @@ LINK = ("/?landscape=net_moons&opt=sgd,momentum,adam&lr=0.05&momentum=0.9&steps=
         "&batch=32&hidden=8&activation=tanh&layer_lr=0.1,1")
 
 
+def _title(duo, graph: str) -> str:
+    """A graph's title as drawn ('' before it has one): the network views say their step there."""
+    return duo.driver.execute_script("const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
+                                     "return gd && gd.layout.title ? gd.layout.title.text : '';", graph)
+
+
 def test_net001_network_link_draws_paths_on_the_slice(gradscape):
     duo = gradscape
     duo.wait_for_page(url=duo.server_url + LINK)
@@ -31,16 +37,14 @@ def test_net001_network_link_draws_paths_on_the_slice(gradscape):
     assert len(accuracy) == 3 and all(0 <= a <= 1 for a in accuracy) and max(accuracy) > 0.8
     # The network's own views: the decision boundary and one weight, following the page's frame.
     until(lambda: duo.find_element("#net-views-panel").is_displayed(), timeout=60)
-    title = ("const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
-             "return gd && gd.layout.title ? gd.layout.title.text : '';")
-    until(lambda: duo.driver.execute_script(title, "net-boundary") == "Decision boundary · step 150", timeout=60)
+    until(lambda: _title(duo, "net-boundary") == "Decision boundary · step 150", timeout=60)
     boundaries = duo.driver.execute_script(
         "const gd = document.querySelector('#net-boundary .js-plotly-plot');"
         "return gd.data.filter(t => t.type === 'contour').length;")
     assert boundaries == 3
     duo.find_element("body").send_keys(Keys.HOME)
-    until(lambda: duo.driver.execute_script(title, "net-boundary") == "Decision boundary · step 0", timeout=30)
-    until(lambda: duo.driver.execute_script(title, "net-weight-plot").endswith("· step 0"), timeout=30)
+    until(lambda: _title(duo, "net-boundary") == "Decision boundary · step 0", timeout=30)
+    until(lambda: _title(duo, "net-weight-plot").endswith("· step 0"), timeout=30)
     assert duo.find_element("#net-panel").is_displayed() and not duo.find_element("#start-group").is_displayed()
     assert duo.find_element("#net-layer-lr").get_attribute("value") == "0.1,1"
     q = query(duo)
@@ -71,15 +75,13 @@ def test_net003_the_weight_shown_is_in_the_link(gradscape):
     duo = gradscape
     duo.wait_for_page(url=duo.server_url + "/?lesson=one-weight&weight=2.weight%5B0%5D"
                       "&landscape=net_moons&opt=sgd&lr=0.1&momentum=0.9&steps=100&hidden=16&activation=tanh")
-    title = ("const gd = document.querySelector('#net-weight-plot .js-plotly-plot');"
-             "return gd && gd.layout.title ? gd.layout.title.text : '';")
-    until(lambda: duo.driver.execute_script(title) == "What 2.weight[0] sees · step 100", timeout=60)
+    until(lambda: _title(duo, "net-weight-plot") == "What 2.weight[0] sees · step 100", timeout=60)
     set_value(duo, "net-weight", "0.bias[3]")
-    until(lambda: duo.driver.execute_script(title) == "What 0.bias[3] sees · step 100", timeout=60)
+    until(lambda: _title(duo, "net-weight-plot") == "What 0.bias[3] sees · step 100", timeout=60)
     until(lambda: query(duo).get("weight") == "0.bias[3]", timeout=10)
     type_into(duo, "#net-layer-lr", "0.5,1")  # a new scene: the weight stays, in the view and the link
     until(lambda: query(duo).get("layer_lr") == "0.5,1", timeout=60)
-    until(lambda: duo.driver.execute_script(title) == "What 0.bias[3] sees · step 100", timeout=60)
+    until(lambda: _title(duo, "net-weight-plot") == "What 0.bias[3] sees · step 100", timeout=60)
     assert query(duo).get("weight") == "0.bias[3]" and query(duo).get("lesson") == "one-weight"
     assert duo.find_element("#message").text == ""
     assert duo.get_logs() == []

@@ -32,6 +32,7 @@ from ui.views import network_views as V
 from ui.views.exports import graph_config
 from ui.model import compute, network_fields
 from ui.web import guard, ids
+from ui.model.limits import BadInput
 from ui.web.guard import show_message
 
 EMPTY = {"data": [], "layout": {}}
@@ -123,7 +124,7 @@ def page_runs(stored) -> Optional[M.NetworkRuns]:
     is not a network, without running it."""
     try:
         scene, _ = guard.check_scene_store(stored)
-    except Exception:  # a store the page cannot read: the scene callback already says why
+    except BadInput:  # a store the page cannot read: the scene callback already says why
         return None
     if not network_fields.is_network(scene.get("landscape")):
         return None
