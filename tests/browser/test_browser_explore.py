@@ -59,8 +59,8 @@ def test_expr001_custom_formula_draws_and_a_hostile_one_is_refused(gradscape):
     assert duo.get_logs() == []
 
 
-def test_expr002_hostile_link_and_gaps_are_explained(gradscape):
-    duo = gradscape
+def test_expr002_hostile_link_and_gaps_are_explained(gradscape_link):
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/?landscape=custom&opt=adam&expr=%5Bc%20for%20c%20in%20()%5D")
     duo.wait_for_contains_text("#message", "expr: 'for' is not allowed", timeout=30)  # a busy machine
     wait_drawn(duo, 1)
@@ -93,8 +93,8 @@ def test_expr002_hostile_link_and_gaps_are_explained(gradscape):
     assert duo.get_logs() == []
 
 
-def test_sgd001_noise_repeat_and_minibatches(gradscape):
-    duo = gradscape
+def test_sgd001_noise_repeat_and_minibatches(gradscape_link):
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/?landscape=bowl&opt=sgd,adam&lr=0.05&repeat=4")
     wait_drawn(duo, 2)
     duo.wait_for_contains_text("#message", "every seed gives the same path")
@@ -128,8 +128,8 @@ def test_sgd001_noise_repeat_and_minibatches(gradscape):
     assert duo.get_logs() == []
 
 
-def test_map001_basin_map_layer_legend_and_modes(gradscape):
-    duo = gradscape
+def test_map001_basin_map_layer_legend_and_modes(gradscape_link):
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/?landscape=himmelblau&opt=adam&lr=0.05&x0=-0.3&y0=-0.9&steps=200")
     wait_drawn(duo, 1)
     open_section_of(duo, "#basin-button")
