@@ -3,7 +3,7 @@
 import pytest
 from dash.testing.wait import until
 
-from gradscape_page import current_step, query, wait_drawn
+from gradscape_page import current_step, page_idle, query, read_graph, read_overlay, shown_step, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -45,14 +45,22 @@ def test_url103_the_link_holds_the_step_shown_and_opens_there(gradscape_link):
     duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + SCENE + "&t=12")
     wait_drawn(duo, 2)
+    # The page's own state, not the address bar (which holds t=12 from the start, whatever the page
+    # shows): its step is the link's, the map's markers stand on step 12, and the opening's scene
+    # request has been answered, so no late answer can move the step under the click below.
+    until(lambda: shown_step(duo) == 12 and page_idle(duo), timeout=20,
+          msg="the page did not settle on the link's step 12")
     duo.wait_for_text_to_equal("#frame-label", "step 12 / 40")
-    until(lambda: query(duo).get("t") == "12", timeout=10)
-    assert not _results_hidden(duo)
+    ghosts = read_graph(duo, "contour")["ghost"]
+    until(lambda: read_overlay(duo, "contour")["markers"] == [[g["x"][12], g["y"][12]] for g in ghosts], timeout=5,
+          msg="the map's markers are not at step 12")
+    assert query(duo).get("t") == "12" and not _results_hidden(duo)
     duo.find_element("#step-forward").click()
-    until(lambda: query(duo).get("t") == "13", timeout=10)
+    duo.wait_for_text_to_equal("#frame-label", "step 13 / 40")
+    until(lambda: query(duo).get("t") == "13", timeout=10, msg="t= did not follow the step")
     duo.find_element("#play").click()  # to the end: the scene's default step, left out of the link
     duo.wait_for_text_to_equal("#frame-label", "step 40 / 40", timeout=20)
-    until(lambda: "t" not in query(duo), timeout=10)
+    until(lambda: "t" not in query(duo), timeout=10, msg="t= stayed in the link at the last step")
     assert query(duo)["steps"] == "40"
     assert duo.get_logs() == []
 
