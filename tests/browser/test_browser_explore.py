@@ -170,7 +170,10 @@ def test_map002_stability_map_click_sets_the_sliders(gradscape):
     duo.wait_for_element("#stability-panel:not([hidden])", timeout=20)
     duo.wait_for_contains_text("#map-status", "Stability map: 50 × 41 settings × 300 steps", timeout=20)
     until(lambda: len(read_traces(duo, "stability-map") or []) == 3, timeout=10)
-    assert "β₁" in duo.find_element("#stability-map .ytitle").text
+    # read in the page: Plotly may redraw the title between finding it and reading it (a stale element)
+    until(lambda: "β₁" in duo.driver.execute_script(
+        "const t = document.querySelector('#stability-map .ytitle'); return t ? t.textContent : '';"), timeout=10,
+          msg="the stability map's y axis is not β₁")
     duo.driver.execute_script("document.getElementById('stability-panel').scrollIntoView();")
     duo.click_at_coord_fractions("#stability-map .nsewdrag", 0.35, 0.5)  # lr about 10^-2.9, β₁ about 0.5
     until(lambda: "adam.lr" not in query(duo), timeout=10, msg="Adam kept its own lr")
