@@ -12,22 +12,23 @@ import time
 
 import landscapes
 import optimizers
-from dash import ALL, Input, Output, Patch, State, no_update
+from dash import Input, Output, Patch, State, no_update
 from dash.exceptions import PreventUpdate
 
-from ui.model import compute, limits, maps, network_fields, payload, surfaces
+from ui.model import limits, maps, network_fields, payload, surfaces
 from ui.views import curvature
 from ui.views import layers as XF
 from ui.web import guard, ids
 from ui.web import controls as C
 from ui.web import surface_panels as X
+from ui.model.scene_type import Scene
 
 RUNNING = [(Output(ids.BASIN_BUTTON, "disabled"), True, False), (Output(ids.STABILITY_BUTTON, "disabled"), True, False)]
 
 
 def _scene(stored):
     """The scene store's scene as the URL codec reads it (the store is the browser's)."""
-    if not guard.stored_scene(stored):
+    if not guard.holds_scene(stored):
         raise PreventUpdate
     return guard.check_scene_store(stored)[0]
 
@@ -75,7 +76,8 @@ def register(app) -> None:
         """The formula box for "Custom…"; the batch size for a dataset surface."""
         known = name in landscapes.names() or network_fields.is_network(name)
         size = surfaces.get(name).n_samples if known else 0
-        batch = ((stored or {}).get("scene") or {}).get("batch")
+        scene = guard.last_good_scene(stored)
+        batch = scene.batch if scene is not None else None
         return name != surfaces.CUSTOM, not size, X.batch_options(size, batch) if size else []
 
     @app.callback(
@@ -94,7 +96,7 @@ def register(app) -> None:
         """The basin map of the chosen optimizer as a layer over the contour map. It stays while
         only the start moves (recompute compares the scene's signature with the one it drew)."""
         scene = _scene(stored)
-        if not n or name not in (scene.get("optimizers") or []):
+        if not n or name not in scene.optimizers:
             return no_update, no_update, no_update, "Pick an optimizer of the scene first."
         t0 = time.perf_counter()
         try:
@@ -151,7 +153,7 @@ def register(app) -> None:
             return no_update, no_update, f"No stability map: {err}", no_update
         fig = XF.stability_figure(result, current=_current(scene, name),
                                   title=f"{optimizers.info(name).title} on {surfaces.of(scene).title}, from "
-                                        f"({scene['x0']:g}, {scene['y0']:g}), {result.n_steps} steps")
+                                        f"({scene.x0:g}, {scene.y0:g}), {result.n_steps} steps")
         lrs, formula, more = maps.stability_boundary(scene, name, result)
         edge = curvature.boundary_trace(result.momenta, lrs, formula)
         if edge is not None:  # after the ring (data[2], which stability_marker patches)
@@ -184,9 +186,9 @@ def register(app) -> None:
         return (round(x, 2), round(y, 3), *cleared)
 
 
-def stability_marker(scene: dict, name) -> Patch:
+def stability_marker(scene: Scene, name) -> Patch:
     """The ring on the stability map follows the sliders: where the scene is now (a patch)."""
-    if name not in scene["optimizers"]:
+    if name not in scene.optimizers:
         return no_update
     lr, mu = _current(scene, name)
     patch = Patch()
@@ -195,9 +197,7 @@ def stability_marker(scene: dict, name) -> Patch:
     return patch
 
 
-def _current(scene: dict, name: str):
+def _current(scene: Scene, name: str):
     """(lr, momentum or β₁) the scene runs optimizer ``name`` with."""
-    hyper = compute.hyperparameters(scene, name)
-    mu = hyper["betas"][0] if "betas" in hyper else hyper.get("momentum", scene["momentum"])
-    return hyper["lr"], mu
+    return scene.lr_and_momentum(name)
 
