@@ -94,9 +94,10 @@ def test_the_layouts_controls_are_the_scene_it_draws(client, link):
 
     parts = _layout(client, "http://x/?" + link)
     scene, _ = S.parse(link)
-    assert (parts[ids.START_X]["value"], parts[ids.START_Y]["value"]) == (scene["x0"], scene["y0"])
-    assert parts[ids.START_X]["min"] <= scene["x0"] <= parts[ids.START_X]["max"]
-    assert parts[ids.START_Y]["min"] <= scene["y0"] <= parts[ids.START_Y]["max"]
+    x0, y0 = scene.start
+    assert (parts[ids.START_X]["value"], parts[ids.START_Y]["value"]) == (x0, y0)
+    assert parts[ids.START_X]["min"] <= x0 <= parts[ids.START_X]["max"]
+    assert parts[ids.START_Y]["min"] <= y0 <= parts[ids.START_Y]["max"]
     value = {"landscape": ids.LANDSCAPE, "optimizers": ids.OPTIMIZERS, "lr": ids.LR, "momentum": ids.MOMENTUM,
              "x0": ids.START_X, "y0": ids.START_Y, "steps": ids.STEPS, "schedule": ids.SCHEDULE,
              "schedule_param": ids.SCHEDULE_PARAM, "noise": ids.NOISE, "seed": ids.SEED, "expr": ids.EXPR,
@@ -104,7 +105,7 @@ def test_the_layouts_controls_are_the_scene_it_draws(client, link):
              "net_seed": ids.NET_SEED, "layer_lr": ids.NET_LAYER_LR}
     controls = {name: parts[i].get("value") for name, i in value.items()}
     boxes = _overrides(client, "http://x/?" + link)
-    assert {b["id"]["index"] for b in boxes[0]} == set(scene["optimizers"])
+    assert {b["id"]["index"] for b in boxes[0]} == set(scene.optimizers)
     read, _ = _scene_from_controls(controls, boxes, None)  # the controls alone, no stored scene to lean on
     assert read == scene
     assert payload.scene_key(read) == parts[ids.DRAWN]["data"]["key"]

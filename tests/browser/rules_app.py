@@ -24,7 +24,7 @@ def all_cards() -> list:
     cards = []
     for names in SCENES:
         scene, warnings = S.parse("?landscape=bowl&steps=20&opt=" + ",".join(names))
-        assert warnings == [] and scene["optimizers"] == names, warnings
+        assert warnings == [] and list(scene.optimizers) == names, warnings
         cards += rule_cards(scene)
     return cards
 

@@ -58,7 +58,7 @@ def first_layout(search: str, base=None):
     layout = copy.deepcopy(base) if base is not None else make_layout()
     scene, warnings = S.parse(search or "")
     parts = _by_id(layout)
-    values = dict(zip(C.OPEN_SCENE_OUTPUTS, C.open_scene(scene, warnings)))
+    values = {C.OPEN_SCENE_OUTPUTS[name]: value for name, value in C.open_scene(scene, warnings).items()}
     values[(ids.QUERY, "data")] = S.encode(scene)
     out = callbacks.first_scene_outputs(scene, warnings)
     for name, target in FIRST_OUTPUTS.items():
@@ -69,7 +69,7 @@ def first_layout(search: str, base=None):
     view = S.parse_view(search or "")
     opens_at = view["t"] if view["t"] is not None else (0 if view["predict"] else None)
     values[(ids.FRAME, "value")] = callbacks.opening_step({"source": "link", "open_at": opens_at},
-                                                          scene["steps"], bool(view["predict"]))
+                                                          scene.steps, bool(view["predict"]))
     values.update(_controls_set_by_callbacks(scene))
     if view["weight"] is not None:  # a network scene's weight view (the panel falls back if it is not one)
         values[(ids.NET_WEIGHT, "value")] = view["weight"]
@@ -79,7 +79,7 @@ def first_layout(search: str, base=None):
     return layout
 
 
-def _controls_set_by_callbacks(scene: dict) -> dict:
+def _controls_set_by_callbacks(scene) -> dict:
     """The controls that callbacks set from the link's scene, as they set them: the start sliders
     (``landscape_changed``), the schedule's parameter (``schedule_changed``) and the per-optimizer
     panels (``optimizers_changed``). Their answers can come after the page's first scene request has
@@ -87,21 +87,17 @@ def _controls_set_by_callbacks(scene: dict) -> dict:
     request computed another scene, and the link's own came back second as a change of the
     controls, so the page opened at its last step and lost the link's t=."""
     out = {}
-    if scene["landscape"] in landscapes.names() or scene["landscape"] == surfaces.CUSTOM:  # not a network's
-        surface = surfaces.name_of(scene)
-        x0, y0 = scene["x0"], scene["y0"]
-        if not (guard.is_number(x0) and guard.is_number(y0)):
-            x0, y0 = S.default_start(surface)
-        props = C.start_slider_props(surface)
-        for axis, id_, value in (("x", ids.START_X, x0), ("y", ids.START_Y, y0)):
+    if scene.landscape in landscapes.names() or scene.landscape == surfaces.CUSTOM:  # not a network's
+        props = C.start_slider_props(surfaces.surface_name(scene.landscape, scene.expr))
+        for axis, id_, value in (("x", ids.START_X, scene.start[0]), ("y", ids.START_Y, scene.start[1])):
             out.update({(id_, k): props[axis][k] for k in ("min", "max", "step", "marks")})
             out[(id_, "value")] = value
-    p = C.schedule_param_props(scene["schedule"], scene["steps"], scene["schedule_param"])
+    p = C.schedule_param_props(scene.schedule, scene.steps, scene.schedule_param)
     out.update({(ids.SCHEDULE_PARAM, k): p[k] for k in ("min", "max", "step", "marks", "value")})
     out[(ids.SCHEDULE_PARAM_LABEL, "children")] = p["label"]
     out[(ids.SCHEDULE_PARAM_ROW, "hidden")] = p["hidden"]
-    out[(ids.ADVANCED, "children")] = advanced_panels(scene)
-    if any(name in scene["overrides"] for name in scene["optimizers"]):
+    out[(ids.ADVANCED, "children")] = advanced_panels(scene.optimizers, scene.overrides)
+    if any(name in scene.overrides for name in scene.optimizers):
         out[(ids.ADVANCED_SECTION, "open")] = True
     return out
 
