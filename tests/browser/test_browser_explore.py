@@ -184,3 +184,16 @@ def test_map002_stability_map_click_sets_the_sliders(gradscape):
     until(lambda: duo.driver.execute_script(ring) == [pytest.approx(np.log10(lr)), pytest.approx(beta1)], timeout=10,
           msg="the ring did not move to the clicked cell")
     assert duo.get_logs() == []
+
+
+def test_map003_a_links_scene_gives_the_maps_its_own_optimizer(gradscape):
+    """A link whose scene has no SGD: the maps' optimizer is the scene's first run, as the page opens."""
+    duo = gradscape
+    duo.wait_for_page(url=duo.server_url + "/?landscape=rosenbrock&opt=adam,momentum")
+    wait_drawn(duo, 2, views=FLAT_VIEWS)
+    open_section_of(duo, "#stability-button")
+    assert duo.find_element("#map-optimizer").text.splitlines()[0] == "Adam"
+    duo.find_element("#stability-button").click()
+    duo.wait_for_contains_text("#map-status", "Stability map:", timeout=20)
+    duo.wait_for_contains_text("#stability-map .gtitle", "Adam on Rosenbrock", timeout=10)
+    assert duo.get_logs() == []
