@@ -144,8 +144,11 @@ def test_map001_basin_map_layer_legend_and_modes(gradscape):
     assert traces[1]["type"] == "heatmap" and traces[1]["visible"] is True and traces[0]["coloring"] == "none"
     assert duo.driver.execute_script("return window.__disabledSeen") is True  # while it ran
     assert duo.find_element("#basin-button").is_enabled()  # enabled again once the map is in
+    # the map's loss colours are gone (level lines only): so is their key, as in the PNG export
+    assert not duo.find_element("#colour-key").is_displayed() and duo.find_element("#basin-legend").is_displayed()
     duo.find_element("#basin-mode input[value='steps']").click()
     duo.wait_for_contains_text("#basin-legend", "steps to converge")
+    assert not duo.find_element("#colour-key").is_displayed()
     # moving the start keeps the map (it does not depend on the start)...
     key = paths_key(duo)
     duo.click_at_coord_fractions("#contour .nsewdrag", 0.8, 0.2)
@@ -157,6 +160,7 @@ def test_map001_basin_map_layer_legend_and_modes(gradscape):
     until(lambda: read_traces(duo, "contour")[1]["visible"] is False, timeout=10, msg="the stale layer stayed")
     duo.wait_for_text_to_equal("#basin-legend", "")
     assert read_traces(duo, "contour")[0]["coloring"] == "fill"
+    assert duo.find_element("#colour-key").is_displayed() and "loss" in duo.find_element("#colour-key").text
     assert duo.get_logs() == []
 
 

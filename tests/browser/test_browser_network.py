@@ -50,6 +50,12 @@ def test_net001_network_link_draws_paths_on_the_slice(gradscape):
     q = query(duo)
     assert (q["landscape"], q["hidden"], q["layer_lr"]) == ("net_moons", "8", "0.1,1") and "x0" not in q
     assert duo.find_element("#message").text == ""
+    # the footer says what the map does here: no click moves a network's start; a surface's does
+    footer = duo.find_element("#footer").text
+    assert "seeded initialisation" in footer and "click" not in footer and footer.startswith("Space plays")
+    set_value(duo, "landscape", "rosenbrock")
+    duo.wait_for_contains_text("#footer", "click the map to move the start")
+    assert "seeded" not in duo.find_element("#footer").text
     assert duo.get_logs() == []
 
 

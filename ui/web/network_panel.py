@@ -49,12 +49,24 @@ def network_note(scene: dict) -> html.Div:
                     id=ids.NET_NOTE, className="control-hint", hidden=not N.is_network(scene.get("landscape")))
 
 
+FOOTER_KEYS = ("Space plays and pauses · ← → step · Home back to step 0 · L next lesson · "
+               "drag the step slider to scrub")
+
+
+def footer_words(name) -> str:
+    """The page's footer for a scene on landscape ``name``: the keys, then what the map does: a
+    click moves a surface's start; a network starts at its seeded initialisation, so its map is read."""
+    if N.is_network(name):
+        return FOOTER_KEYS + " · a network starts at its seeded initialisation: hover the map to read a point"
+    return FOOTER_KEYS + " · click the map to move the start"
+
+
 def register(app) -> None:
     @app.callback(Output(ids.NET_PANEL, "hidden"), Output(ids.NET_NOTE, "hidden"), Output(ids.START_GROUP, "hidden"),
-                  Output(ids.MAPS_SECTION, "hidden"), Input(ids.LANDSCAPE, "value"))
+                  Output(ids.MAPS_SECTION, "hidden"), Output(ids.FOOTER, "children"), Input(ids.LANDSCAPE, "value"))
     def network_shown(name):
         network = N.is_network(name)
-        return not network, not network, network, network
+        return not network, not network, network, network, footer_words(name)
 
     @app.callback(Output(ids.NET_LAYERS, "children"), Input(ids.NET_HIDDEN, "value"))
     def layers_changed(hidden):
