@@ -258,14 +258,15 @@ def test_the_footer_says_what_the_map_does_for_the_scene():
 
     net = _by_id(opening.first_layout("landscape=net_moons&opt=sgd&steps=20&hidden=4"))[ids.FOOTER].children
     flat = _by_id(opening.first_layout("landscape=rosenbrock&opt=sgd&steps=20"))[ids.FOOTER].children
-    assert "seeded initialisation" in net and "click" not in net
-    assert flat.endswith("click the map to move the start") and "seeded" not in flat
+    assert "a network starts at its initialisation" in net and "click" not in net
+    assert flat.endswith("click the map to move the start") and "network" not in flat
     assert net.startswith("Space plays and pauses") and flat.startswith("Space plays and pauses")
     app = create_app()
     callback = next(k for k in app.callback_map if f"{ids.FOOTER}.children" in k)
     spec = app.callback_map[callback]
     client = app.server.test_client()
-    for name, words in (("net_xor", "seeded initialisation"), ("himmelblau", "click the map to move the start")):
+    for name, words in (("net_xor", "a network starts at its initialisation"),
+                        ("himmelblau", "click the map to move the start")):
         body = {"output": callback, "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]}
                                                 for o in callback.strip(".").split("...")],
                 "inputs": [{"id": ids.LANDSCAPE, "property": "value", "value": name}],

@@ -106,7 +106,8 @@ def test_shared104_the_lr_slider_reads_as_python_reads_it_at_every_notch(dash_du
 # (search, key, value) -> the search the one writer makes: replaced in place, inserted in encode_view's order
 SET_PARAM = [
     ("?landscape=bowl&opt=sgd&t=5", "weight", "2.weight[0]", "?landscape=bowl&opt=sgd&weight=2.weight[0]&t=5"),
-    ("?landscape=bowl&lesson=one&teach=1", "weight", "0.bias[1]", "?landscape=bowl&lesson=one&weight=0.bias[1]&teach=1"),
+    ("?landscape=bowl&lesson=one&teach=1", "weight", "0.bias[1]",
+     "?landscape=bowl&lesson=one&weight=0.bias[1]&teach=1"),
     ("?a=1&weight=0.bias[1]&teach=1&t=3", "weight", "1.weight[2]", "?a=1&weight=1.weight[2]&teach=1&t=3"),
     ("?a=1&weight=0.bias[1]&t=3", "weight", None, "?a=1&t=3"),
     ("?a=1&weight=0.bias[1]&t=3", "t", "", "?a=1&weight=0.bias[1]"),
@@ -133,7 +134,8 @@ def test_shared106_weight_and_t_written_in_any_order_give_pythons_link(dash_duo)
     Python writes for the whole view (scene.link)."""
     driver = _page(dash_duo)
     scene = S.parse("landscape=net_moons&opt=sgd&hidden=4&steps=20")[0]
-    for flags in ({}, {"lesson": "one-weight"}, {"teach": True, "present": True}, {"lesson": "one-weight", "predict": True}):
+    for flags in ({}, {"lesson": "one-weight"}, {"teach": True, "present": True},
+                  {"lesson": "one-weight", "predict": True}):
         view = {**S.VIEW_DEFAULTS, **flags}
         start = "?" + S.link(scene, view)
         whole = "?" + S.link(scene, {**view, "weight": "2.weight[1]", "t": 12})

@@ -57,7 +57,7 @@ def footer_words(name) -> str:
     """The page's footer for a scene on landscape ``name``: the keys, then what the map does: a
     click moves a surface's start; a network starts at its seeded initialisation, so its map is read."""
     if N.is_network(name):
-        return FOOTER_KEYS + " · a network starts at its seeded initialisation: hover the map to read a point"
+        return FOOTER_KEYS + " · a network starts at its initialisation"  # one line at 1024 px
     return FOOTER_KEYS + " · click the map to move the start"
 
 

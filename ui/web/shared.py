@@ -5,10 +5,11 @@ the app's first external script): every element id of ``ui/web/ids.py`` by its c
 (``ids.CONTOUR`` is ``gradscapeShared.ids.CONTOUR``), the significant digits of every number the page
 shows or links (``scene_fields.SIGNIFICANT``), how many points a path drawn in the browser keeps
 (``payload.PATH_POINTS``, thinned by ``payload.thin_index``'s rule), the sliders a drag reads
-outside Dash, the lr slider's log10 scale (``controls.lr_slider_scale``: bounds and notches) and the order
-of a link's view flags (``scene.encode_view``'s, for the t= and weight= the browser writes). The rules themselves (number format, thinning, loss transform) are written in the JS
-with these numbers; tests/browser/test_browser_shared.py checks each against its Python twin, and
-tests/test_shared_ids.py fails if a JS file spells an id itself.
+outside Dash, the lr slider's log10 scale (``controls.lr_slider_scale``: bounds and notches) and the
+order of a link's view flags (``scene.encode_view``'s, for the t= and weight= the browser writes).
+The rules themselves (number format, thinning, loss transform, the lr slider's two conversions) are
+written in the JS with these numbers; tests/browser/test_browser_shared.py checks each against its
+Python twin, and tests/test_shared_ids.py fails if a JS file spells an id itself.
 """
 
 from __future__ import annotations
