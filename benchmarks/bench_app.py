@@ -67,7 +67,7 @@ def measure_playback(seconds: float) -> dict:
 def recompute_request(app, drawn: dict) -> dict:
     """The body the page POSTs when the scene store changes (read off the app's callback map)."""
     return body_for(app.callback_map, ids.TRAJECTORIES,
-                    {ids.SCENE: {"scene": S.default_scene(), "warnings": []}, ids.DRAWN: drawn, ids.LOG_Y: ["log"],
+                    {ids.SCENE: {"scene": S.default_scene().to_dict(), "warnings": []}, ids.DRAWN: drawn, ids.LOG_Y: ["log"],
                      ids.LOSS_KIND: []})
 
 
@@ -102,7 +102,7 @@ def measure_teach(repeats: int) -> dict:
     client = app.server.test_client()
     client.get("/")
     body = body_for(app.callback_map, ids.TEACH_DATA,
-                    {ids.SCENE: {"scene": S.default_scene(), "warnings": []}, ids.TEACH: ["on"],
+                    {ids.SCENE: {"scene": S.default_scene().to_dict(), "warnings": []}, ids.TEACH: ["on"],
                      ids.INSPECT_RUN: "adam", ids.SLICE_DIRECTION: "x"})
     return time_request(client, body, repeats)
 

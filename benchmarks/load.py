@@ -57,7 +57,7 @@ CLASSROOM = ["rosenbrock", "himmelblau", "beale", "saddle", "bowl", "rastrigin"]
 
 def scene_change(scene: dict, rng: random.Random) -> dict:
     """One thing a student changes, as the controls would (then checked by the codec)."""
-    raw = dict(scene)
+    raw = scene.to_dict()
     move = rng.choices(["lr", "momentum", "start", "steps", "optimizer", "schedule", "landscape"],
                        weights=[30, 15, 20, 10, 12, 8, 5])[0]
     if move == "lr":

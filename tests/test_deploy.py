@@ -92,16 +92,16 @@ def test_two_instances_answer_interleaved_requests_of_one_scene_identically(inst
 
     opened = both(ids.SCENE, {ids.URL: link})
     stored = opened[ids.SCENE]["data"]
-    assert stored["scene"] == S.parse(link)[0]
-    drawn = both(ids.TRAJECTORIES, scene_values(stored["scene"], **{ids.SCENE: stored, ids.DRAWN: {}, ids.LOG_Y: ["log"]}))
+    assert stored["scene"] == S.parse(link)[0].to_dict()
+    drawn = both(ids.TRAJECTORIES, scene_values(S.read(stored["scene"]), **{ids.SCENE: stored, ids.DRAWN: {}, ids.LOG_Y: ["log"]}))
     assert drawn[ids.FRAME]["max"] == 200 and len(drawn[ids.TRAJECTORIES]["data"]["runs"]) == 3
     # The student moves the learning rate: the scene store travels with the request, not the server.
-    moved = dict(stored["scene"], lr=0.02)
+    moved = S.read(stored["scene"]).replace(lr=0.02)
     redrawn = both(ids.TRAJECTORIES, scene_values(moved, **{ids.SCENE: stored, ids.DRAWN: drawn[ids.DRAWN]["data"],
                                                              ids.LOG_Y: ["log"]}))
-    assert ids.CONTOUR not in redrawn and redrawn[ids.SCENE]["data"]["scene"] == moved  # the paths only
+    assert ids.CONTOUR not in redrawn and redrawn[ids.SCENE]["data"]["scene"] == moved.to_dict()  # the paths only
     flipped = both(ids.LOSS_CURVE, {ids.LOG_Y: [], ids.TRAJECTORIES: redrawn[ids.TRAJECTORIES]["data"],
-                                    ids.SCENE: {"scene": moved, "warnings": []}})
+                                    ids.SCENE: {"scene": moved.to_dict(), "warnings": []}})
     assert flipped[ids.LOSS_CURVE]["figure"]["layout"]["yaxis"]["type"] == "linear"
-    exported = both(ids.DOWNLOAD_CSV, {ids.EXPORT_CSV: 1, ids.SCENE: {"scene": moved, "warnings": []}})
+    exported = both(ids.DOWNLOAD_CSV, {ids.EXPORT_CSV: 1, ids.SCENE: {"scene": moved.to_dict(), "warnings": []}})
     assert exported[ids.DOWNLOAD_CSV]["data"]["content"].count("\nadam,") == 201

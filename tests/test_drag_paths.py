@@ -36,8 +36,8 @@ def test_the_answer_is_the_store_the_scene_callback_sends_for_that_value(client)
 def test_each_dragged_slider_sets_its_own_field_and_nothing_else(control, value, key, expected):
     scene, warnings = drag.drag_scene(LINK, control, value)
     before, _ = S.parse(LINK)
-    assert scene[key] == expected and warnings == []
-    assert {k: v for k, v in scene.items() if k != key} == {k: v for k, v in before.items() if k != key}
+    assert getattr(scene, key) == expected and warnings == []
+    assert {k: v for k, v in scene.to_dict().items() if k != key} == {k: v for k, v in before.to_dict().items() if k != key}
 
 
 def test_two_servers_answer_alike_so_any_worker_may_answer(client):

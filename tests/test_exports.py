@@ -168,7 +168,7 @@ def test_a_hand_edited_file_gets_a_links_fallbacks_with_named_fields():
     data = json.loads(scene_file.dumps(S.default_scene()))
     data["scene"].update(lr=50, landscape="atlantis", optimizers=["adam", "teleport"])
     scene, warnings = scene_file.loads(json.dumps(data))
-    assert scene["lr"] == S.DEFAULT_LR and scene["landscape"] == "rosenbrock" and scene["optimizers"] == ["adam"]
+    assert scene.lr == S.DEFAULT_LR and scene.landscape == "rosenbrock" and list(scene.optimizers) == ["adam"]
     assert [w.split(":")[1].strip() for w in warnings] == ["landscape", "opt", "lr"]
     assert all(w.startswith("Scene file: ") for w in warnings)
 
@@ -181,7 +181,7 @@ def test_a_file_missing_keys_says_which_and_what_it_used():
     x0, _ = S.default_start("himmelblau")
     assert warnings == ["Scene file: no 'momentum': using 0.9", f"Scene file: no 'x0': using {x0:g}",
                         "Scene file: no 'steps': using 300"]  # not "momentum: '' is not a finite number"
-    assert (scene["momentum"], scene["x0"], scene["steps"], scene["lr"]) == (S.DEFAULT_MOMENTUM, x0, 300, 0.01)
+    assert (scene.momentum, scene.x0, scene.steps, scene.lr) == (S.DEFAULT_MOMENTUM, x0, 300, 0.01)
     scene, warnings = scene_file.loads('{"scene": {"landscape": "bowl"}}')
     assert warnings[0] == "Scene file: no 'optimizers': using sgd, momentum, adam" and len(warnings) == 7
 
@@ -231,7 +231,7 @@ def post(app, output_id, values):
 
 def stored(query):
     scene, warnings = S.parse(query)
-    return {"scene": scene, "warnings": warnings, "source": "link"}
+    return {"scene": scene.to_dict(), "warnings": warnings, "source": "link"}
 
 
 def test_the_download_callbacks_send_the_files(app):
@@ -262,7 +262,7 @@ def test_loading_a_file_sets_the_controls_like_a_link(app):
     loaded = _load(app, "data:application/json;base64," + base64.b64encode(text.encode()).decode())["response"]
     assert set(loaded) == set(opened) | {ids.LOAD_SCENE}  # ...a file sets too, and it clears the upload
     assert loaded[ids.LANDSCAPE]["value"] == "himmelblau" and loaded[ids.OPTIMIZERS]["value"] == ["adam", "sgd"]
-    assert loaded[ids.SCENE]["data"]["scene"] == S.parse("landscape=himmelblau&opt=adam,sgd&lr=0.01")[0]
+    assert loaded[ids.SCENE]["data"]["scene"] == S.parse("landscape=himmelblau&opt=adam,sgd&lr=0.01")[0].to_dict()
     assert loaded[ids.LOAD_SCENE]["contents"] is None
 
 
@@ -283,11 +283,11 @@ def test_the_scene_ranges_sit_inside_the_hard_limits():
 
 
 def test_the_hard_limits_refuse_a_scene_beyond_them():
-    scene = dict(S.default_scene(), steps=limits.MAX_STEPS + 1)
+    scene = S.default_scene().replace(steps=limits.MAX_STEPS + 1)
     with pytest.raises(BadInput, match="steps: at most 5000"):
         guard.check_scene_limits(scene)
     with pytest.raises(BadInput, match="At most 20 runs"):
-        guard.check_scene_limits(dict(S.default_scene(), optimizers=["adam"] * 21))
+        guard.check_scene_limits(S.default_scene().replace(optimizers=["adam"] * 21))
     with pytest.raises(BadInput, match="expression: at most 500"):
-        guard.check_scene_limits(dict(S.default_scene(), expr="x" * 501))
+        guard.check_scene_limits(S.default_scene().replace(expr="x" * 501))
     guard.check_scene_limits(S.default_scene())

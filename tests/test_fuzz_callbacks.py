@@ -70,12 +70,12 @@ def realistic(app, client):
     """Realistic values for every input and state: the layout's, and stores from a real short scene."""
     values = _layout_values(app)
     scene, _ = S.parse("steps=20&opt=sgd,adam")  # short, so a fuzzed export or recompute is cheap
-    values[(ids.SCENE, "data")] = {"scene": scene, "warnings": [], "source": "link"}
+    values[(ids.SCENE, "data")] = {"scene": scene.to_dict(), "warnings": [], "source": "link"}
     values[(ids.URL, "search")] = "?" + S.encode(scene)
     response = client.post(DISPATCH, json=body_for(app.callback_map, ids.TRAJECTORIES,
                                                     scene_values(scene, **{ids.DRAWN: {}, ids.LOG_Y: ["log"]})))
     values[(ids.TRAJECTORIES, "data")] = response.get_json()["response"][ids.TRAJECTORIES]["data"]
-    values[(ids.DRAWN, "data")] = {"landscape": scene["landscape"], "runs": 2}
+    values[(ids.DRAWN, "data")] = {"landscape": scene.landscape, "runs": 2}
     return values
 
 
@@ -230,8 +230,8 @@ def test_random_json_in_random_slots(app, client, realistic, data):
 # --- the messages say what was wrong, and the last good scene stays ---------------------------------
 
 def test_an_edited_scene_store_is_read_again_by_the_codec(app, client, realistic):
-    scene = realistic[(ids.SCENE, "data")]["scene"]
-    stored = {"scene": dict(scene, steps=10**9, lr="fast"), "warnings": []}
+    scene = S.read(realistic[(ids.SCENE, "data")]["scene"])
+    stored = {"scene": dict(scene.to_dict(), steps=10**9, lr="fast"), "warnings": []}
     response = _post(client, body_for(app.callback_map, ids.TRAJECTORIES, scene_values(
         scene, **{ids.SCENE: stored, ids.STEPS: 10**9, ids.DRAWN: {}, ids.LOG_Y: ["log"]})))
     out = response.get_json()["response"]
@@ -240,11 +240,11 @@ def test_an_edited_scene_store_is_read_again_by_the_codec(app, client, realistic
 
 
 def test_garbage_in_the_scene_store_is_ignored_the_controls_decide(app, client, realistic):
-    scene = realistic[(ids.SCENE, "data")]["scene"]
+    scene = S.read(realistic[(ids.SCENE, "data")]["scene"])
     response = _post(client, body_for(app.callback_map, ids.TRAJECTORIES, scene_values(
         scene, **{ids.SCENE: {"scene": "rosenbrock"}, ids.DRAWN: {}, ids.LOG_Y: []})))
     out = response.get_json()["response"]
-    assert out[ids.SCENE]["data"]["scene"] == scene and len(out[ids.TRAJECTORIES]["data"]["runs"]) == 2
+    assert out[ids.SCENE]["data"]["scene"] == scene.to_dict() and len(out[ids.TRAJECTORIES]["data"]["runs"]) == 2
 
 
 def test_a_huge_run_count_in_the_drawn_store_cannot_cost_a_worker(app, client, realistic):
@@ -275,12 +275,12 @@ def test_a_nan_click_does_not_move_the_start(app, client):
 
 
 def test_a_bad_control_value_keeps_the_last_good_scene_and_says_so(app, client):
-    good = dict(S.default_scene(), overrides={"adam": {"lr": 0.05, "eps": 1e-6}})
+    good = S.default_scene().replace(overrides={"adam": {"lr": 0.05, "eps": 1e-6}})
     key = next(k for k, s in app.callback_map.items() if k.startswith(f"..{ids.TRAJECTORIES}.data..."))
     spec = app.callback_map[key]
-    controls = {ids.LANDSCAPE: good["landscape"], ids.OPTIMIZERS: good["optimizers"], ids.LR: -3,
-                ids.MOMENTUM: good["momentum"], ids.START_X: good["x0"], ids.START_Y: good["y0"], ids.STEPS: 300,
-                ids.SCHEDULE: "constant", ids.NOISE: 0, ids.SEED: 0, ids.SCENE: {"scene": good, "warnings": []},
+    controls = {ids.LANDSCAPE: good.landscape, ids.OPTIMIZERS: list(good.optimizers), ids.LR: -3,
+                ids.MOMENTUM: good.momentum, ids.START_X: good.x0, ids.START_Y: good.y0, ids.STEPS: 300,
+                ids.SCHEDULE: "constant", ids.NOISE: 0, ids.SEED: 0, ids.SCENE: {"scene": good.to_dict(), "warnings": []},
                 ids.REQUEST: 1}
     boxes = {"lr": "0.05", "eps": "not a number"}  # the student typed into Adam's eps box
 
@@ -297,5 +297,5 @@ def test_a_bad_control_value_keeps_the_last_good_scene_and_says_so(app, client):
     response = _post(client, body(key, spec["inputs"], spec["state"], values,
                                   changed=['{"index":"adam","key":"eps","type":"opt-hyper"}.value']))
     stored = response.get_json()["response"][ids.SCENE]["data"]
-    assert stored["scene"] == good  # the scene stays as it was
+    assert stored["scene"] == good.to_dict()  # the scene stays as it was
     assert stored["warnings"] == ["adam.eps: 'not a number' is not a number in 1e-12..1; keeping 1e-06"]

@@ -7,6 +7,7 @@ import pytest
 import landscapes
 import optimizers
 from ui.model import compute
+from ui.model import scene as S
 from ui.model.compute import Run
 from ui.model.inspector import inspect
 
@@ -155,8 +156,8 @@ def test_steps_after_divergence_are_blank():
 
 
 def test_inspect_needs_the_recorded_buffers():
-    result = compute.run_scene({"landscape": "bowl", "optimizers": ["adam"], "lr": 0.01, "momentum": 0.9,
+    result = compute.run_scene(S.Scene(**{"landscape": "bowl", "optimizers": ["adam"], "lr": 0.01, "momentum": 0.9,
                                 "x0": 1.0, "y0": 1.0, "steps": 10, "schedule": "constant", "schedule_param": None,
-                                "noise": 0.0, "seed": 0, "overrides": {}})
+                                "noise": 0.0, "seed": 0, "overrides": {}}))
     with pytest.raises(ValueError, match="record_state=True"):
         inspect(result.runs[0])

@@ -14,7 +14,7 @@ IDS = lessons.ids()
 
 
 def runs(lesson_id, record_state=False, **changes):
-    scene = dict(lessons.get(lesson_id).scene, **changes)
+    scene = lessons.get(lesson_id).scene.replace(**changes)
     result = compute.run_scene(scene, record_state=record_state)
     assert not result.notes
     return {run.name: run for run in result.runs}
@@ -171,7 +171,7 @@ def test_tuned_fairly_momentum_wins_on_a_knife_edge_and_adam_forgives():
 def test_lion_moves_every_coordinate_by_exactly_lr_whatever_the_gradient():
     r = runs("lion-sign-steps", record_state=True)
     lion, adam = r["lion"], r["adam"]
-    lr = lessons.get("lion-sign-steps").scene["lr"]
+    lr = lessons.get("lion-sign-steps").scene.lr
     moves = np.abs(np.diff(lion.params, axis=0))
     np.testing.assert_allclose(moves, lr, rtol=0, atol=4e-16 * 4)  # ±lr exactly, to the rounding of θ ± lr
     np.testing.assert_allclose(np.abs(inspect(lion).update), lr, rtol=0, atol=1e-15)  # what the inspector shows
@@ -205,11 +205,11 @@ def test_lbfgs_wins_on_rosenbrock_even_counted_in_evaluations():
     r = runs("lbfgs-evaluations")
     lbfgs, adam = r["lbfgs"], r["adam"]
     assert lbfgs.trajectory.evals.tolist() == [184] and adam.trajectory.evals.tolist() == [100]
-    L, start = landscapes.get("rosenbrock"), (scene["x0"], scene["y0"])
+    L, start = landscapes.get("rosenbrock"), (scene.x0, scene.y0)
     per_step = [int(optimizers.run(L, optimizers.get("lbfgs"), start=start, steps=k).evals[0]) for k in range(1, 7)]
     assert per_step == [20, 40, 60, 80, 89, 90]  # 20 evaluations a step at first, one a step once done
     assert lbfgs.loss[5] < 1e-10 and adam.loss[89] > 5  # at the same 89 evaluations
-    adam_long = optimizers.run(L, optimizers.get("adam", lr=scene["lr"]), start=start, steps=2000)
+    adam_long = optimizers.run(L, optimizers.get("adam", lr=scene.lr), start=start, steps=2000)
     first = int(np.argmax(np.ravel(adam_long.loss) < lbfgs.loss[5]))
     assert 1500 < first <= 2000  # Adam needs about 2000 evaluations to get as low
 
@@ -219,14 +219,14 @@ def test_undamped_newton_is_drawn_to_the_saddle_and_the_abs_h_policy_repels():
     r = runs("newton-saddle", record_state=True)
     newton, gd = r["newton"], r["gd"]
     L = landscapes.get("saddle")
-    start = np.array([scene["x0"], scene["y0"]])
+    start = np.array([scene.x0, scene.y0])
     H = L.hessian(start)
     assert np.linalg.eigvalsh(H).tolist() == [-2.0, 2.0]  # a saddle: one curvature down, one up
     plain = start - np.linalg.solve(H, L.grad(start))     # undamped Newton's step, H⁻¹∇f
     assert plain.tolist() == [0.0, 0.0] and L.grad(plain).tolist() == [0.0, 0.0]  # on the saddle point, to stay
     # Gradscape's Newton (|H|): x = 0 at once, and y doubles every step, away from the saddle
-    assert newton.params[1:, 0].tolist() == [0.0] * scene["steps"]
-    np.testing.assert_allclose(newton.params[1:, 1], scene["y0"] * 2.0 ** np.arange(1, scene["steps"] + 1))
+    assert newton.params[1:, 0].tolist() == [0.0] * scene.steps
+    np.testing.assert_allclose(newton.params[1:, 1], scene.y0 * 2.0 ** np.arange(1, scene.steps + 1))
     rows = {row.key: row.values for row in inspect(newton).rows}
     assert rows["eig_min"][0] == -2.0 and rows["eig_max"][0] == 2.0  # the inspector shows why
     # gradient descent slides in towards the saddle and lingers near its ridge, 1/100 as far out in y
@@ -238,7 +238,7 @@ def test_undamped_newton_is_drawn_to_the_saddle_and_the_abs_h_policy_repels():
 
 def test_per_layer_rates_hold_the_feature_layer_back():
     slow = compute.run_scene(lessons.get("per-layer-rates").scene)
-    alike = compute.run_scene(dict(lessons.get("per-layer-rates").scene, layer_lr=None))
+    alike = compute.run_scene(lessons.get("per-layer-rates").scene.replace(layer_lr=None))
     net = slow.network
     first = net.layer_slices["0"]
 

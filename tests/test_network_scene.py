@@ -42,9 +42,9 @@ def test_net001_link_round_trips(link):
 
 def test_net002_network_fields_read_from_the_link():
     scene, _ = S.parse("landscape=net_circles&opt=adam&hidden=16,8&activation=relu&net_seed=7&layer_lr=0.1,1,1")
-    assert (scene["hidden"], scene["activation"], scene["net_seed"], scene["layer_lr"]) == ([16, 8], "relu", 7,
+    assert (list(scene.hidden), scene.activation, scene.net_seed, scene.layer_lr and list(scene.layer_lr)) == ([16, 8], "relu", 7,
                                                                                          [0.1, 1.0, 1.0])
-    assert (scene["x0"], scene["y0"]) == (0.0, 0.0)
+    assert (scene.x0, scene.y0) == (0.0, 0.0)
 
 
 @pytest.mark.parametrize("bad, field, words", [
@@ -62,15 +62,15 @@ def test_net002_network_fields_read_from_the_link():
 def test_net003_bad_values_fall_back_with_a_message(bad, field, words):
     scene, warnings = S.parse(f"landscape=net_moons&opt=sgd&{bad}")
     assert any(w.startswith(field + ":") and words in w for w in warnings), warnings
-    assert scene["hidden"] == [16] and scene["activation"] == "tanh" and scene["layer_lr"] is None
-    assert network_fields.dim_of(scene["hidden"]) <= network_fields.MAX_DIM
+    assert scene.hidden == (16,) and scene.activation == "tanh" and scene.layer_lr is None
+    assert network_fields.dim_of(scene.hidden) <= network_fields.MAX_DIM
     assert S.parse(S.encode(scene)) == (scene, [])
 
 
 def test_net004_a_bad_control_keeps_the_last_good_network():
     base, _ = S.parse("landscape=net_moons&opt=sgd&hidden=8,8")
-    scene, warnings = S.normalize({**base, "hidden": "8,nope"}, base=base)
-    assert scene["hidden"] == [8, 8] and warnings and warnings[0].startswith("hidden:")
+    scene, warnings = S.normalize({**base.to_dict(), "hidden": "8,nope"}, base=base)
+    assert scene.hidden == (8, 8) and warnings and warnings[0].startswith("hidden:")
 
 
 # --- the compute -------------------------------------------------------------------------------------
@@ -79,12 +79,12 @@ def test_net010_runs_share_start_and_project_onto_the_plane(result, scene):
     net = result.network
     assert net.dim == network_fields.dim_of((8,)) and result.landscape.dim == 2
     for run in result.ok_runs:
-        assert run.path.shape == (scene["steps"] + 1, net.dim)
-        assert run.params.shape == (scene["steps"] + 1, 2)
+        assert run.path.shape == (scene.steps + 1, net.dim)
+        assert run.params.shape == (scene.steps + 1, 2)
         np.testing.assert_array_equal(run.path[0], net.start)   # the same seeded initialisation
         np.testing.assert_allclose(run.params[0], [0.0, 0.0], atol=1e-12)  # the plane goes through the start
         np.testing.assert_array_equal(run.loss, run.trajectory.loss[:, 0])  # the full-batch loss
-        assert run.batch_loss.shape == (scene["steps"],)
+        assert run.batch_loss.shape == (scene.steps,)
     dirs = result.landscape.directions
     expected = slices.project(result.ok_runs[1].path, dirs.centre, dirs.d1, dirs.d2)
     np.testing.assert_allclose(result.ok_runs[1].params, expected)
@@ -167,7 +167,7 @@ def test_net020_render_draws_the_plane_with_named_axes(scene, result):
     assert r.contour["layout"]["yaxis"]["title"]["text"].startswith("PC2 (")
     assert r.landscape == surfaces.name_of(scene)
     store = r.store
-    assert [run["name"] for run in store["runs"]] == scene["optimizers"]
+    assert [run["name"] for run in store["runs"]] == list(scene.optimizers)
     assert "accuracy" in store["runs"][0]
     acc = [t for t in r.loss["data"] if (t.get("meta") or {}).get("part") == "accuracy"]
     assert len(acc) == 3 and r.loss["layout"]["yaxis2"]["range"][0] == 0

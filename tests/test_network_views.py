@@ -234,11 +234,11 @@ def test_the_page_adapter_runs_a_network_scene_and_skips_every_other():
     from ui.web import network_views_panel as P
 
     scene, _ = S.normalize({"landscape": "net_moons", "optimizers": ["sgd", "adam"], "steps": 60, "lr": 0.05})
-    runs = P.page_runs({"scene": scene})
+    runs = P.page_runs({"scene": scene.to_dict()})
     assert runs is not None and runs.net.dim == runs.paths[0].shape[1] > 2
     assert [p.shape[0] for p in runs.paths] == [61, 61]
     np.testing.assert_array_equal(runs.paths[0][0], runs.net.start)
-    assert P.page_runs({"scene": S.normalize({})[0]}) is None
+    assert P.page_runs({"scene": S.normalize({})[0].to_dict()}) is None
     assert P.page_runs({"nonsense": 1}) is None
 
 
@@ -256,7 +256,7 @@ def test_the_weight_shown_is_a_view_flag_of_the_link():
     assert S.parse_view(S.encode_view(view))["weight"] == "2.weight[0]"
     scene, warnings = S.parse("landscape=net_moons&weight=alert(1)")
     assert S.parse_view("weight=alert(1)")["weight"] is None
-    assert any(w.startswith("weight: ") for w in warnings) and scene["landscape"] == "net_moons"
+    assert any(w.startswith("weight: ") for w in warnings) and scene.landscape == "net_moons"
     one = {lesson.id: lesson for lesson in lessons.LESSONS}["one-weight"]
     assert S.parse_view(one.link()[1:])["weight"] == "2.weight[0]"
     layout = opening.first_layout("landscape=net_moons&opt=sgd&steps=20&hidden=4&weight=2.weight%5B1%5D")

@@ -25,8 +25,8 @@ def test_an_optimizers_colour_does_not_depend_on_its_place_in_the_list():
 def test_every_optimizer_keeps_its_home_colour_in_the_default_scene_and_every_lesson():
     scenes = [S.default_scene()] + [S.parse(text.query)[0] for text in lesson_catalog.CATALOG]
     for scene in scenes:
-        for name, colour in zip(scene["optimizers"], palette.run_colours(scene["optimizers"])):
-            assert colour == palette.home_colour(name), (scene["optimizers"], name)
+        for name, colour in zip(scene.optimizers, palette.run_colours(scene.optimizers)):
+            assert colour == palette.home_colour(name), (scene.optimizers, name)
 
 
 def test_momentum_is_one_colour_in_the_default_scene_and_in_lessons_one_and_two():

@@ -114,6 +114,6 @@ def test_ticking_a_ninth_runs_eight_and_says_why_in_the_message(dash_app):
 
 def test_a_link_asking_for_more_than_eight_keeps_eight_and_says_so():
     scene, warnings = S.parse("opt=" + ",".join(optimizers.names()))
-    assert scene["optimizers"] == optimizers.names()[:8]
+    assert list(scene.optimizers) == optimizers.names()[:8]
     # one message names all 13 left out, not 13 messages
     assert warnings == ["opt: at most 8 optimizers in one scene; " + ", ".join(optimizers.names()[8:]) + " left out"]

@@ -33,7 +33,7 @@ def test_predict_and_t_read_from_a_link():
 ])
 def test_bad_view_values_are_named_and_dropped(query, warning):
     scene, warnings = S.parse(query)
-    assert warnings == [warning] and scene["optimizers"] == ["sgd"]
+    assert warnings == [warning] and list(scene.optimizers) == ["sgd"]
     view = S.parse_view(query)
     assert view["t"] is None and view["predict"] is False
 
@@ -78,5 +78,5 @@ def test_the_lr_box_shows_the_scenes_rate_and_the_link_keeps_any_typed_rate():
 
     assert C.lr_box(0.00955).value == "0.00955"
     scene, warnings = S.parse("opt=sgd&lr=0.0037")
-    assert warnings == [] and scene["lr"] == 0.0037
+    assert warnings == [] and scene.lr == 0.0037
     assert C.slider_to_lr(C.lr_to_slider(0.0037)) == 0.0037  # the box sets the slider to log10 of it

@@ -105,5 +105,5 @@ def test_rule_cards_follow_the_scene():
     assert "follows the Cosine annealing schedule (T_max = 200)" in text_of(gd["panel"]["schedule"])
     assert "keeps a constant learning rate" in text_of(sgd["panel"]["schedule"])
     assert ("\\gamma", "lr", "0.2") in gd["panel"]["values"]
-    bad = teaching.rule_cards(dict(s, optimizers=["nesterov"], momentum=0.0, overrides={}))
+    bad = teaching.rule_cards(s.replace(optimizers=["nesterov"], momentum=0.0, overrides={}))
     assert bad[0]["error"] == "Nesterov momentum requires a momentum and zero dampening" and "panel" not in bad[0]

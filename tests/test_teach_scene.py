@@ -15,7 +15,7 @@ from ui.web.controls import RUN_SECTIONS
 
 
 def scene(**changes):
-    return dict(S.default_scene(), **{"overrides": {}, **changes})
+    return S.default_scene().replace(**{"overrides": {}, **changes})
 
 
 # --- the codec -------------------------------------------------------------------------------------
@@ -38,7 +38,7 @@ def test_every_run_setting_round_trips_for_every_optimizer():
 def test_run_settings_are_checked_like_any_field():
     s, warnings = S.parse("landscape=bowl&opt=gd,sgd&gd.lr_x=-1&gd.lr_y=99&sgd.x0=5&sgd.y0=nan&sgd.fixed_lr=maybe"
                           "&sgd.fixed_lr=0")
-    assert s["overrides"] == {}
+    assert s.overrides == {}
     assert warnings == [
         "sgd.fixed_lr: given more than once; using the first, 'maybe'",
         "gd.lr_x: '-1' is not a number in 1e-05..10; using the default",
@@ -51,7 +51,7 @@ def test_run_settings_are_checked_like_any_field():
 
 def test_a_constant_rate_off_is_the_default_and_drops_out_of_the_link():
     s, warnings = S.parse("opt=sgd&sgd.fixed_lr=0")
-    assert warnings == [] and s["overrides"] == {}
+    assert warnings == [] and s.overrides == {}
 
 
 def test_every_run_setting_has_a_box_in_the_per_optimizer_panel():
@@ -78,7 +78,7 @@ def test_view_flags_in_a_fixed_order_and_only_when_set():
 
 def test_bad_view_flags_are_named_and_dropped():
     s, warnings = S.parse("lr=0.01&lesson=nope&present=maybe&teach=2")
-    assert s["lr"] == 0.01
+    assert s.lr == 0.01
     assert warnings == ["lesson: unknown lesson 'nope'; ignored", "teach: expected 1 or 0; ignored",
                         "present: expected 1 or 0; ignored"]
     assert S.parse_view("lesson=nope&present=maybe&teach=2") == S.VIEW_DEFAULTS
@@ -95,8 +95,8 @@ def test_a_short_lesson_link_opens_the_lesson_scene():
 def test_groups_become_torch_param_groups_and_keep_the_base_rate_where_unset():
     s = scene(optimizers=["sgd", "adam"], lr=0.03, overrides={"sgd": {"lr_x": 0.5, "lr_y": 0.01},
                                                                  "adam": {"lr": 0.2, "lr_y": 0.02}})
-    assert compute.hyperparameters(s, "sgd") == {"lr": 0.03, "groups": [{"lr": 0.5}, {"lr": 0.01}]}
-    assert compute.hyperparameters(s, "adam")["groups"] == [{"lr": 0.2}, {"lr": 0.02}]
+    assert s.hyperparameters("sgd") == {"lr": 0.03, "groups": [{"lr": 0.5}, {"lr": 0.01}]}
+    assert s.hyperparameters("adam")["groups"] == [{"lr": 0.2}, {"lr": 0.02}]
     result = compute.run_scene(s)
     sgd, adam = result.runs
     np.testing.assert_array_equal(sgd.lr[0], [0.5, 0.01])
@@ -104,7 +104,7 @@ def test_groups_become_torch_param_groups_and_keep_the_base_rate_where_unset():
     assert (sgd.title, adam.title) == ("SGD (x/y rates)", "Adam (x/y rates)")
     # the same as building the optimizer by hand with torch's two param_groups
     by_hand = optimizers.run(result.landscape, optimizers.get("sgd", lr=0.03, groups=[{"lr": 0.5}, {"lr": 0.01}]),
-                             start=(s["x0"], s["y0"]), steps=s["steps"], tol=compute.TOLERANCE)
+                             start=(s.x0, s.y0), steps=s.steps, tol=compute.TOLERANCE)
     np.testing.assert_array_equal(sgd.params, by_hand.params[:, 0])
 
 
@@ -126,9 +126,9 @@ def test_a_constant_rate_run_ignores_the_schedule_and_noise_is_unchanged_by_batc
     gd, sgd = compute.run_scene(s).runs
     assert np.all(sgd.lr == 0.1) and gd.lr[-1, 0] < 0.01
     assert sgd.title == "SGD (constant lr)"
-    alone = compute.run_scene(dict(s, optimizers=["gd"], overrides={})).runs[0]
+    alone = compute.run_scene(s.replace(optimizers=["gd"], overrides={})).runs[0]
     np.testing.assert_array_equal(gd.params, alone.params)  # each run draws its own noise
-    constant = compute.run_scene(dict(s, optimizers=["sgd"], schedule="constant", schedule_param=None,
+    constant = compute.run_scene(s.replace(optimizers=["sgd"], schedule="constant", schedule_param=None,
                                       overrides={})).runs[0]
     np.testing.assert_array_equal(sgd.params, constant.params)
 

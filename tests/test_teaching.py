@@ -21,7 +21,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def scene(**changes):
-    return dict(S.default_scene(), **{"overrides": {}, **changes})
+    return S.default_scene().replace(**{"overrides": {}, **changes})
 
 
 # --- "How training works" ------------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def post(dash_app, output_id, inputs, state=()):
 
 
 def test_the_teach_store_is_computed_only_while_why_is_on(dash_app):
-    stored = {"scene": S.default_scene(), "warnings": []}
+    stored = {"scene": S.default_scene().to_dict(), "warnings": []}
     inputs = {ids.SCENE: stored, ids.TEACH: [], ids.INSPECT_RUN: "adam", ids.SLICE_DIRECTION: "y"}
     assert post(dash_app, ids.TEACH_DATA, inputs).status_code == 204  # PreventUpdate: nothing computed
     response = post(dash_app, ids.TEACH_DATA, dict(inputs, **{ids.TEACH: ["on"]}))
@@ -143,7 +143,7 @@ def test_the_teach_store_is_computed_only_while_why_is_on(dash_app):
 
 
 def test_explaining_a_scene_needs_no_engine_and_keeps_the_followed_run(dash_app):
-    stored = {"scene": S.parse("lesson=cosine-constant")[0], "warnings": []}
+    stored = {"scene": S.parse("lesson=cosine-constant")[0].to_dict(), "warnings": []}
     out = post(dash_app, ids.RULES_DATA, {ids.SCENE: stored, ids.TEACH: ["on"]},
                {ids.INSPECT_RUN: "sgd"}).get_json()["response"]
     assert out[ids.INSPECT_RUN]["value"] == "sgd"

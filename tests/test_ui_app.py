@@ -42,7 +42,7 @@ def test_controls_come_from_the_registries(components):
     picked = [o["value"] for o in components[ids.OPTIMIZERS].options if not o.get("disabled")]
     assert sorted(picked) == sorted(optimizers.names())  # grouped by kind (tests/test_picker.py)
     assert [o["value"] for o in components[ids.SCHEDULE].options] == optimizers.schedule_names()
-    assert components[ids.OPTIMIZERS].value == S.default_scene()["optimizers"]
+    assert components[ids.OPTIMIZERS].value == list(S.default_scene().optimizers)
 
 
 def test_sliders_cover_the_issue_ranges(components):
@@ -81,15 +81,15 @@ def test_a_scene_change_sends_the_grid_only_for_a_new_landscape_and_paths_only_f
     assert full[ids.CONTOUR]["figure"]["data"][0]["type"] == "contour" and full[ids.FRAME]["value"] == 300
     again = ask(scene, drawn)  # nothing changed: the gate's ticket back, nothing else
     assert set(again.get_json()["response"]) == {ids.SERVED}
-    moved = ask(dict(scene, lr=0.002), drawn)  # a new lr: the paths, the loss curve, the table
+    moved = ask(scene.replace(lr=0.002), drawn)  # a new lr: the paths, the loss curve, the table
     out = moved.get_json()["response"]
     assert ids.CONTOUR not in out and ids.SURFACE not in out and ids.COLOUR_KEY not in out
     assert len(moved.data) < len(first.data) / 2
     assert out[ids.TRAJECTORIES]["data"]["figures"] == drawn["figures"]  # the figures the page holds fit
-    more = ask(dict(scene, optimizers=["sgd", "adam"]), out[ids.DRAWN]["data"])  # other runs: a patch
+    more = ask(scene.replace(optimizers=["sgd", "adam"]), out[ids.DRAWN]["data"])  # other runs: a patch
     patch = more.get_json()["response"][ids.CONTOUR]["figure"]
     assert patch["__dash_patch_update"] == "__dash_patch_update" and '"type": "contour"' not in json.dumps(patch)
-    other = ask(dict(scene, landscape="himmelblau"), out[ids.DRAWN]["data"])  # a new surface: whole figures
+    other = ask(scene.replace(landscape="himmelblau"), out[ids.DRAWN]["data"])  # a new surface: whole figures
     assert other.get_json()["response"][ids.CONTOUR]["figure"]["data"][0]["type"] == "contour"
 
 

@@ -3,6 +3,8 @@
 import json
 
 import numpy as np
+import dataclasses
+
 import pytest
 
 import optimizers
@@ -13,7 +15,7 @@ from ui.views import render
 
 def scene(**changes):
     """The default scene without its first-open overrides, changed."""
-    return dict(S.default_scene(), **{"overrides": {}, **changes})
+    return S.default_scene().replace(**{"overrides": {}, **changes})
 
 
 # --- hyperparameters from the scene ----------------------------------------------------------------
@@ -27,16 +29,27 @@ def scene(**changes):
     ("rmsprop", {"lr": 0.01}),
 ])
 def test_the_momentum_slider_sets_what_each_optimizer_calls_momentum(name, expected):
-    assert compute.hyperparameters(scene(lr=0.01, momentum=0.8), name) == expected
+    assert scene(lr=0.01, momentum=0.8).hyperparameters(name) == expected
 
 
 def test_overrides_win_over_the_sliders_and_join_betas():
     s = scene(lr=0.01, momentum=0.8, overrides={"adam": {"lr": 0.1, "beta2": 0.99, "eps": 1e-6},
                                                   "rmsprop": {"centered": True, "alpha": 0.9}})
-    assert compute.hyperparameters(s, "adam") == {"lr": 0.1, "betas": (0.8, 0.99), "eps": 1e-6}
-    assert compute.hyperparameters(s, "rmsprop") == {"lr": 0.01, "centered": True, "alpha": 0.9}
-    s["overrides"]["adam"]["beta1"] = 0.5
-    assert compute.hyperparameters(s, "adam")["betas"] == (0.5, 0.99)
+    assert s.hyperparameters("adam") == {"lr": 0.1, "betas": (0.8, 0.99), "eps": 1e-6}
+    assert s.hyperparameters("rmsprop") == {"lr": 0.01, "centered": True, "alpha": 0.9}
+    s = s.replace(overrides={**s.overrides, "adam": {**s.overrides["adam"], "beta1": 0.5}})
+    assert s.hyperparameters("adam")["betas"] == (0.5, 0.99)
+
+
+def test_a_scene_is_frozen_and_hashable():
+    """The codec's Scene: no field or override can change after it is read, and equal scenes hash alike."""
+    s = scene(overrides={"adam": {"lr": 0.1}})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.lr = 0.5
+    with pytest.raises(TypeError):
+        s.overrides["adam"]["lr"] = 0.5
+    assert hash(s) == hash(S.parse(S.encode(s))[0]) and s == S.parse(S.encode(s))[0]
+    assert s.to_dict()["overrides"] == {"adam": {"lr": 0.1}} and isinstance(s.optimizers, tuple)
 
 
 @pytest.mark.parametrize("name, param, expected", [
@@ -50,7 +63,7 @@ def test_overrides_win_over_the_sliders_and_join_betas():
     ("plateau", 5, {"patience": 5}),
 ])
 def test_schedule_arguments(name, param, expected):
-    kwargs = compute.schedule_kwargs(scene(schedule=name, schedule_param=param))
+    kwargs = scene(schedule=name, schedule_param=param).schedule_kwargs()
     assert kwargs == expected
     if kwargs is not None:
         optimizers.schedule(name, **kwargs)  # the engine accepts them
@@ -162,4 +175,4 @@ def test_the_first_response_of_the_default_scene_fits_the_budget():
 
 def test_scene_keys_tell_scenes_apart():
     a, b = S.default_scene(), scene(lr=0.002)
-    assert payload.scene_key(a) == payload.scene_key(dict(a)) != payload.scene_key(b)
+    assert payload.scene_key(a) == payload.scene_key(a.to_dict()) != payload.scene_key(b)

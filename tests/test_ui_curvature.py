@@ -21,7 +21,7 @@ from test_ui_explore import app, post  # noqa: F401  (the app fixture and the HT
 
 
 def scene(**changes):
-    return dict(S.default_scene(), **{"overrides": {}, "schedule": "constant", "schedule_param": None, **changes})
+    return S.default_scene().replace(**{"overrides": {}, "schedule": "constant", "schedule_param": None, **changes})
 
 
 def rows_of(run, landscape):
@@ -83,7 +83,7 @@ def test_a_diverged_run_is_explained_in_numbers_and_its_steep_direction_is_drawn
     assert np.mean(steep[0]["y"]) == pytest.approx(0.5)                    # ... through the start
     assert np.ptp(steep[0]["y"]) == pytest.approx(2 * SEGMENT * min(x1 - x0, y1 - y0))
     # the line is part of the figure: a scene whose divergence changes gets a new figure key
-    assert r.figure_key != render_scene(dict(s, overrides={})).figure_key
+    assert r.figure_key != render_scene(s.replace(overrides={})).figure_key
 
 
 def test_a_run_the_limit_does_not_explain_gets_the_eigenvalues_and_no_invented_cause():
@@ -102,7 +102,7 @@ def test_a_run_the_limit_does_not_explain_gets_the_eigenvalues_and_no_invented_c
 # --- the stability map's boundary ------------------------------------------------------------------------
 
 def test_the_stability_map_overlays_the_quadratic_boundary_at_the_exact_lr(app):  # noqa: F811
-    stored = {"scene": scene(landscape="stretched_bowl", optimizers=["momentum"], steps=200, x0=-1.8, y0=0.5)}
+    stored = {"scene": scene(landscape="stretched_bowl", optimizers=["momentum"], steps=200, x0=-1.8, y0=0.5).to_dict()}
     out = post(app, ids.STABILITY, {ids.STABILITY_BUTTON: 1}, [(ids.SCENE, stored), (ids.MAP_OPTIMIZER, "momentum")])
     fig = out[ids.STABILITY]["figure"]
     edge = fig["data"][-1]
@@ -111,7 +111,7 @@ def test_the_stability_map_overlays_the_quadratic_boundary_at_the_exact_lr(app):
     np.testing.assert_allclose(10 ** x, 2 * (1 + mu) / 50, rtol=1e-6)   # float32 on the wire
     assert "quadratic stability limit γ·λmax = 2(1+μ)" in out[ids.MAP_STATUS]["children"]
     # Not a quadratic: no boundary, and the status says why.
-    stored = {"scene": scene(landscape="rosenbrock", optimizers=["momentum"], steps=100)}
+    stored = {"scene": scene(landscape="rosenbrock", optimizers=["momentum"], steps=100).to_dict()}
     out = post(app, ids.STABILITY, {ids.STABILITY_BUTTON: 1}, [(ids.SCENE, stored), (ids.MAP_OPTIMIZER, "momentum")])
     assert len(out[ids.STABILITY]["figure"]["data"]) == 3 and "not a quadratic" in out[ids.MAP_STATUS]["children"]
 
@@ -171,7 +171,7 @@ def test_the_store_carries_evaluations_only_where_they_are_not_the_step_and_redr
 def test_the_evaluations_toggle_redraws_the_loss_curve_from_the_store(app):  # noqa: F811
     s = scene(**LBFGS_SCENE)
     r = render_scene(s)
-    stored = {"scene": s}
+    stored = {"scene": s.to_dict()}
     out = post(app, ids.LOSS_CURVE, {ids.LOG_Y: ["log"], ids.LOSS_KIND: [], ids.LOSS_X: ["evals"]},
                [(ids.TRAJECTORIES, r.store), (ids.SCENE, stored)], changed=f"{ids.LOSS_X}.value")
     layout = out[ids.LOSS_CURVE]["figure"]["layout"]

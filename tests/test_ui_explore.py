@@ -22,7 +22,7 @@ from layout_tree import walk
 
 
 def scene(**changes):
-    return dict(S.default_scene(), **{"overrides": {}, **changes})
+    return S.default_scene().replace(**{"overrides": {}, **changes})
 
 
 # --- surfaces by name --------------------------------------------------------------------------------
@@ -31,9 +31,9 @@ def test_a_custom_surface_is_rebuilt_from_its_name_alone():
     L = surfaces.get("custom:x^2 + 3*y^2")
     assert L.name == "custom:x^2 + 3*y^2" and surfaces.get("custom:x^2 + 3*y^2") is L  # cached
     np.testing.assert_allclose(L.grad([1.0, 1.0]), [2.0, 6.0])
-    assert surfaces.name_of({"landscape": "custom", "expr": "x"}) == "custom:x"
-    assert surfaces.name_of({"landscape": "custom", "expr": None}) == "custom:" + surfaces.DEFAULT_EXPRESSION
-    assert surfaces.name_of({"landscape": "bowl", "expr": None}) == "bowl"
+    assert surfaces.surface_name("custom", "x") == "custom:x"
+    assert surfaces.surface_name("custom", None) == "custom:" + surfaces.DEFAULT_EXPRESSION
+    assert surfaces.surface_name("bowl", None) == "bowl"
     with pytest.raises(ValueError, match="unknown name 'z'"):
         surfaces.get("custom:z")
     assert surfaces.expression_error("x.real").startswith("attribute access")
@@ -76,11 +76,11 @@ def test_registry_grids_have_no_gaps_and_no_clipping(name):
 def test_repeat_runs_the_next_seeds_and_keeps_the_main_path():
     base = scene(landscape="bowl", x0=-1.5, y0=1.2, noise=0.5, seed=4, optimizers=["sgd", "adam"])
     one = run_scene(base)
-    four = run_scene(dict(base, repeat=4))
+    four = run_scene(base.replace(repeat=4))
     for a, b in zip(one.runs, four.runs):
         np.testing.assert_array_equal(a.params, b.params)      # adding repeats never moves the main path
         assert b.spread.shape == (3, 301, 2) and b.spread_loss.shape == (3, 301)
-    seed5 = run_scene(dict(base, seed=5))
+    seed5 = run_scene(base.replace(seed=5))
     np.testing.assert_array_equal(four.runs[0].spread[0], seed5.runs[0].params)
     assert not np.array_equal(four.runs[0].spread[0], four.runs[0].spread[1])
 
@@ -98,7 +98,7 @@ def test_batch_size_reaches_the_engine_and_the_batch_loss_is_kept():
                           steps=50, batch_size=8, tol=1e-4)
     np.testing.assert_array_equal(run.params, traj.params[:, 0])
     np.testing.assert_array_equal(run.batch_loss, traj.batch_loss[:, 0])
-    full = run_scene(dict(s, batch=None)).runs[0]
+    full = run_scene(s.replace(batch=None)).runs[0]
     assert full.batch_loss is None and not np.array_equal(full.params, run.params)
 
 
@@ -236,7 +236,7 @@ def test_stability_cells_lie_on_the_sliders_steps():
     from ui.web import controls as C
 
     for lr in maps.STABILITY_LRS:
-        assert S.normalize(dict(S.default_scene(), lr=C.slider_to_lr(round(np.log10(lr), 2))))[0]["lr"] == lr
+        assert S.normalize(dict(S.default_scene().to_dict(), lr=C.slider_to_lr(round(np.log10(lr), 2))))[0].lr == lr
     assert len(maps.STABILITY_LRS) >= 40 and len(maps.STABILITY_MOMENTA) >= 40
     assert maps.STABILITY_MOMENTA.max() <= 0.999
 
@@ -255,12 +255,12 @@ def test_maps_use_the_scenes_settings_and_caps():
     ds = scene(landscape="logistic_regression", x0=-2.5, y0=-1.5, optimizers=["adam"], lr=0.05, steps=500)
     b, notes = maps.basin(ds, "adam", G=200)
     assert b.labels.shape == (maps.DATASET_GRID,) * 2 and b.n_steps == 300 and len(notes) == 2
-    st, _ = maps.stability(dict(s, steps=100), "adam")
+    st, _ = maps.stability(s.replace(steps=100), "adam")
     assert st.param == "beta1" and st.final_loss.shape == (50, 41)
     assert maps.map_optimizers(scene(optimizers=["sgd", "momentum", "adam", "adagrad"]), True) == \
         ["momentum", "adam"]
-    assert maps.signature(dict(s, x0=1.0)) == maps.signature(s) != maps.signature(
-        dict(s, lr=0.01))
+    assert maps.signature(s.replace(x0=1.0)) == maps.signature(s) != maps.signature(
+        s.replace(lr=0.01))
 
 
 # --- the callbacks over HTTP ---------------------------------------------------------------------------
@@ -289,19 +289,19 @@ def post(app, output_id, inputs, state=(), changed=None):
 
 
 def test_basin_button_patches_the_contour_slot_and_fills_the_legend(app):
-    stored = {"scene": scene(landscape="himmelblau", x0=-0.3, y0=-0.9, optimizers=["adam"], lr=0.05, steps=200)}
+    stored = {"scene": scene(landscape="himmelblau", x0=-0.3, y0=-0.9, optimizers=["adam"], lr=0.05, steps=200).to_dict()}
     out = post(app, ids.BASIN, {ids.BASIN_BUTTON: 1},
                [(ids.SCENE, stored), (ids.MAP_OPTIMIZER, "adam"), (ids.BASIN_GRID, 50), (ids.BASIN_MODE, "minimum")])
     ops = out[ids.CONTOUR]["figure"]["operations"]
     assert ops[0]["location"] == ["data", 1] and ops[0]["params"]["value"]["type"] == "heatmap"
-    assert out[ids.BASIN]["data"]["signature"] == maps.signature(stored["scene"])
+    assert out[ids.BASIN]["data"]["signature"] == maps.signature(S.read(stored["scene"]))
     legend = json.dumps(out[ids.BASIN_LEGEND]["children"])
     assert "Adam: basin" in legend and legend.count("minimum ") == 4
     assert out[ids.MAP_STATUS]["children"].startswith("Basin map: Adam, 50 × 50 starts × 200 steps")
 
 
 def test_basin_button_reads_the_store_through_the_codec(app):
-    stored = {"scene": scene(optimizers=["adam"], steps=50, overrides={"adam": {"lr": 0.05, "eps": -1.0}})}
+    stored = {"scene": scene(optimizers=["adam"], steps=50, overrides={"adam": {"lr": 0.05, "eps": -1.0}}).to_dict()}
     grid = [(ids.SCENE, stored), (ids.MAP_OPTIMIZER, "adam"), (ids.BASIN_GRID, 50), (ids.BASIN_MODE, "minimum")]
     out = post(app, ids.BASIN, {ids.BASIN_BUTTON: 1}, grid)  # eps = -1 (refused by torch) never gets there
     assert out[ids.MAP_STATUS]["children"].startswith("Basin map: Adam, 50 × 50 starts × 50 steps")
@@ -319,10 +319,10 @@ def test_a_tampered_basin_store_is_refused_with_a_message(app):
 
 
 def test_stability_button_needs_an_optimizer_the_momentum_slider_sets(app):
-    stored = {"scene": scene(optimizers=["sgd", "adagrad"])}
+    stored = {"scene": scene(optimizers=["sgd", "adagrad"]).to_dict()}
     out = post(app, ids.STABILITY, {ids.STABILITY_BUTTON: 1}, [(ids.SCENE, stored), (ids.MAP_OPTIMIZER, "sgd")])
     assert "the momentum slider does not set SGD's settings" in out[ids.MAP_STATUS]["children"]
-    stored = {"scene": scene(optimizers=["momentum"], steps=100)}
+    stored = {"scene": scene(optimizers=["momentum"], steps=100).to_dict()}
     out = post(app, ids.STABILITY, {ids.STABILITY_BUTTON: 1}, [(ids.SCENE, stored), (ids.MAP_OPTIMIZER, "momentum")])
     assert out[ids.STABILITY_PANEL]["hidden"] is False
     fig = out[ids.STABILITY]["figure"]
@@ -341,7 +341,7 @@ def test_a_links_first_layout_gives_the_maps_one_of_its_own_runs():
     dropdown = _by_id(opening.first_layout("landscape=rosenbrock&opt=adam,momentum"))[ids.MAP_OPTIMIZER]
     assert dropdown.value == "adam"
     assert [o["value"] for o in dropdown.options] == ["adam", "momentum"]
-    assert _by_id(opening.first_layout(""))[ids.MAP_OPTIMIZER].value == S.default_scene()["optimizers"][0]
+    assert _by_id(opening.first_layout(""))[ids.MAP_OPTIMIZER].value == S.default_scene().optimizers[0]
 
 def test_clicking_a_stability_cell_sets_the_sliders_and_clears_that_optimizers_overrides(app):
     figure = {"layout": {"meta": {"figure": "stability", "optimizer": "adam"}}}

@@ -17,7 +17,7 @@ ROLES = ("ghost", "path")
 
 def scene(**changes):
     """The default scene without its first-open overrides, changed."""
-    return dict(S.default_scene(), **{"overrides": {}, **changes})
+    return S.default_scene().replace(**{"overrides": {}, **changes})
 
 
 @pytest.fixture(scope="module")

@@ -52,8 +52,8 @@ def test_a_box_sets_the_hyperparameter_it_names():
 
     scene, warnings = S.parse("opt=sgd,nadam&sgd.dampening=0.3&nadam.momentum_decay=0.01&nadam.beta2=0.99")
     assert warnings == []
-    sgd = compute.hyperparameters(scene, "sgd")
-    nadam = compute.hyperparameters(scene, "nadam")
+    sgd = scene.hyperparameters("sgd")
+    nadam = scene.hyperparameters("nadam")
     assert sgd["dampening"] == 0.3 and nadam["momentum_decay"] == 0.01
-    assert nadam["betas"] == (scene["momentum"], 0.99)   # the slider's β₁ joins the box's β₂ in torch's pair
+    assert nadam["betas"] == (scene.momentum, 0.99)   # the slider's β₁ joins the box's β₂ in torch's pair
     assert optimizers.get("nadam", **nadam).hyper["beta2"] == 0.99

@@ -21,7 +21,7 @@ from layout_tree import walk
 
 
 def scene(**changes):
-    return dict(S.default_scene(), **{"overrides": {}, **changes})
+    return S.default_scene().replace(**{"overrides": {}, **changes})
 
 
 def fake_result(scores, diverged=None, score="mean_log_loss", names=("a", "b"), f_star=0.0):
@@ -71,7 +71,7 @@ def test_own_xy_rates_are_cleared_and_a_refused_optimizer_is_left_out():
     tuned = tuning.tune_scene(s)
     assert tuned.cleared == ["sgd"] and any("own x/y rates are cleared" in n for n in tuned.notes)
     applied = tune_panel.applied_scene(s, {"sgd": 0.01}, tuned.cleared)
-    assert applied["overrides"]["sgd"] == {"lr": 0.01}
+    assert applied.overrides["sgd"] == {"lr": 0.01}
     assert S.parse(S.encode(applied))[0] == applied and "sgd.lr=0.01" in S.encode(applied)
     with pytest.raises(ValueError, match="choose an optimizer"):
         tuning.tune_scene(scene(optimizers=[]))
@@ -187,8 +187,8 @@ def box_values(out) -> dict:
 
 def test_tune_each_sets_every_lr_box_and_draws_the_plot(app):
     s = scene(steps=150)
-    out = tune_request(app, {"scene": s, "warnings": []},
-                       [box(n) for n in s["optimizers"]] + [box("adam", "eps"), box("sgd", "lr_x")])
+    out = tune_request(app, {"scene": s.to_dict(), "warnings": []},
+                       [box(n) for n in s.optimizers] + [box("adam", "eps"), box("sgd", "lr_x")])
     expected = tuning.tuned_lrs(tuning.tune_scene(s))
     assert box_values(out) == {(n, "lr"): F.format_number(lr) for n, lr in expected.items()}  # only the lr boxes
     assert ids.SCENE not in out  # every box is on the page: the boxes carry the rates to the scene
@@ -203,7 +203,7 @@ def test_tune_each_sets_every_lr_box_and_draws_the_plot(app):
 
 def test_a_panel_not_drawn_gets_its_rate_through_the_scene_store(app):
     s = scene(steps=150)
-    out = tune_request(app, {"scene": s, "warnings": []}, [box("sgd")], score="final_loss")
+    out = tune_request(app, {"scene": s.to_dict(), "warnings": []}, [box("sgd")], score="final_loss")
     expected = tuning.tuned_lrs(tuning.tune_scene(s, "final_loss"))
     assert box_values(out) == {("sgd", "lr"): F.format_number(expected["sgd"])}
     stored = out[ids.SCENE]["data"]
@@ -227,12 +227,12 @@ def test_a_panel_not_drawn_gets_its_rate_through_the_scene_store(app):
 
 
 def test_tune_each_with_nothing_to_tune_says_so(app):
-    assert tune_request(app, {"scene": scene(), "warnings": []}, [], clicks=0) is None
+    assert tune_request(app, {"scene": scene().to_dict(), "warnings": []}, [], clicks=0) is None
     out = tune_request(app, None, [box("sgd")])
     assert out[ids.TUNE_STATUS]["children"].startswith("Nothing to tune yet")
-    out = tune_request(app, {"scene": scene(optimizers=[])}, [])
+    out = tune_request(app, {"scene": scene(optimizers=[]).to_dict()}, [])
     assert out[ids.TUNE_STATUS]["children"] == "Choose an optimizer to tune first."
-    out = tune_request(app, {"scene": scene(steps=50)}, [box("sgd")], score="<script>")  # a junk score: the default
+    out = tune_request(app, {"scene": scene(steps=50).to_dict()}, [box("sgd")], score="<script>")  # a junk score: the default
     assert out[ids.TUNE_STATUS]["children"].startswith("Tuned (whole run")
 
 

@@ -92,7 +92,7 @@ def test_shared104_the_lr_slider_reads_as_python_reads_it_at_every_notch(dash_du
     for v, lr, label in zip(values, js_lr, labels):
         assert lr == C.slider_to_lr(v), v
         assert label == "= " + F.format_number(C.slider_to_lr(v)), v
-        linked = dict(p.split("=", 1) for p in S.encode({**S.default_scene(), "lr": C.slider_to_lr(v)}).split("&"))
+        linked = dict(p.split("=", 1) for p in S.encode(S.default_scene().replace(lr=C.slider_to_lr(v))).split("&"))
         assert label == "= " + linked["lr"], v
     rates = [C.slider_to_lr(v) for v in values]
     js_back = driver.execute_script(f"return arguments[0].map({url}.lrToSlider)", rates)

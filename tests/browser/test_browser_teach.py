@@ -102,11 +102,11 @@ def test_key001_keys_play_step_restart_and_walk_through_every_lesson(gradscape):
         press(duo, "l")
         until(lambda: query(duo).get("lesson") == lesson.id, timeout=15, msg=f"L did not open {lesson.id}")
         scene = lesson.scene
-        duo.wait_for_text_to_equal("#frame-label", f"step {scene['steps']} / {scene['steps']}")
-        wait_drawn(duo, len(scene["optimizers"]), views=("contour",))
+        duo.wait_for_text_to_equal("#frame-label", f"step {scene.steps} / {scene.steps}")
+        wait_drawn(duo, len(scene.optimizers), views=("contour",))
         assert S.parse("?" + "&".join(f"{k}={v}" for k, v in query(duo).items())) == (scene, [])
         titles = [r.find_element("css selector", "td").text for r in duo.find_elements("#results tbody tr")]
-        assert len(titles) == len(scene["optimizers"])
+        assert len(titles) == len(scene.optimizers)
         assert lesson.title in duo.find_element("#lesson-bar").text
         assert ("teach" in class_list(duo, "#app")) == lesson.teach
         assert duo.get_logs() == []

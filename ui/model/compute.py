@@ -14,9 +14,9 @@ import numpy as np
 import landscapes
 import optimizers
 
-from ui.model import network_fields, surfaces
-from ui.model import scene_fields as F
+from ui.model import surfaces
 from ui.model.optimizer_colours import run_colours
+from ui.model.scene_type import Scene
 
 TOLERANCE = 1e-4  # "steps to tolerance": the first step whose gradient norm is below this
 
@@ -57,7 +57,7 @@ class Run:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class SceneRun:
-    scene: dict
+    scene: Scene
     landscape: landscapes.Landscape
     runs: List[Run]
     notes: List[str]  # scene-level problems, e.g. a refused schedule
@@ -68,99 +68,26 @@ class SceneRun:
         return [r for r in self.runs if r.params is not None]
 
 
-def hyperparameters(scene: dict, name: str) -> dict:
-    """Torch keyword arguments for one optimizer: the scene's sliders, then its own overrides.
-
-    The momentum slider sets what ``optimizers.info(name).momentum_param`` names (SGD's
-    ``momentum`` or the Adam family's β₁). Members of torch's pairs (β₁/β₂ of ``betas``, Rprop's
-    ``etas``...) are joined into the pair, the members not set keeping torch's defaults.
-    """
-    info = optimizers.info(name)
-    own = {k: v for k, v in ((scene.get("overrides") or {}).get(name) or {}).items() if not F.OVERRIDES[k].run}
-    if info.momentum_param is not None:
-        own.setdefault(info.momentum_param, scene["momentum"])
-    hyper = {"lr": own.pop("lr", scene["lr"])}
-    pairs = {}
-    for control in info.controls:
-        base, index = F.torch_part(control.torch_name)
-        if index is not None and control.key in own:
-            pairs.setdefault(base, list(info.defaults[base]))[index] = own.pop(control.key)
-    hyper.update({base: tuple(pair) for base, pair in pairs.items()})
-    hyper.update(own)
-    groups = parameter_groups(scene, name, hyper["lr"])
-    if groups is not None:
-        hyper["groups"] = groups
-    return hyper
-
-
-def _run_setting(scene: dict, name: str, key: str):
-    return ((scene.get("overrides") or {}).get(name) or {}).get(key, F.OVERRIDES[key].default)
-
-
-def parameter_groups(scene: dict, name: str, lr: float):
-    """torch's two ``param_groups`` (x, then y) when the run sets a learning rate per coordinate."""
-    rates = [_run_setting(scene, name, key) for key in F.GROUP_KEYS]
-    if all(r is None for r in rates):
-        return None
-    return [{"lr": lr if r is None else r} for r in rates]
-
-
-def run_start(scene: dict, name: str) -> tuple:
-    """Where the run starts: its own start, else the scene's."""
-    x0, y0 = (_run_setting(scene, name, key) for key in ("x0", "y0"))
-    return (scene["x0"] if x0 is None else x0, scene["y0"] if y0 is None else y0)
-
-
-def follows_schedule(scene: dict, name: str) -> bool:
-    return not _run_setting(scene, name, "fixed_lr")
-
-
-def run_title(scene: dict, name: str) -> str:
-    """The optimizer's title, marked when its own run settings set it apart from a namesake."""
-    marks = []
-    if parameter_groups(scene, name, scene["lr"]) is not None:
-        marks.append("x/y rates")
-    if scene["schedule"] != "constant" and not follows_schedule(scene, name):
-        marks.append("constant lr")
-    if run_start(scene, name) != (scene["x0"], scene["y0"]):
-        marks.append("own start")
-    title = optimizers.info(name).title
-    return f"{title} ({', '.join(marks)})" if marks else title
-
-
-def schedule_kwargs(scene: dict) -> Optional[dict]:
-    """Arguments for ``optimizers.schedule`` (None for a constant rate)."""
-    name, value, steps = scene["schedule"], scene.get("schedule_param"), scene["steps"]
-    param = F.schedule_param(name)
-    if param is None:
-        return None
-    if value is None:
-        value = param.default(steps)
-    kwargs = {param.key: value}
-    if name == "multistep":
-        kwargs["milestones"] = sorted({max(1, steps // 2), max(1, (3 * steps) // 4)})
-    return kwargs
-
-
 def _constant_rate_note(scene, err) -> str:
-    return f"Schedule {scene['schedule']}: {err}. Using a constant learning rate."
+    return f"Schedule {scene.schedule}: {err}. Using a constant learning rate."
 
 
-def _build_schedule(scene, notes):
-    kwargs = schedule_kwargs(scene)
+def build_schedule(scene: Scene, notes: List[str]):
+    """The scene's schedule, or None for a constant rate (a schedule the engine refuses is noted)."""
+    kwargs = scene.schedule_kwargs()
     if kwargs is None:
         return None
     try:
-        return optimizers.schedule(scene["schedule"], **kwargs)
+        return optimizers.schedule(scene.schedule, **kwargs)
     except (ValueError, TypeError) as err:
         notes.append(_constant_rate_note(scene, err))
         return None
 
 
 def _fallback_schedule(scene, err, notes):
-    if scene["schedule"] == "onecycle":
+    if scene.schedule == "onecycle":
         try:
-            schedule = optimizers.schedule("onecycle", cycle_momentum=False, **schedule_kwargs(scene))
+            schedule = optimizers.schedule("onecycle", cycle_momentum=False, **scene.schedule_kwargs())
             notes.append(f"One-cycle: {err}; the momentum is not cycled.")
             return schedule
         except (ValueError, TypeError):
@@ -169,10 +96,12 @@ def _fallback_schedule(scene, err, notes):
     return None
 
 
-def _run(landscape, opts, scene, schedule, record_state=False, seed=None):
-    return optimizers.run(landscape, opts, start=(scene["x0"], scene["y0"]), steps=scene["steps"],
-                          schedule=schedule, noise=scene["noise"], seed=scene["seed"] if seed is None else seed,
-                          tol=TOLERANCE, record_state=record_state, batch_size=scene.get("batch"))
+def _run(landscape, opts, scene: Scene, schedule, record_state=False, seed=None):
+    kwargs = scene.engine_kwargs()
+    if seed is not None:
+        kwargs["seed"] = seed
+    return optimizers.run(landscape, opts, start=scene.start, schedule=schedule, tol=TOLERANCE,
+                          record_state=record_state, **kwargs)
 
 
 def _trajectories(landscape, opts, scene, schedule, notes, record_state=False):
@@ -194,14 +123,14 @@ def _trajectories(landscape, opts, scene, schedule, notes, record_state=False):
 
 def _repeats(landscape, opts, scene, schedule, notes) -> list:
     """The same runs with seeds seed+1 ... seed+k-1 (one fused call each): the spread of SGD."""
-    k = scene.get("repeat") or 1
+    k = scene.repeat
     if k <= 1:
         return []
-    if not scene["noise"] and not scene.get("batch"):
+    if not scene.noise and not scene.batch:
         notes.append(f"Repeat × {k}: without gradient noise or mini-batches every seed gives the same path; "
                      "raise the noise (or pick a batch size on a dataset surface) to see the spread.")
         return []
-    return [_run(landscape, opts, scene, schedule, seed=scene["seed"] + i) for i in range(1, k)]
+    return [_run(landscape, opts, scene, schedule, seed=scene.seed + i) for i in range(1, k)]
 
 
 # Scene kinds computed elsewhere, by name: "network" is ui/model/network_scene.py's runner, which
@@ -209,29 +138,29 @@ def _repeats(landscape, opts, scene, schedule, notes) -> list:
 RUNNERS = {}
 
 
-def run_scene(scene: dict, record_state: bool = False) -> SceneRun:
+def run_scene(scene: Scene, record_state: bool = False) -> SceneRun:
     """Every selected optimizer on the scene's landscape, in one fused engine call (one per start
     and schedule when runs set their own). ``record_state`` keeps every optimizer buffer."""
-    if network_fields.is_network(scene.get("landscape")):
+    if scene.is_network:
         if "network" not in RUNNERS:
             raise ValueError("a network scene needs ui.model.network_scene imported (it registers its runner)")
         return RUNNERS["network"](scene)
     landscape = surfaces.of(scene)
     notes: List[str] = []
-    colours = run_colours(scene["optimizers"])
+    colours = run_colours(scene.optimizers)
     runs, batches = [], {}
-    for name, colour in zip(scene["optimizers"], colours):
-        hyper, title = hyperparameters(scene, name), run_title(scene, name)
+    for name, colour in zip(scene.optimizers, colours):
+        hyper, title = scene.hyperparameters(name), scene.run_title(name)
         try:
             opt = optimizers.get(name, **hyper)
-            batches.setdefault((run_start(scene, name), follows_schedule(scene, name)), []).append((len(runs), opt))
+            batches.setdefault((scene.run_start(name), scene.follows_schedule(name)), []).append((len(runs), opt))
             runs.append(Run(name, title, colour, hyper))
         except (ValueError, TypeError) as err:
             runs.append(Run(name, title, colour, hyper, error=str(err)))
-    schedule = _build_schedule(scene, notes)
+    schedule = build_schedule(scene, notes)
     # Each optimizer draws its noise from its own generator, so running in batches changes no path.
     for ((x0, y0), scheduled), built in batches.items():
-        here, opts = dict(scene, x0=x0, y0=y0), [opt for _, opt in built]
+        here, opts = scene.replace(x0=x0, y0=y0), [opt for _, opt in built]
         trajs, used = _trajectories(landscape, opts, here, schedule if scheduled else None, notes, record_state)
         extra = _repeats(landscape, opts, here, used, notes)
         for j, ((i, opt), traj) in enumerate(zip(built, trajs)):
@@ -252,7 +181,7 @@ def same_paths(runs: List[Run]) -> List[Run]:
     return out
 
 
-def coincidence_notes(scene: dict, runs: List[Run]) -> List[str]:
+def coincidence_notes(scene: Scene, runs: List[Run]) -> List[str]:
     """Say plainly which runs coincide, and why when the scene has neither noise nor mini-batches."""
     notes, by_title = [], {r.title: r for r in runs}
     for run in runs:
@@ -261,7 +190,7 @@ def coincidence_notes(scene: dict, runs: List[Run]) -> List[str]:
             one_rule = a.family == b.family and dict(a.defaults) == dict(b.defaults)  # the registry's word
             if not one_rule:
                 why = ""
-            elif not scene.get("noise") and not scene.get("batch"):
+            elif not scene.noise and not scene.batch:
                 why = (": without gradient noise or mini-batches every gradient is exact, so stochastic and "
                        "full-batch gradient descent take the same steps (raise Noise σ, or pick a mini-batch size "
                        "on a dataset surface, and give one of them its own lr to tell them apart)")

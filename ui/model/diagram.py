@@ -16,8 +16,8 @@ import numpy as np
 import optimizers
 
 from ui.model import scene_fields as F
-from ui.model.compute import hyperparameters, parameter_groups
 from ui.paths import ASSETS
+from ui.model.scene_type import Scene
 
 SVG_PATH = os.path.join(ASSETS, "training.svg")
 CORE = ("params", "forward", "loss", "backward", "gradients", "optimizer")
@@ -30,12 +30,12 @@ def svg_text() -> str:
         return f.read()
 
 
-def _settings(scene: dict) -> Dict[str, dict]:
+def _settings(scene: Scene) -> Dict[str, dict]:
     """Each chosen optimizer's resolved hyperparameters (a refused setting is left out)."""
     out = {}
-    for name in scene["optimizers"]:
+    for name in scene.optimizers:
         try:
-            out[name] = dict(optimizers.get(name, **hyperparameters(scene, name)).hyper)
+            out[name] = dict(optimizers.get(name, **scene.hyperparameters(name)).hyper)
         except (ValueError, TypeError):
             continue
     return out
@@ -46,15 +46,15 @@ def _keeps_state(name: str, settings: dict) -> bool:
     return optimizers.info(name).keeps_state(settings)
 
 
-def parts_in_use(scene: dict) -> Dict[str, str]:
+def parts_in_use(scene: Scene) -> Dict[str, str]:
     """{optional part: why it is in use} for the scene; the core loop is always in use."""
     settings = _settings(scene)
-    titles = {n: optimizers.info(n).title for n in scene["optimizers"]}
+    titles = {n: optimizers.info(n).title for n in scene.optimizers}
     used = {}
-    if scene.get("schedule", "constant") != "constant":
-        used["scheduler"] = (f"{F.SCHEDULE_TITLES.get(scene['schedule'], scene['schedule'])} sets the learning "
+    if scene.schedule != "constant":
+        used["scheduler"] = (f"{F.SCHEDULE_TITLES.get(scene.schedule, scene.schedule)} sets the learning "
                              "rate γ at every step.")
-    grouped = [titles[n] for n in scene["optimizers"] if parameter_groups(scene, n, scene["lr"]) is not None]
+    grouped = [titles[n] for n in scene.optimizers if scene.parameter_groups(n, scene.lr) is not None]
     if grouped:
         used["groups"] = f"{', '.join(grouped)}: x and y are two parameter groups, each with its own rate."
     stateful = [titles[n] for n, s in settings.items() if _keeps_state(n, s)]
@@ -63,17 +63,17 @@ def parts_in_use(scene: dict) -> Dict[str, str]:
     decayed = [titles[n] for n, s in settings.items() if np.any(np.asarray(s.get("weight_decay", 0)) > 0)]
     if decayed:
         used["decay"] = f"{', '.join(decayed)}: weight decay pulls θ towards 0."
-    if scene.get("noise", 0) > 0:
-        used["noise"] = f"Gaussian noise σ = {scene['noise']:g} on every gradient, as a mini-batch gives."
+    if scene.noise > 0:
+        used["noise"] = f"Gaussian noise σ = {scene.noise:g} on every gradient, as a mini-batch gives."
     return used
 
 
-def diagram_class(scene: dict) -> str:
+def diagram_class(scene: Scene) -> str:
     """The wrapper's class list: ``diagram`` and ``uses-<part>`` for each optional part in use."""
     return " ".join(["diagram"] + [f"uses-{part}" for part in OPTIONAL if part in parts_in_use(scene)])
 
 
-def diagram_notes(scene: dict) -> List[str]:
+def diagram_notes(scene: Scene) -> List[str]:
     """One line per optional part in use, in the diagram's order."""
     used = parts_in_use(scene)
     return [used[part] for part in OPTIONAL if part in used]

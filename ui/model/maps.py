@@ -1,7 +1,7 @@
 """Scene -> basin map or stability map, with the app's caps. Pure: no Dash, no Plotly.
 
 The maps use the scene's surface, schedule, noise, seed and batch size, and one optimizer with
-the settings the scene gives it (``compute.hyperparameters``). Each map is one engine call
+the settings the scene gives it (``Scene.hyperparameters``). Each map is one engine call
 (``optimizers.basin_map`` / ``optimizers.stability_map``); the caps keep one under a few seconds
 on a 2-core server, and the page states them.
 """
@@ -17,6 +17,7 @@ from optimizers import curvature
 
 from ui.model import compute, payload, surfaces
 from ui.model import scene_fields as F
+from ui.model.scene_type import Scene
 
 GRID_CHOICES = (50, 100, 150, 200)   # basin map sizes offered; optimizers.maps.MAX_GRID is 200
 DEFAULT_GRID = 100
@@ -32,26 +33,26 @@ CAPS_TEXT = (f"Grid up to {GRID_CHOICES[-1]} × {GRID_CHOICES[-1]}, at most {MAX
              f"{len(STABILITY_LRS)} learning rates × {len(STABILITY_MOMENTA)} momenta.")
 
 
-def signature(scene: dict) -> str:
+def signature(scene: Scene) -> str:
     """What a basin map depends on: everything in the scene but the start."""
-    return payload.scene_key({k: v for k, v in scene.items() if k not in ("x0", "y0")})
+    return payload.scene_key({k: v for k, v in scene.to_dict().items() if k not in ("x0", "y0")})
 
 
-def map_optimizers(scene: dict, stability: bool = False) -> List[str]:
+def map_optimizers(scene: Scene, stability: bool = False) -> List[str]:
     """The scene's optimizers a map can show; for the stability map, those whose momentum or β₁
     the momentum slider sets (clicking a cell sets that slider)."""
-    names = list(scene.get("optimizers") or [])
+    names = list(scene.optimizers)
     if stability:
         names = [n for n in names if optimizers.info(n).momentum_param is not None]
     return names
 
 
-def _capped(scene: dict, landscape, notes: List[str], G: int = None) -> Tuple[int, int]:
+def _capped(scene: Scene, landscape, notes: List[str], G: int = None) -> Tuple[int, int]:
     dataset = landscape.n_samples > 0
     steps_cap = DATASET_STEPS if dataset else MAX_STEPS
-    steps = min(int(scene["steps"]), steps_cap)
-    if steps < scene["steps"]:
-        notes.append(f"The map runs {steps} steps, not {scene['steps']}: the cap for this surface.")
+    steps = min(int(scene.steps), steps_cap)
+    if steps < scene.steps:
+        notes.append(f"The map runs {steps} steps, not {scene.steps}: the cap for this surface.")
     if G is not None:
         G = int(G) if G in GRID_CHOICES else DEFAULT_GRID
         if dataset and G > DATASET_GRID:
@@ -60,47 +61,47 @@ def _capped(scene: dict, landscape, notes: List[str], G: int = None) -> Tuple[in
     return steps, G
 
 
-def _schedule(scene: dict, name: str, notes: List[str]):
+def _schedule(scene: Scene, name: str, notes: List[str]):
     """The scene's schedule, unless the run keeps a constant rate."""
-    return compute._build_schedule(scene, notes) if compute.follows_schedule(scene, name) else None
+    return compute.build_schedule(scene, notes) if scene.follows_schedule(name) else None
 
 
-def basin(scene: dict, name: str, G: int = DEFAULT_GRID):
+def basin(scene: Scene, name: str, G: int = DEFAULT_GRID):
     """(BasinMap, notes) for optimizer ``name`` with the scene's settings. Raises ValueError with a
     message for the page when the optimizer's settings are refused."""
     landscape = surfaces.of(scene)
     notes: List[str] = []
     steps, G = _capped(scene, landscape, notes, G)
-    opt = optimizers.get(name, **compute.hyperparameters(scene, name))
+    opt = optimizers.get(name, **scene.hyperparameters(name))
     result = optimizers.basin_map(landscape, opt, G=G, steps=steps, tol=compute.TOLERANCE,
-                                  schedule=_schedule(scene, name, notes), noise=scene["noise"], seed=scene["seed"],
-                                  batch_size=scene.get("batch"))
+                                  schedule=_schedule(scene, name, notes), noise=scene.noise, seed=scene.seed,
+                                  batch_size=scene.batch)
     if not len(landscape.minima):
         notes.append("This surface has no known minimum: the map shows where runs settle, stall or diverge.")
     return result, notes
 
 
-def stability(scene: dict, name: str):
+def stability(scene: Scene, name: str):
     """(StabilityMap, notes): optimizer ``name`` from the scene's start over the lr × momentum grid,
     its other settings as the scene gives them."""
     landscape = surfaces.of(scene)
     notes: List[str] = []
     steps, _ = _capped(scene, landscape, notes)
-    hyper = compute.hyperparameters(scene, name)
+    hyper = scene.hyperparameters(name)
     for key in ("lr", "momentum", "groups"):  # the map sweeps one lr (so no per-coordinate rates) and μ
         hyper.pop(key, None)
-    result = optimizers.stability_map(landscape, name, start=compute.run_start(scene, name), lrs=STABILITY_LRS,
+    result = optimizers.stability_map(landscape, name, start=scene.run_start(name), lrs=STABILITY_LRS,
                                       momenta=STABILITY_MOMENTA, steps=steps, schedule=_schedule(scene, name, notes),
-                                      noise=scene["noise"], seed=scene["seed"], batch_size=scene.get("batch"),
+                                      noise=scene.noise, seed=scene.seed, batch_size=scene.batch,
                                       **hyper)
     return result, notes
 
 
-def stability_boundary(scene: dict, name: str, smap):
+def stability_boundary(scene: Scene, name: str, smap):
     """(lrs per momentum of ``smap`` or None, the limit's formula, notes): where the rule's quadratic
     stability limit puts the map's edge, lr = bound(μ)/λmax, when the rule has one, the surface is a
     quadratic and the rate is constant (a schedule moves the rate every step)."""
-    hyper = compute.hyperparameters(scene, name)
+    hyper = scene.hyperparameters(name)
     for key in ("lr", "groups"):
         hyper.pop(key, None)
     try:
@@ -118,6 +119,6 @@ def stability_boundary(scene: dict, name: str, smap):
     if _schedule(scene, name, []) is not None:
         return None, lim.formula, ["The quadratic stability boundary is not drawn: the scene's schedule changes "
                                    "the rate every step."]
-    point = compute.run_start(scene, name)
+    point = scene.run_start(name)
     lrs = curvature.boundary(landscape, name, settings, smap.momenta, point)
     return lrs, lim.formula, []

@@ -97,10 +97,4 @@ def network(name: str, hidden: tuple = DEFAULT_HIDDEN, activation: str = DEFAULT
                               n_samples=N_SAMPLES, seed=int(net_seed))
 
 
-def network_of(scene: dict) -> landscapes.Network:
-    """The network of a (normalized) network scene."""
-    return network(scene["landscape"], tuple(scene.get("hidden") or DEFAULT_HIDDEN),
-                   scene.get("activation") or DEFAULT_ACTIVATION, int(scene.get("net_seed") or 0))
-
-
-__all__ = ["ACTIVATIONS", "NAMES", "is_network", "network", "network_of", "parse_hidden", "parse_layer_lr"]
+__all__ = ["ACTIVATIONS", "NAMES", "is_network", "network", "parse_hidden", "parse_layer_lr"]

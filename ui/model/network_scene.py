@@ -15,7 +15,7 @@ shows them in the page's 2-D views. Pure (no Dash, no Plotly).
 
 What other views need is on each run: ``Run.path`` (steps+1, d), the whole parameter vector at
 every step, and ``Run.accuracy`` with ``Run.accuracy_steps``; the network itself is
-``SceneRun.network`` (and ``network_fields.network_of(scene)``).
+``SceneRun.network`` (and ``Scene.network()``).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ui.model import scene as S
 from ui.model import surfaces
 from ui.model.compute import Run, SceneRun
 from ui.model.optimizer_colours import run_colours
+from ui.model.scene_type import Scene
 
 GRID = 41             # the slice's grid: GRID × GRID networks, one loss each
 MARGIN = 0.15         # the view reaches this share of the paths' extent past them on every side
@@ -95,31 +96,30 @@ def plane_of(net: landscapes.Network, name: str, dirs: slices.Directions, coords
                  description=description, axis_names=names, directions=dirs)
 
 
-def layer_groups(net: landscapes.Network, scene: dict, lr: float):
+def layer_groups(net: landscapes.Network, scene: Scene, lr: float):
     """torch's param_groups by layer (``net.groups``) for the scene's per-layer multipliers, or None."""
-    multipliers = scene.get("layer_lr")
+    multipliers = scene.layer_lr
     if not multipliers:
         return None
     names = N.layer_names(net.hidden)
     return net.groups({layer: {"lr": lr * m} for layer, m in zip(names, multipliers)})
 
 
-def group_names(net: landscapes.Network, scene: dict) -> List[str]:
+def group_names(net: landscapes.Network, scene: Scene) -> List[str]:
     """What each learning-rate column of a network run is: a layer with its multiplier, or "all"."""
-    if not scene.get("layer_lr"):
+    if not scene.layer_lr:
         return ["all layers"]
-    return [f"layer {name} (×{m:g})" for name, m in zip(N.layer_names(net.hidden), scene["layer_lr"])]
+    return [f"layer {name} (×{m:g})" for name, m in zip(N.layer_names(net.hidden), scene.layer_lr)]
 
 
 def _run_all(net, opts, scene, schedule, notes):
     """One fused engine call; a schedule the engine refuses for these optimizers falls back to constant."""
-    kwargs = dict(steps=scene["steps"], noise=scene["noise"], seed=scene["seed"], tol=compute.TOLERANCE,
-                  batch_size=scene.get("batch"))
+    kwargs = dict(tol=compute.TOLERANCE, **scene.engine_kwargs())
     if schedule is not None:
         try:
             return optimizers.run(net, opts, schedule=schedule, **kwargs), schedule
         except ValueError as err:
-            notes.append(f"Schedule {scene['schedule']}: {err}. Using a constant learning rate.")
+            notes.append(f"Schedule {scene.schedule}: {err}. Using a constant learning rate.")
     return optimizers.run(net, opts, **kwargs), None
 
 
@@ -159,26 +159,25 @@ class Computed:
 
 
 @functools.lru_cache(maxsize=4)
-def _compute(query: str) -> Computed:
-    scene, _ = S.parse(query)
+def _compute(scene: Scene) -> Computed:
     plane_name = surfaces.name_of(scene)
-    net = N.network_of(scene)
+    net = scene.network()
     notes: List[str] = []
     runs, batches = [], {}
-    for name, colour in zip(scene["optimizers"], run_colours(scene["optimizers"])):
-        hyper, title = compute.hyperparameters(scene, name), compute.run_title(scene, name)
+    for name, colour in zip(scene.optimizers, run_colours(scene.optimizers)):
+        hyper, title = scene.hyperparameters(name), scene.run_title(name)
         groups = layer_groups(net, scene, hyper["lr"])
         if groups is not None:
             hyper["groups"] = groups
         try:
             opt = optimizers.get(name, **hyper)
-            batches.setdefault(compute.follows_schedule(scene, name), []).append((len(runs), opt))
+            batches.setdefault(scene.follows_schedule(name), []).append((len(runs), opt))
             runs.append(Run(name, title, colour, hyper))
         except (ValueError, TypeError) as err:
             runs.append(Run(name, title, colour, hyper, error=str(err)))
-    if (scene.get("repeat") or 1) > 1:
+    if scene.repeat > 1:
         notes.append("Repeat × k: a network scene shows one seed per optimizer (the plane is of those paths).")
-    schedule = compute._build_schedule(scene, notes)
+    schedule = compute.build_schedule(scene, notes)
     lr_names = group_names(net, scene)
     for scheduled, built in batches.items():
         trajs, used = _run_all(net, [opt for _, opt in built], scene, schedule if scheduled else None, notes)
@@ -190,8 +189,8 @@ def _compute(query: str) -> Computed:
                 run, path=run.params, grads=None, settings=None, lr=_group_lr(traj, 0, groups), lr_names=lr_names,
                 accuracy=np.asarray(net.accuracy(run.params[where]), dtype=np.float64), accuracy_steps=where)
     paths = [r.path for r in runs if r.path is not None]
-    dirs = directions_of(net, paths, scene["seed"], notes) if paths else \
-        slices.random_directions(net, seed=scene["seed"], centre=net.start)
+    dirs = directions_of(net, paths, scene.seed, notes) if paths else \
+        slices.random_directions(net, seed=scene.seed, centre=net.start)
     runs = [r if r.path is None else dataclasses.replace(r, params=slices.project(r.path, dirs.centre, dirs.d1, dirs.d2))
             for r in runs]
     if dirs.share is not None and dirs.share < LOW_SHARE:
@@ -203,21 +202,21 @@ def _compute(query: str) -> Computed:
     return Computed(SceneRun(scene, plane, runs, list(dict.fromkeys(notes)), network=net), plane)
 
 
-def run_network_scene(scene: dict) -> SceneRun:
+def run_network_scene(scene: Scene) -> SceneRun:
     """``compute.run_scene`` for a network scene (cached by its link: the page asks for it from
     several callbacks, and the grid's cache rebuilds its plane from the name)."""
-    return _compute(S.encode(scene)).result
+    return _compute(scene).result
 
 
 def plane_landscape(text: str) -> Plane:
     """The plane of the network scene in ``text`` (JSON): ``surfaces.get("net:" + text)``."""
     try:
-        scene = json.loads(text)
+        scene = S.read(json.loads(text))  # a name is the browser's text: read by the codec
     except ValueError:
         raise ValueError("a network plane's name holds its scene as JSON") from None
-    if not isinstance(scene, dict) or not N.is_network(scene.get("landscape")):
+    if scene is None or not scene.is_network:
         raise ValueError("a network plane's name holds a network scene")
-    return _compute(S.encode(S.normalize(scene)[0])).plane
+    return _compute(scene).plane
 
 
 compute.RUNNERS["network"] = run_network_scene

@@ -15,6 +15,7 @@ import numpy as np
 
 from ui.model.compute import SceneRun
 from ui.model.grid import SURFACE_RESOLUTION, inside_count, lifted_heights, surface_grid
+from ui.model.scene_type import Scene
 
 LIMIT = 1e30
 
@@ -71,9 +72,11 @@ def compact_figure(fig, keep_nan: bool = False):
     return fig
 
 
-def scene_key(scene: dict) -> str:
-    """A short fingerprint of a scene: the browser matches store and figures by it."""
-    text = json.dumps(scene, sort_keys=True, separators=(",", ":"))
+def scene_key(value) -> str:
+    """A short fingerprint of a Scene (or of any JSON value, e.g. its warnings): the browser matches
+    store and figures by it."""
+    value = value.to_dict() if isinstance(value, Scene) else value
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"))
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
@@ -88,8 +91,8 @@ def trajectories_payload(result: SceneRun, key: str) -> dict:
                      "x": pack(run.params[:, 0]), "y": pack(run.params[:, 1]), "loss": pack(run.loss),
                      "z": pack(lifted_heights(grid, run.params[:inside], run.loss[:inside])),
                      "inside": inside, "diverged_at": run.diverged_at, "same_as": run.same_as, **_extras(run)})
-    start = [float(result.scene["x0"]), float(result.scene["y0"])]
-    return {"key": key, "landscape": L.name, "steps": int(result.scene["steps"]), "start": start, "runs": runs}
+    start = [float(result.scene.x0), float(result.scene.y0)]
+    return {"key": key, "landscape": L.name, "steps": int(result.scene.steps), "start": start, "runs": runs}
 
 
 def _extras(run) -> dict:

@@ -1,7 +1,9 @@
-"""The scene and its link: the one pure codec, scene dict <-> query string.
+"""The scene and its link: the one pure codec, query string (or loose values) -> ``Scene`` -> query string.
 
-A scene is everything that decides the trajectories, as a JSON-ready dict (it lives in a
-``dcc.Store`` and in the page URL)::
+A scene is everything that decides the trajectories: a typed, frozen ``Scene``
+(``ui/model/scene_type.py``). The codec is the only maker of one: a link, the controls' values
+and a store the browser sends back are each read here once per request, and the rest of ui/
+reads attributes. Its JSON form (``Scene.to_dict()``, in a ``dcc.Store`` and a scene file) is::
 
     {"landscape": "rosenbrock", "optimizers": ["sgd", "momentum", "adam"],
      "lr": 0.001, "momentum": 0.9, "x0": -1.5, "y0": 2.0, "steps": 300,
@@ -26,7 +28,7 @@ out of range or malformed falls back to its default, and a warning naming the fi
 from __future__ import annotations
 
 import re
-from typing import List, Tuple
+from typing import List, Mapping, Optional, Tuple
 from urllib.parse import parse_qsl, quote
 
 import landscapes
@@ -35,6 +37,7 @@ import optimizers
 from ui.model import lesson_catalog, surfaces
 from ui.model import network_fields as N
 from ui.model import scene_fields as F
+from ui.model.scene_type import Scene
 
 PREFERRED_LANDSCAPE = "rosenbrock"
 PREFERRED_OPTIMIZERS = ("sgd", "momentum", "adam")  # the first-open lesson: momentum helps in a ravine
@@ -62,7 +65,7 @@ def default_start(landscape: str) -> Tuple[float, float]:
     return F.canonical(x), F.canonical(y)
 
 
-def default_scene() -> dict:
+def default_scene() -> Scene:
     """The scene a page opens on without a link: SGD, momentum and Adam in Rosenbrock's ravine."""
     name = default_landscape()
     known = optimizers.names()
@@ -71,9 +74,8 @@ def default_scene() -> dict:
     # Adam's lr is roughly its step length, so at SGD's rate it would barely move: its own rate
     # makes three distinct behaviours, and shows the per-optimizer panel in use.
     overrides = {n: dict(v) for n, v in DEFAULT_OVERRIDES.items() if n in opts}
-    return {"landscape": name, "optimizers": opts, "lr": DEFAULT_LR, "momentum": DEFAULT_MOMENTUM,
-            "x0": x0, "y0": y0, "steps": DEFAULT_STEPS, "schedule": "constant", "schedule_param": None,
-            "noise": 0.0, "seed": 0, "overrides": overrides, "expr": None, "repeat": 1, "batch": None}
+    return Scene(landscape=name, optimizers=tuple(opts), lr=DEFAULT_LR, momentum=DEFAULT_MOMENTUM,
+                 x0=x0, y0=y0, steps=DEFAULT_STEPS, overrides=overrides)
 
 
 # --- encode ----------------------------------------------------------------------------------
@@ -90,9 +92,11 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def encode(scene: dict) -> str:
-    """The query string (no leading '?') for a scene, in a fixed, readable order. Values of the
-    wrong type (from an edited store or a scene file) pass through as text for parse to judge."""
+def encode(scene) -> str:
+    """The query string (no leading '?') for a Scene, or for loose values (a dict: the controls', an
+    edited store's or a scene file's), in a fixed, readable order. Values of the wrong type pass
+    through as text for parse to judge."""
+    scene = scene.to_dict() if isinstance(scene, Scene) else scene if isinstance(scene, dict) else {}
     chosen = scene.get("optimizers") or []
     chosen = list(chosen) if isinstance(chosen, (list, tuple)) else [chosen]
     schedule = scene.get("schedule") or "constant"
@@ -117,10 +121,10 @@ def encode(scene: dict) -> str:
         pairs += [("hidden", scene.get("hidden")), ("activation", scene.get("activation"))]
         pairs += [(key, scene[key]) for key in ("net_seed", "layer_lr") if scene.get(key)]
     overrides = scene.get("overrides")
-    overrides = overrides if isinstance(overrides, dict) else {}
+    overrides = overrides if isinstance(overrides, Mapping) else {}
     for name in chosen:
         own = overrides.get(name) if isinstance(name, str) else None
-        for key, value in (own if isinstance(own, dict) else {}).items():
+        for key, value in (own if isinstance(own, Mapping) else {}).items():
             pairs.append((f"{name}.{key}", value))
     return "&".join(f"{quote(str(k), safe='._')}={quote(_text(v), safe=',.-_*()')}" for k, v in pairs)
 
@@ -222,7 +226,7 @@ def _batch(values, landscape, warnings):
 
 def _optimizers(values, warnings) -> list:
     if "opt" not in values:
-        return list(default_scene()["optimizers"])
+        return list(default_scene().optimizers)
     known, chosen, over = optimizers.names(), [], []
     for name in (n.strip() for n in values.pop("opt").split(",")):
         if not name:
@@ -259,7 +263,7 @@ def _schedule(values, steps, warnings, base) -> Tuple[str, object]:
 
 def _overrides(values, chosen, warnings, base, bounds) -> dict:
     overrides, kept_overrides = {}, base.get("overrides")
-    kept_overrides = kept_overrides if isinstance(kept_overrides, dict) else {}
+    kept_overrides = kept_overrides if isinstance(kept_overrides, Mapping) else {}
     for key in [k for k in values if "." in k]:
         text = values.pop(key)
         name, _, hyper = key.partition(".")
@@ -276,7 +280,7 @@ def _overrides(values, chosen, warnings, base, bounds) -> dict:
             expected = "on/off" if spec.kind == "bool" else \
                 f"a number in {F.format_number(spec.bounds[0])}..{F.format_number(spec.bounds[1])}"
             own = kept_overrides.get(name)
-            kept = own.get(hyper) if isinstance(own, dict) else None
+            kept = own.get(hyper) if isinstance(own, Mapping) else None
             kept = None if kept is None else F.parse_override(hyper, _text(kept))
             if kept is None:
                 warnings.append(f"{key}: {_show(text)} is not {expected}; using the default")
@@ -295,14 +299,14 @@ def _overrides(values, chosen, warnings, base, bounds) -> dict:
             for name in chosen if name in overrides}
 
 
-def parse(query, base=None) -> Tuple[dict, List[str]]:
+def parse(query, base=None) -> Tuple[Scene, List[str]]:
     """(scene, warnings) from a query string. Never raises; every warning names its field.
 
     A bad value falls back to its default, or, given ``base`` (a valid scene: the controls' last
     good one), to base's value, so the scene stays as it was in that field.
     """
     warnings: List[str] = []
-    base = base if isinstance(base, dict) else {}
+    base = base.to_dict() if isinstance(base, Scene) else base if isinstance(base, dict) else {}
     values = _read_pairs(query, warnings)
     lesson = _view(values, warnings)["lesson"]
     if not values:
@@ -314,7 +318,7 @@ def parse(query, base=None) -> Tuple[dict, List[str]]:
     scene["optimizers"] = _optimizers(values, warnings)
     if N.is_network(scene["landscape"]):
         return _network_scene(scene, values, warnings, base)
-    surface = surfaces.name_of(scene)
+    surface = surfaces.surface_name(scene["landscape"], scene["expr"])
     scene["lr"] = _number(values, "lr", F.parse_float, F.LR_RANGE, DEFAULT_LR, warnings, kept=base.get("lr"))
     scene["momentum"] = _number(values, "momentum", F.parse_float, F.MOMENTUM_RANGE, DEFAULT_MOMENTUM, warnings,
                                 kept=base.get("momentum"))
@@ -339,10 +343,10 @@ def parse(query, base=None) -> Tuple[dict, List[str]]:
     scene["batch"] = _batch(values, surface, warnings)
     for key in values:
         warnings.append(f"{_show(key)}: unknown parameter; ignored")
-    return scene, warnings
+    return Scene.from_dict(scene), warnings
 
 
-def _network_scene(scene: dict, values: dict, warnings: list, base: dict) -> Tuple[dict, List[str]]:
+def _network_scene(scene: Scene, values: dict, warnings: list, base: dict) -> Tuple[Scene, List[str]]:
     """The rest of a network scene: no start to pick (the network's seeded initialisation is the
     origin of its plane), and the network's own fields (``ui/model/network_fields.py``)."""
     here = base if base.get("landscape") == scene["landscape"] else {}
@@ -387,7 +391,7 @@ def _network_scene(scene: dict, values: dict, warnings: list, base: dict) -> Tup
     scene["expr"] = None
     for key in values:
         warnings.append(f"{_show(key)}: unknown parameter; ignored")
-    return scene, warnings
+    return Scene.from_dict(scene), warnings
 
 
 def _network_field(values, key, reader, here, default, warnings):
@@ -404,10 +408,16 @@ def _network_field(values, key, reader, here, default, warnings):
     return fallback
 
 
-def normalize(raw: dict, base=None) -> Tuple[dict, List[str]]:
-    """A scene from loose values (e.g. controls'): the same checks as a link; a bad value falls back
-    to ``base``'s (the last good scene's) where given, else to its default."""
+def normalize(raw, base=None) -> Tuple[Scene, List[str]]:
+    """A Scene from loose values (the controls', a store's, a scene file's: a dict, or a Scene that was
+    changed by ``replace``): the same checks as a link; a bad value falls back to ``base``'s (the last
+    good Scene's) where given, else to its default."""
     return parse(encode(raw), base)
+
+
+def read(value) -> Optional[Scene]:
+    """The Scene in a store's loose dict, read by the codec (None when it holds none)."""
+    return normalize(value)[0] if isinstance(value, (dict, Scene)) and value else None
 
 
 # --- the view: how the page shows a scene (never what the runs are) -------------------------------
@@ -473,6 +483,6 @@ def encode_view(view: dict) -> str:
     return "&".join(f"{k}={quote(str(v), safe='-_.[]')}" for k, v in pairs)
 
 
-def link(scene: dict, view: dict = None) -> str:
+def link(scene, view: dict = None) -> str:
     """The whole query string of a scene shown with a view."""
     return "&".join(part for part in (encode(scene), encode_view(view)) if part)

@@ -20,18 +20,19 @@ from typing import List, Tuple
 
 from ui.model import scene as S
 from ui.model.limits import BadInput, KEEP, MAX_SCENE_FILE_BYTES
+from ui.model.scene_type import Scene
 
 FORMAT = "gradscape-scene"
 VERSION = 1
 
 
-def dumps(scene: dict) -> str:
+def dumps(scene: Scene) -> str:
     """A scene file's text (the scene should be valid: a normalized one round-trips exactly)."""
-    return json.dumps({"format": FORMAT, "version": VERSION, "link": "?" + S.encode(scene), "scene": scene},
+    return json.dumps({"format": FORMAT, "version": VERSION, "link": "?" + S.encode(scene), "scene": scene.to_dict()},
                       indent=2, ensure_ascii=False) + "\n"
 
 
-def loads(text: str) -> Tuple[dict, List[str]]:
+def loads(text: str) -> Tuple[Scene, List[str]]:
     """(scene, warnings) from a scene file's text; BadInput if it is not a scene file at all."""
     if not isinstance(text, str) or len(text.encode("utf-8", "surrogatepass")) > MAX_SCENE_FILE_BYTES:
         raise BadInput(f"Scene file: larger than {MAX_SCENE_FILE_BYTES // 1024} KB, so not a Gradscape scene. {KEEP}")
@@ -57,18 +58,18 @@ REQUIRED = {"landscape": "landscape", "optimizers": "opt", "lr": "lr", "momentum
             "y0": "y0", "steps": "steps", "schedule": "schedule"}
 
 
-def _normalize(raw: dict) -> Tuple[dict, List[str]]:
+def _normalize(raw: dict) -> Tuple[Scene, List[str]]:
     """``S.normalize``, except that a key the file lacks is said to be missing (with the value used in
     its place), not read as an empty value ("momentum: '' is not a finite number")."""
     missing = [key for key in REQUIRED if key not in raw]
     dropped = {REQUIRED[key] for key in missing}
     query = "&".join(pair for pair in S.encode(raw).split("&") if pair.split("=", 1)[0] not in dropped)
     scene, problems = S.parse(query)
-    said = [f"no {key!r}: using {S._text(scene[key]).replace(',', ', ')}" for key in missing]
+    said = [f"no {key!r}: using {S._text(getattr(scene, key)).replace(',', ', ')}" for key in missing]
     return scene, said + problems
 
 
-def from_upload(contents, name=None) -> Tuple[dict, List[str]]:
+def from_upload(contents, name=None) -> Tuple[Scene, List[str]]:
     """(scene, warnings) from ``dcc.Upload``'s ``contents`` (a base64 ``data:`` URL)."""
     if not isinstance(contents, str) or "," not in contents:
         raise BadInput(f"Scene file: the upload arrived empty. {KEEP}")

@@ -51,16 +51,19 @@ def get(name: str) -> landscapes.Landscape:
     return landscapes.get(name)
 
 
-def name_of(scene: dict) -> str:
-    """The name of the surface a (normalized) scene shows."""
-    if network_fields.is_network(scene.get("landscape")):
-        return NETWORK_PREFIX + json.dumps(scene, sort_keys=True, separators=(",", ":"))
-    if scene.get("landscape") == CUSTOM:
-        return PREFIX + (scene.get("expr") or DEFAULT_EXPRESSION)
-    return scene["landscape"]
+def surface_name(landscape: str, expr: Optional[str] = None) -> str:
+    """The name of a picker entry's surface: a registry name, or ``"custom:" + formula``."""
+    return PREFIX + (expr or DEFAULT_EXPRESSION) if landscape == CUSTOM else landscape
 
 
-def of(scene: dict) -> landscapes.Landscape:
+def name_of(scene) -> str:
+    """The name of the surface a Scene shows (a network scene's plane is named by the whole scene)."""
+    if scene.is_network:
+        return NETWORK_PREFIX + json.dumps(scene.to_dict(), sort_keys=True, separators=(",", ":"))
+    return surface_name(scene.landscape, scene.expr)
+
+
+def of(scene) -> landscapes.Landscape:
     return get(name_of(scene))
 
 

@@ -18,11 +18,12 @@ import optimizers
 
 from ui.model import maths
 from ui.model import scene_fields as F
-from ui.model.compute import SceneRun, follows_schedule, hyperparameters, run_title, schedule_kwargs
+from ui.model.compute import SceneRun
 from ui.model.inspector import inspect
 from ui.model.payload import pack
 from ui.model.slices import DIRECTIONS, loss_slices, samples_for
 from ui.model.vectors import arrow_tips, gradient_field
+from ui.model.scene_type import Scene
 
 
 def _pack(values) -> dict:
@@ -65,26 +66,26 @@ def teach_payload(result: SceneRun, name: Optional[str], direction: str, key: st
     }
 
 
-def _schedule_note(scene: dict, name: str) -> str:
-    if not follows_schedule(scene, name):
+def _schedule_note(scene: Scene, name: str) -> str:
+    if not scene.follows_schedule(name):
         return "This run keeps a constant learning rate whatever the scene's schedule." \
-            if scene["schedule"] != "constant" else ""
-    kwargs = schedule_kwargs(scene) or {}
+            if scene.schedule != "constant" else ""
+    kwargs = scene.schedule_kwargs() or {}
     param = ", ".join(f"{k} = {v:g}" for k, v in kwargs.items() if not isinstance(v, list))
-    return maths.schedule_sentence(scene["schedule"], F.SCHEDULE_TITLES.get(scene["schedule"], scene["schedule"]),
+    return maths.schedule_sentence(scene.schedule, F.SCHEDULE_TITLES.get(scene.schedule, scene.schedule),
                                    param)
 
 
-def rule_cards(scene: dict) -> List[dict]:
+def rule_cards(scene: Scene) -> List[dict]:
     """One card per chosen optimizer: its title, colour and ``maths.rule_panel`` with the values in
     effect (a refused setting gives ``error`` instead)."""
     from ui.model.optimizer_colours import run_colours
 
     cards = []
-    for name, colour in zip(scene["optimizers"], run_colours(scene["optimizers"])):
-        card = {"name": name, "title": run_title(scene, name), "colour": colour}
+    for name, colour in zip(scene.optimizers, run_colours(scene.optimizers)):
+        card = {"name": name, "title": scene.run_title(name), "colour": colour}
         try:
-            settings = optimizers.get(name, **hyperparameters(scene, name)).hyper
+            settings = optimizers.get(name, **scene.hyperparameters(name)).hyper
         except (ValueError, TypeError) as err:
             cards.append({**card, "error": str(err)})
             continue
@@ -93,7 +94,7 @@ def rule_cards(scene: dict) -> List[dict]:
     return _same_rule_notes(scene, cards)
 
 
-def _same_rule_notes(scene: dict, cards: List[dict]) -> List[dict]:
+def _same_rule_notes(scene: Scene, cards: List[dict]) -> List[dict]:
     """Say plainly in the card's sentence when two chosen optimizers are one rule with the same
     settings (SGD and gradient descent): without noise or mini-batches they take the same steps."""
     out, seen = [], []

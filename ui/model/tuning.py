@@ -20,9 +20,10 @@ import numpy as np
 import optimizers
 from optimizers.tune import SCORES, TuneResult
 
-from ui.model import compute, network_fields, surfaces
+from ui.model import compute, surfaces
 from ui.model import scene_fields as F
 from ui.model.optimizer_colours import run_colours
+from ui.model.scene_type import Scene
 
 DEFAULT_SCORE = "mean_log_loss"
 TOLERANCE = compute.TOLERANCE  # steps_to_tol uses the results table's tolerance
@@ -44,7 +45,7 @@ class Tuned:
     """A scene's tuning: the engine's result, each tuned optimizer's colour and title (in the
     scene's run colours), and what could not be tuned or was changed on the way."""
 
-    scene: dict
+    scene: Scene
     result: TuneResult
     colours: List[str]
     titles: List[str]
@@ -52,18 +53,18 @@ class Tuned:
     cleared: List[str]   # optimizers whose own x/y rates Tune each clears
 
 
-def _schedules(scene: dict, notes: list) -> list:
+def _schedules(scene: Scene, notes: list) -> list:
     """The schedules to try in order: the scene's, one-cycle without cycling momentum, none."""
-    kwargs = compute.schedule_kwargs(scene)
+    kwargs = scene.schedule_kwargs()
     if kwargs is None:
         return [None]
     out = []
     try:
-        out.append(optimizers.schedule(scene["schedule"], **kwargs))
+        out.append(optimizers.schedule(scene.schedule, **kwargs))
     except (ValueError, TypeError) as err:
-        notes.append(f"Schedule {scene['schedule']}: {err}. Tuned at a constant learning rate.")
+        notes.append(f"Schedule {scene.schedule}: {err}. Tuned at a constant learning rate.")
         return [None]
-    if scene["schedule"] == "onecycle":
+    if scene.schedule == "onecycle":
         try:
             out.append(optimizers.schedule("onecycle", cycle_momentum=False, **kwargs))
         except (ValueError, TypeError):
@@ -71,19 +72,19 @@ def _schedules(scene: dict, notes: list) -> list:
     return out + [None]
 
 
-def tune_scene(scene: dict, score: str = DEFAULT_SCORE) -> Tuned:
+def tune_scene(scene: Scene, score: str = DEFAULT_SCORE) -> Tuned:
     """Every chosen optimizer at every rate of TUNE_LRS, in one engine call, on the scene's budget.
 
     Raises ValueError when nothing can be tuned (no optimizer, or none that torch accepts)."""
     if score not in SCORES:
         raise ValueError(f"score must be one of {', '.join(SCORES)}")
-    if network_fields.is_network(scene.get("landscape")):
+    if scene.is_network:
         raise ValueError("Tune each races the 2-D surfaces; on a network, set each optimizer's lr in its own box")
     landscape = surfaces.of(scene)
-    palette = dict(zip(scene["optimizers"], run_colours(scene["optimizers"])))
+    palette = dict(zip(scene.optimizers, run_colours(scene.optimizers)))
     opts, colours, titles, notes, cleared = [], [], [], [], []
-    for name in scene["optimizers"]:
-        hyper = compute.hyperparameters(scene, name)
+    for name in scene.optimizers:
+        hyper = scene.hyperparameters(name)
         title = optimizers.info(name).title
         if hyper.pop("groups", None) is not None:
             cleared.append(name)
@@ -98,8 +99,7 @@ def tune_scene(scene: dict, score: str = DEFAULT_SCORE) -> Tuned:
         raise ValueError("choose an optimizer whose settings torch accepts")
     for name in cleared:
         notes.append(f"{optimizers.info(name).title}'s own x/y rates are cleared: its tuned lr sets both.")
-    budget = dict(lrs=TUNE_LRS, start=(scene["x0"], scene["y0"]), steps=scene["steps"], score=score,
-                  noise=scene["noise"], seed=scene["seed"], tol=TOLERANCE, batch_size=scene.get("batch"))
+    budget = dict(lrs=TUNE_LRS, start=scene.start, score=score, tol=TOLERANCE, **scene.engine_kwargs())
     schedules = _schedules(scene, notes)
     for i, schedule in enumerate(schedules):
         try:
@@ -108,7 +108,7 @@ def tune_scene(scene: dict, score: str = DEFAULT_SCORE) -> Tuned:
         except ValueError as err:
             if i == len(schedules) - 1:
                 raise
-            notes.append(f"Schedule {scene['schedule']}: {err}; "
+            notes.append(f"Schedule {scene.schedule}: {err}; "
                          + ("the momentum is not cycled." if schedules[i + 1] is not None
                             else "tuned at a constant learning rate."))
     return Tuned(scene, result, colours, titles, list(dict.fromkeys(notes)),
@@ -186,21 +186,21 @@ def score_words(score: str, f_star: float) -> str:
     return f"steps until ‖∇f‖ < {TOLERANCE:g}"
 
 
-def _stochastic_words(scene: dict) -> str:
-    noise, batch = scene["noise"], scene.get("batch")
+def _stochastic_words(scene: Scene) -> str:
+    noise, batch = scene.noise, scene.batch
     if not noise and not batch:
         return "the same full-batch gradients"
     parts = ([f"the same noise (σ = {number(noise)})"] if noise else []) + \
             ([f"the same mini-batches of {batch}"] if batch else [])
-    return " and ".join(parts) + f", seed {scene['seed']}"
+    return " and ".join(parts) + f", seed {scene.seed}"
 
 
 def budget_text(tuned: Tuned) -> str:
     """What every optimizer got, and how it was scored, in two sentences."""
     scene, r = tuned.scene, tuned.result
-    schedule = "" if scene["schedule"] == "constant" else \
-        f", the {F.SCHEDULE_TITLES.get(scene['schedule'], scene['schedule']).lower()} schedule"
-    return (f"Same budget for all: {r.steps} steps from ({number(scene['x0'])}, {number(scene['y0'])}) on "
+    schedule = "" if scene.schedule == "constant" else \
+        f", the {F.SCHEDULE_TITLES.get(scene.schedule, scene.schedule).lower()} schedule"
+    return (f"Same budget for all: {r.steps} steps from ({number(scene.x0)}, {number(scene.y0)}) on "
             f"{surfaces.of(scene).title}, {len(r.lrs)} rates {rate(r.lrs[0])}…{rate(r.lrs[-1])}, "
             f"{_stochastic_words(scene)}{schedule}. "
             f"Score: {score_words(r.score, r.f_star)}; lower is better, a diverged run scores worst.")

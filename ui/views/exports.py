@@ -17,6 +17,7 @@ from typing import List
 from ui.model import scene as S
 from ui.model.compute import SceneRun, run_scene
 from ui.views import network_export
+from ui.model.scene_type import Scene
 
 IMAGE_SCALE = 2  # the modebar's PNG: twice the on-screen size, sharp on a slide
 
@@ -30,8 +31,8 @@ def graph_config(name: str) -> dict:
             "toImageButtonOptions": {"format": "png", "scale": IMAGE_SCALE, "filename": f"gradscape-{name}"}}
 
 
-def filename(scene: dict, extension: str) -> str:
-    return f"gradscape-{scene['landscape']}.{extension}"
+def filename(scene: Scene, extension: str) -> str:
+    return f"gradscape-{scene.landscape}.{extension}"
 
 
 def _call(func: str, *args, **kwargs) -> str:
@@ -75,7 +76,7 @@ def header_lines(result: SceneRun) -> List[str]:
     return network_export.commented(lines, result, lambda hyper: ", ".join(f"{k}={v!r}" for k, v in hyper.items()))
 
 
-def trajectories_csv(scene: dict) -> str:
+def trajectories_csv(scene: Scene) -> str:
     """Every run of a (valid) scene as CSV text: the scene in comment lines, then the rows."""
     import pandas as pd
 

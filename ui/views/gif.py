@@ -14,11 +14,11 @@ from typing import List, Sequence, Tuple
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ui.model import limits
 
 from ui.model.compute import Run, run_scene
 from ui.model.grid import surface_grid
 from ui.views import palette as P
+from ui.model.scene_type import Scene
 
 MAX_FRAMES = 120
 MAX_SIZE = (960, 720)
@@ -183,17 +183,17 @@ def _deltas(images: List[Image.Image]) -> List[Image.Image]:
     return out
 
 
-def scene_gif(scene: dict, frames: int = DEFAULT_FRAMES, size: Tuple[int, int] = DEFAULT_SIZE) -> bytes:
+def scene_gif(scene: Scene, frames: int = DEFAULT_FRAMES, size: Tuple[int, int] = DEFAULT_SIZE) -> bytes:
     """The GIF bytes of a (valid) scene: paths growing from the start to the last step."""
     width, height = min(int(size[0]), MAX_SIZE[0]), min(int(size[1]), MAX_SIZE[1])
     result = run_scene(scene)
     L, runs = result.landscape, result.ok_runs
     box = _Frame(L.bounds, width, height - HEADER, HEADER)
-    base, index = _static_layer(L, runs, (scene["x0"], scene["y0"]), box, (width, height), f"Gradscape · {L.title}")
+    base, index = _static_layer(L, runs, (scene.x0, scene.y0), box, (width, height), f"Gradscape · {L.title}")
     title_font = _font(18)
     paths = [[tuple(p) for p in box.pixels(run.params)] for run in runs]
     images = []
-    for k in frame_steps(int(scene["steps"]), frames):
+    for k in frame_steps(int(scene.steps), frames):
         image = base.copy()
         draw = ImageDraw.Draw(image)
         for path, run in zip(paths, runs):
@@ -201,7 +201,7 @@ def scene_gif(scene: dict, frames: int = DEFAULT_FRAMES, size: Tuple[int, int] =
             if len(head) >= 2:
                 draw.line(head, fill=index[run.colour], width=4, joint="curve")
             _dot(draw, head[-1], 7, index[run.colour], index["#ffffff"])
-        counter = f"step {k} / {scene['steps']}"
+        counter = f"step {k} / {scene.steps}"
         draw.text((width - 10 - draw.textlength(counter, font=title_font), 7), counter, fill=index[P.INK],
                   font=title_font)
         images.append(image)

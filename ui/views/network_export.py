@@ -36,10 +36,10 @@ def notebook_lines(result: SceneRun) -> List[str]:
     """Python that re-creates the runs: the network, then one ``optimizers.run`` per run."""
     scene, net = result.scene, result.network
     lines = ["import landscapes, optimizers",
-             f"L = landscapes.network({dataset_of(scene['landscape'])!r}, hidden={tuple(net.hidden)!r}, "
-             f"activation={net.activation!r}, n_samples={N_SAMPLES}, seed={int(scene.get('net_seed') or 0)})"]
-    if scene.get("layer_lr"):
-        spec = {layer: m for layer, m in zip(layer_names(net.hidden), scene["layer_lr"])}
+             f"L = landscapes.network({dataset_of(scene.landscape)!r}, hidden={tuple(net.hidden)!r}, "
+             f"activation={net.activation!r}, n_samples={N_SAMPLES}, seed={int(scene.net_seed or 0)})"]
+    if scene.layer_lr:
+        spec = {layer: m for layer, m in zip(layer_names(net.hidden), scene.layer_lr)}
         lines.append(f"multipliers = {spec!r}  # each layer's lr = the optimizer's lr × its multiplier")
     for run in result.runs:
         if run.trajectory is None:

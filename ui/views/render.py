@@ -16,6 +16,7 @@ from ui.model import payload, results
 from ui.model.compute import Run, SceneRun, run_scene
 from ui.model.grid import CONTOUR_RESOLUTION, surface_grid
 from ui.views import curvature, figures, fit, layers
+from ui.model.scene_type import Scene
 
 CONTOUR_BASE = 4  # contour, basin slot, minima, start: the traces before the runs' in the contour figure
 SURFACE_BASE = 2  # surface, minima
@@ -38,13 +39,13 @@ class Rendered:
     fit: Optional[dict] = None  # the data with each run's fit, on a landscape with data (ui/views/fit.py)
 
 
-def figure_key(scene: dict, runs, steep=()) -> str:
+def figure_key(scene: Scene, runs, steep=()) -> str:
     """What the contour map and the 3-D view hold apart from the paths: the surface, which runs in
     which colours, and the repeated seeds' faint paths (drawn in the figure itself). Two scenes with
     the same figure key differ only in data the browser draws from the trajectory store."""
-    shape = {"surface": payload.scene_key({"landscape": scene["landscape"], "expr": scene.get("expr")}),
+    shape = {"surface": payload.scene_key({"landscape": scene.landscape, "expr": scene.expr}),
              "runs": [(r.name, r.title, r.colour, r.same_as) for r in runs],
-             "spread": payload.scene_key(scene) if int(scene.get("repeat") or 1) > 1 else None}
+             "spread": payload.scene_key(scene) if int(scene.repeat or 1) > 1 else None}
     if steep:  # the steep direction of a diverged run is drawn in the contour figure itself
         shape["steep"] = curvature.lines_key(steep)
     return payload.scene_key(shape)
@@ -53,14 +54,14 @@ def figure_key(scene: dict, runs, steep=()) -> str:
 ALL_FIGURES = ("contour", "surface", "loss")
 
 
-def render_scene(scene: dict, warnings=(), log_y: bool = True, loss_kind: str = "full",
+def render_scene(scene: Scene, warnings=(), log_y: bool = True, loss_kind: str = "full",
                  build=ALL_FIGURES, loss_x: str = "steps") -> Rendered:
     """Everything the page shows for a scene; only the figures named in ``build`` are made (the
     others are None): a change the browser can draw from the store needs no new map or surface."""
     result: SceneRun = run_scene(scene)
     key = payload.scene_key(scene)
     runs, L = result.ok_runs, result.landscape
-    start = (scene["x0"], scene["y0"])
+    start = (scene.x0, scene.y0)
     steep = results.steep_lines(result)
     fkey = figure_key(scene, runs, steep)
     # The key without the diverged runs' steep lines: a figure with other steep lines still holds the
@@ -77,7 +78,7 @@ def render_scene(scene: dict, warnings=(), log_y: bool = True, loss_kind: str = 
               if "loss" in build else None),
         rows=results.result_rows(result), messages=results.messages(result, list(warnings) + notes),
         legend=[{"optimizer": run.title, "colour": run.colour, "same_as": run.same_as} for run in runs],
-        steps=int(scene["steps"]), landscape=L.name, n_runs=len(runs), figure_key=fkey,
+        steps=int(scene.steps), landscape=L.name, n_runs=len(runs), figure_key=fkey,
         fit=fit.fit_figure(L, runs, key=fkey) if "contour" in build else None)
 
 

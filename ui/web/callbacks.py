@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import landscapes
 import optimizers
-from dash import ALL, Input, Output, Patch, State, ctx, html, no_update
+from dash import Input, Output, Patch, State, html, no_update
 from dash.exceptions import PreventUpdate
 
 from ui.model import limits
@@ -23,8 +23,10 @@ from ui.views.render import CONTOUR_BASE, SURFACE_BASE, render_scene, runs_from_
 from ui.web import guard, ids, surface_callbacks
 from ui.web import controls as C
 from ui.web.layout import advanced_panels, colour_key_bar, results_table, run_legend
+from ui.model.scene_type import Scene
 
 OVERRIDE_INPUTS = [Input(C.OVERRIDE_PATTERN, "value")]
+SLIDER_PROPS = ("min", "max", "step", "marks", "value")  # what a slider's range change sets
 
 
 def _replace_runs(figure: dict, base: int, old_total: int) -> Patch:
@@ -70,7 +72,7 @@ def _scene_from_controls(controls: dict, groups: list, last_good):
     """The controls' values, checked by the same codec as a link; a bad value keeps its last good one."""
     entries = guard.override_entries(groups)
     lr = guard.check_number(controls["lr"], "lr (log10)", (-20, 20), optional=True)
-    previous = (last_good or {}).get("overrides", {})
+    previous = last_good.overrides if last_good is not None else {}
     kept = {n: v for n, v in previous.items() if n not in C.panel_names(entries)}
     kept.update(C.overrides_from_inputs(entries))  # panels not drawn yet keep their overrides
     landscape = controls["landscape"]
@@ -79,7 +81,7 @@ def _scene_from_controls(controls: dict, groups: list, last_good):
     return S.normalize(raw, base=last_good)
 
 
-def _scene_outputs(scene: dict, warnings: list, drawn: dict, basin, log_y, loss_kind, loss_x=None) -> dict:
+def _scene_outputs(scene: Scene, warnings: list, drawn: dict, basin, log_y, loss_kind, loss_x=None) -> dict:
     """The outputs of a scene the page does not show yet: whole figures for a new surface, patches
     for new runs, and nothing of the contour map or the surface when only the paths moved."""
     log_y = guard.checked_on(log_y, "log")
@@ -92,7 +94,7 @@ def _scene_outputs(scene: dict, warnings: list, drawn: dict, basin, log_y, loss_
     same_figures = drawn.get("figures") == r.figure_key and not new_surface
     out = {"store": r.store, "loss": payload.compact_figure(payload.hollow_runs(r.loss)),
            "results": results_table(r.rows), "message": _message(r.messages),
-           "batch_hidden": not scene.get("batch"), "info": surfaces.of(scene).description}
+           "batch_hidden": not scene.batch, "info": surfaces.of(scene).description}
     if basin_stale:
         out["basin"], out["basin_legend"] = None, []
     if drawn.get("steps") != str(r.steps):
@@ -122,39 +124,37 @@ def opening_step(stored: dict, steps: int, predict: bool) -> int:
     return 0 if predict else steps
 
 
-def first_scene_outputs(scene: dict, warnings) -> dict:
+def first_scene_outputs(scene: Scene, warnings) -> dict:
     """What the scene callback would send for a page that shows nothing yet (ui/web/opening.py puts
     it in the layout); its ``drawn`` makes that callback's first run a no-op."""
     return _scene_outputs(scene, warnings, {}, None, ["log"], "full")
 
 
 def register(app) -> None:
-    @app.callback(*[Output(i, p) for i, p in C.OPEN_SCENE_OUTPUTS], Input(ids.URL, "search"))
+    @app.callback(output=C.open_scene_outputs(), inputs=dict(search=Input(ids.URL, "search")))
     def open_link(search):
         """A link's scene onto the controls, with the step it opens at (t=, or 0 to predict first)."""
         out = C.open_scene(*S.parse(search or ""))
         view = S.parse_view(search or "")
         opens_at = view["t"] if view["t"] is not None else (0 if view["predict"] else None)
-        return (dict(out[0], open_at=opens_at), *out[1:]) if opens_at is not None else out
+        if opens_at is not None:
+            out["stored"]["open_at"] = opens_at
+        return out
 
     @app.callback(
-        [Output(ids.START_X, p) for p in ("min", "max", "step", "marks", "value")]
-        + [Output(ids.START_Y, p) for p in ("min", "max", "step", "marks", "value")]
-        + [Output(ids.LANDSCAPE_INFO, "children")],
-        Input(ids.LANDSCAPE, "value"), State(ids.SCENE, "data"))
+        output=dict(x={p: Output(ids.START_X, p) for p in SLIDER_PROPS}, y={p: Output(ids.START_Y, p) for p in SLIDER_PROPS},
+                    info=Output(ids.LANDSCAPE_INFO, "children")),
+        inputs=dict(name=Input(ids.LANDSCAPE, "value"), stored=State(ids.SCENE, "data")))
     def landscape_changed(name, stored):
         """New bounds for the start sliders; the start is the link's if it came with this surface."""
         if name not in landscapes.names() and name != surfaces.CUSTOM:
             raise PreventUpdate
-        scene = guard.last_good_scene(stored) or {}
-        surface = surfaces.name_of({"landscape": name, "expr": scene.get("expr")})
-        x0, y0 = scene.get("x0"), scene.get("y0")
-        if scene.get("landscape") != name or not (guard.is_number(x0) and guard.is_number(y0)):
-            x0, y0 = S.default_start(surface)
+        scene = guard.last_good_scene(stored)
+        surface = surfaces.surface_name(name, scene.expr if scene is not None else None)
+        start = scene.start if scene is not None and scene.landscape == name else S.default_start(surface)
         props = C.start_slider_props(surface)
-        return ([props["x"][k] for k in ("min", "max", "step", "marks")] + [x0]
-                + [props["y"][k] for k in ("min", "max", "step", "marks")] + [y0]
-                + [surfaces.get(surface).description])
+        out = {axis: dict(props[axis], value=value) for axis, value in zip("xy", start)}
+        return dict(out, info=surfaces.get(surface).description)
 
     @app.callback(
         Output(ids.START_X, "value", allow_duplicate=True), Output(ids.START_Y, "value", allow_duplicate=True),
@@ -166,16 +166,17 @@ def register(app) -> None:
         return round(point[0], 3), round(point[1], 3)
 
     @app.callback(
-        [Output(ids.SCHEDULE_PARAM, p) for p in ("min", "max", "step", "marks", "value")]
-        + [Output(ids.SCHEDULE_PARAM_LABEL, "children"), Output(ids.SCHEDULE_PARAM_ROW, "hidden")],
-        Input(ids.SCHEDULE, "value"), State(ids.STEPS, "value"), State(ids.SCENE, "data"))
+        output=dict(slider={p: Output(ids.SCHEDULE_PARAM, p) for p in SLIDER_PROPS},
+                    label=Output(ids.SCHEDULE_PARAM_LABEL, "children"), hidden=Output(ids.SCHEDULE_PARAM_ROW, "hidden")),
+        inputs=dict(name=Input(ids.SCHEDULE, "value"), steps=State(ids.STEPS, "value"), stored=State(ids.SCENE, "data")))
     def schedule_changed(name, steps, stored):
+        """The schedule's own parameter slider: its range, label and value (the scene's, for its schedule)."""
         name = guard.check_choice(name, F.SCHEDULE_PARAMS, "schedule")
         steps = guard.check_number(steps, "steps", F.STEPS_RANGE, optional=True)
-        scene = guard.stored_scene(stored)
-        value = scene.get("schedule_param") if scene.get("schedule") == name else None
-        p = C.schedule_param_props(name, int(steps or S.DEFAULT_STEPS), value if guard.is_number(value) else None)
-        return [p["min"], p["max"], p["step"], p["marks"], p["value"], p["label"], p["hidden"]]
+        scene = guard.last_good_scene(stored)
+        value = scene.schedule_param if scene is not None and scene.schedule == name else None
+        p = C.schedule_param_props(name, int(steps or S.DEFAULT_STEPS), value)
+        return {"slider": {k: p[k] for k in SLIDER_PROPS}, "label": p["label"], "hidden": p["hidden"]}
 
     @app.callback(
         Output(ids.ADVANCED, "children"), Output(ids.ADVANCED_SECTION, "open"),
@@ -184,9 +185,10 @@ def register(app) -> None:
         """One override panel per run keeping its overrides; overrides in the scene open the
         section, so a link's settings are in view."""
         chosen = guard.check_names(chosen, optimizers.names(), "optimizers", limits.MAX_RUNS)[:F.MAX_OPTIMIZERS]
-        overrides = guard.stored_overrides(stored)
+        scene = guard.last_good_scene(stored)
+        overrides = scene.overrides if scene is not None else {}
         opened = True if any(n in overrides for n in chosen) else no_update
-        return advanced_panels({"optimizers": chosen, "overrides": overrides}), opened
+        return advanced_panels(chosen, overrides), opened
 
     @app.callback(
         Output(ids.OPTIMIZERS, "options"), Output(ids.OPTIMIZER_STATUS, "children"),
@@ -244,10 +246,10 @@ def register(app) -> None:
         last_good = guard.last_good_scene(stored)
         scene, warnings = _scene_from_controls(controls, _override_groups(override_ids, overrides), last_good)
         # A link's warnings stay up until the scene changes; a control's last until it is fixed.
-        if scene == stored.get("scene") and stored.get("source") == "link" and not warnings:
+        same = scene == last_good
+        if same and stored.get("source") == "link" and not warnings:
             warnings = guard.stored_warnings(stored)
-        new = {"scene": scene, "warnings": warnings,
-               "source": stored.get("source", "controls") if scene == stored.get("scene") else "controls"}
+        new = guard.scene_store(scene, warnings, stored.get("source", "controls") if same else "controls")
         drawn = guard.check_drawn(drawn)
         out = {name: no_update for name in scene_changed_outputs}
         # The gate's ticket goes back as it came: a number the page counts up (anything else: None).
@@ -257,14 +259,14 @@ def register(app) -> None:
             return out  # the paths drawn are this scene's already
         out["stored"], out["query"] = new, S.encode(scene)
         out.update(_scene_outputs(scene, warnings, drawn, basin, log_y, loss_kind, loss_x))
-        out["frame"] = opening_step(stored, scene["steps"], guard.checked_on(predict, "on"))
+        out["frame"] = opening_step(stored, scene.steps, guard.checked_on(predict, "on"))
         # The other views that follow the scene, only when they are shown: no request of their own.
         if isinstance(stability_for, str):
             out["stability"] = surface_callbacks.stability_marker(scene, stability_for)
         if guard.checked_on(teach, "on"):
             out["teach_scene"] = key
-        if scene["landscape"] == surfaces.CUSTOM and (controls["x0"], controls["y0"]) != (scene["x0"], scene["y0"]):
-            out["x0"], out["y0"] = scene["x0"], scene["y0"]  # a formula not finite at the start moved it
+        if scene.landscape == surfaces.CUSTOM and (controls["x0"], controls["y0"]) != (scene.x0, scene.y0):
+            out["x0"], out["y0"] = scene.x0, scene.y0  # a formula not finite at the start moved it
         return out
 
     scene_changed_outputs = ("stored", "query", "store", "contour", "surface", "loss", "results", "message",
@@ -273,9 +275,10 @@ def register(app) -> None:
                              "fit", "fit_hidden")
 
     @app.callback(
-        Output(ids.LOSS_CURVE, "figure", allow_duplicate=True),
-        Input(ids.LOG_Y, "value"), Input(ids.LOSS_KIND, "value"), Input(ids.LOSS_X, "value"),
-        State(ids.TRAJECTORIES, "data"), State(ids.SCENE, "data"), prevent_initial_call=True)
+        output=Output(ids.LOSS_CURVE, "figure", allow_duplicate=True),
+        inputs=dict(log_y=Input(ids.LOG_Y, "value"), loss_kind=Input(ids.LOSS_KIND, "value"),
+                    loss_x=Input(ids.LOSS_X, "value"), store=State(ids.TRAJECTORIES, "data"),
+                    stored=State(ids.SCENE, "data")), prevent_initial_call=True)
     def loss_view_toggled(log_y, loss_kind, loss_x, store, stored):
         """Redraw the loss curve (other axis, or mini-batch/full loss) from the stored runs: no engine call."""
         scene = guard.last_good_scene(stored)  # the store is the browser's: read by the codec

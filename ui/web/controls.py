@@ -10,13 +10,14 @@ import math
 
 import landscapes
 import optimizers
-from dash import ALL, dcc, html
+from dash import ALL, Output, dcc, html
 
 from ui.model import network_fields as N
 from ui.model import surfaces
 from ui.model import scene_fields as F
 from ui.views.palette import run_colours
-from ui.web import ids
+from ui.web import guard, ids
+from ui.model.scene_type import Scene
 
 SPEEDS = [5, 10, 20, 40, 80, 160, 320]  # playback, in optimizer steps per second
 DEFAULT_SPEED_INDEX = 3
@@ -139,26 +140,35 @@ def schedule_options() -> list:
 
 # What opening a scene sets: a link as the page opens (ui/web/callbacks.py), or a scene file
 # (ui/web/export_panel.py). The other controls follow from these through their own callbacks.
-OPEN_SCENE_OUTPUTS = [(ids.SCENE, "data"), (ids.LANDSCAPE, "value"), (ids.OPTIMIZERS, "value"), (ids.LR, "value"),
-                      (ids.MOMENTUM, "value"), (ids.STEPS, "value"), (ids.SCHEDULE, "value"), (ids.NOISE, "value"),
-                      (ids.SEED, "value"), (ids.EXPR, "value"), (ids.REPEAT, "value"), (ids.BATCH, "value"),
-                      (ids.NET_HIDDEN, "value"), (ids.NET_ACTIVATION, "value"), (ids.NET_SEED, "value"),
-                      (ids.NET_LAYER_LR, "value")]
+OPEN_SCENE_OUTPUTS = {
+    "stored": (ids.SCENE, "data"), "landscape": (ids.LANDSCAPE, "value"), "optimizers": (ids.OPTIMIZERS, "value"),
+    "lr": (ids.LR, "value"), "momentum": (ids.MOMENTUM, "value"), "steps": (ids.STEPS, "value"),
+    "schedule": (ids.SCHEDULE, "value"), "noise": (ids.NOISE, "value"), "seed": (ids.SEED, "value"),
+    "expr": (ids.EXPR, "value"), "repeat": (ids.REPEAT, "value"), "batch": (ids.BATCH, "value"),
+    "hidden": (ids.NET_HIDDEN, "value"), "activation": (ids.NET_ACTIVATION, "value"),
+    "net_seed": (ids.NET_SEED, "value"), "layer_lr": (ids.NET_LAYER_LR, "value"),
+}
 
 
-def open_scene(scene: dict, warnings) -> tuple:
-    """The values of OPEN_SCENE_OUTPUTS for a scene; its warnings ride along in the store."""
-    return ({"scene": scene, "warnings": list(warnings), "source": "link"}, scene["landscape"], scene["optimizers"],
-            lr_to_slider(scene["lr"]), scene["momentum"], scene["steps"], scene["schedule"],
-            scene["noise"], scene["seed"], scene["expr"] or surfaces.DEFAULT_EXPRESSION, scene["repeat"],
-            scene["batch"] or 0, *network_values(scene))
+def open_scene(scene: Scene, warnings) -> dict:
+    """The values of OPEN_SCENE_OUTPUTS (by name) for a scene; its warnings ride along in the store."""
+    return {"stored": guard.scene_store(scene, warnings, "link"),
+            "landscape": scene.landscape, "optimizers": list(scene.optimizers), "lr": lr_to_slider(scene.lr),
+            "momentum": scene.momentum, "steps": scene.steps, "schedule": scene.schedule, "noise": scene.noise,
+            "seed": scene.seed, "expr": scene.expr or surfaces.DEFAULT_EXPRESSION, "repeat": scene.repeat,
+            "batch": scene.batch or 0, **network_values(scene)}
 
 
-def network_values(scene: dict) -> tuple:
+def open_scene_outputs(**options) -> dict:
+    """OPEN_SCENE_OUTPUTS as a callback's named outputs."""
+    return {name: Output(id_, prop, **options) for name, (id_, prop) in OPEN_SCENE_OUTPUTS.items()}
+
+
+def network_values(scene: Scene) -> dict:
     """The network controls' values (hidden, activation, seed, layer_lr) for a scene."""
-    hidden, layer_lr = scene.get("hidden") or N.DEFAULT_HIDDEN, scene.get("layer_lr")
-    return (",".join(str(h) for h in hidden), scene.get("activation") or N.DEFAULT_ACTIVATION,
-            scene.get("net_seed") or 0, ",".join(f"{m:g}" for m in layer_lr) if layer_lr else "")
+    hidden, layer_lr = scene.hidden or N.DEFAULT_HIDDEN, scene.layer_lr
+    return {"hidden": ",".join(str(h) for h in hidden), "activation": scene.activation or N.DEFAULT_ACTIVATION,
+            "net_seed": scene.net_seed or 0, "layer_lr": ",".join(f"{m:g}" for m in layer_lr) if layer_lr else ""}
 
 
 # --- sliders -------------------------------------------------------------------------------------

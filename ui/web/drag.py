@@ -42,7 +42,7 @@ def drag_scene(query: str, control: str, value: str):
         number = convert(value)
     except (TypeError, ValueError, OverflowError):
         raise limits.BadInput(f"{key}: {str(value)[:40]!r} is not a number") from None
-    return S.normalize({**scene, key: number}, base=scene)
+    return S.normalize(scene.replace(**{key: number}), base=scene)
 
 
 def paths_payload(query: str, control: str, value: str) -> dict:

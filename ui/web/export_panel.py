@@ -71,12 +71,12 @@ def register(app) -> None:
         scene, _ = guard.check_scene_store(stored)
         return dcc.send_string(scene_file.dumps(scene), exports.filename(scene, "json"), type="application/json")
 
-    @app.callback(*[Output(i, p, allow_duplicate=True) for i, p in C.OPEN_SCENE_OUTPUTS],
-                  Output(ids.LOAD_SCENE, "contents"),
-                  Input(ids.LOAD_SCENE, "contents"), State(ids.LOAD_SCENE, "filename"), prevent_initial_call=True)
+    @app.callback(output=dict(C.open_scene_outputs(allow_duplicate=True), upload=Output(ids.LOAD_SCENE, "contents")),
+                  inputs=dict(contents=Input(ids.LOAD_SCENE, "contents"), name=State(ids.LOAD_SCENE, "filename")),
+                  prevent_initial_call=True)
     def load_scene(contents, name):
         """A scene file's scene onto the controls, as a link's would be (the upload is cleared, so
         the same file can be loaded again)."""
         if contents is None:
             raise PreventUpdate
-        return (*C.open_scene(*scene_file.from_upload(contents, name)), None)
+        return dict(C.open_scene(*scene_file.from_upload(contents, name)), upload=None)

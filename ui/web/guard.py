@@ -24,7 +24,6 @@ import math
 import numbers
 from typing import List, Optional, Tuple
 
-import landscapes
 from dash import ctx, html, set_props
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -34,6 +33,7 @@ from ui.model import scene as S
 from ui.model import scene_fields as F
 from ui.model.limits import BadInput, KEEP
 from ui.web import ids
+from ui.model.scene_type import Scene
 
 log = logging.getLogger("gradscape")
 
@@ -141,7 +141,7 @@ def stored_warnings(stored: dict) -> List[str]:
     return [w[:limits.MAX_WARNING_LENGTH] for w in warnings[:limits.MAX_WARNINGS] if isinstance(w, str)]
 
 
-def check_scene_store(stored) -> Tuple[dict, List[str]]:
+def check_scene_store(stored) -> Tuple[Scene, List[str]]:
     """(scene, warnings) from the scene store, the scene read again by the URL codec: a store
     edited in the browser gets the same fallbacks and messages as a bad link."""
     stored = stored_dict(stored)
@@ -152,20 +152,21 @@ def check_scene_store(stored) -> Tuple[dict, List[str]]:
     return scene, stored_warnings(stored) + problems
 
 
-def stored_scene(stored) -> dict:
-    """The scene in a store as a plain dict (possibly partial); {} if there is none."""
-    return stored_dict(stored_dict(stored).get("scene"))
+def scene_store(scene: Scene, warnings, source: str, **more) -> dict:
+    """The scene store's value: the scene's JSON form, its warnings and where it came from ("link"
+    or "controls"); read back by ``last_good_scene`` and ``check_scene_store``."""
+    return {"scene": scene.to_dict(), "warnings": list(warnings), "source": source, **more}
 
 
-def last_good_scene(stored) -> Optional[dict]:
-    """The scene in a store as the codec reads it (valid), or None if the store holds none."""
-    scene = stored_scene(stored)
-    return S.normalize(scene)[0] if scene else None
+def holds_scene(stored) -> bool:
+    """Whether a store holds a scene to read (the page's first moments hold none)."""
+    scene = stored_dict(stored).get("scene")
+    return isinstance(scene, dict) and bool(scene)
 
 
-def stored_overrides(stored) -> dict:
-    """The per-optimizer overrides of the scene in a store, as the codec reads them."""
-    return (last_good_scene(stored) or {}).get("overrides", {})
+def last_good_scene(stored) -> Optional[Scene]:
+    """The Scene in a store as the codec reads it (valid), or None if the store holds none."""
+    return S.read(stored_dict(stored).get("scene"))
 
 
 def checked_on(value, option: str) -> bool:
@@ -225,14 +226,14 @@ def check_click(click) -> Optional[Tuple[float, float]]:
     return float(point["x"]), float(point["y"])
 
 
-def check_scene_limits(scene: dict) -> None:
+def check_scene_limits(scene: Scene) -> None:
     """The hard limits on a scene the engine is about to run (the codec's ranges are tighter)."""
-    steps, runs = scene.get("steps"), scene.get("optimizers") or []
+    steps, runs = scene.steps, scene.optimizers
     if not isinstance(steps, int) or not 0 <= steps <= limits.MAX_STEPS:
         raise BadInput(f"steps: at most {limits.MAX_STEPS}. {KEEP}")
     if len(runs) > limits.MAX_RUNS:
         raise BadInput(f"At most {limits.MAX_RUNS} runs in one scene. {KEEP}")
-    expression = scene.get("expr")
+    expression = scene.expr
     if isinstance(expression, str) and len(expression) > limits.MAX_EXPRESSION_LENGTH:
         raise BadInput(f"expression: at most {limits.MAX_EXPRESSION_LENGTH} characters. {KEEP}")
 

@@ -13,7 +13,6 @@ from ui.model.results import COLUMNS
 from ui.model.scene import default_scene
 from ui.views.exports import graph_config
 from ui.views.palette import run_colours
-from ui.model import network_fields
 from ui.web import fit_panel, ids
 from ui.web import network_panel as NP
 from ui.web import network_views_panel
@@ -22,6 +21,7 @@ from ui.web import surface_panels as X
 from ui.web import teaching_panels as T
 from ui.web import tune_panel as TU
 from ui.web.export_panel import export_controls
+from ui.model.scene_type import Scene
 
 BLANK_FIGURE = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
                                        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}
@@ -55,58 +55,58 @@ def schedule_param_row(p: dict) -> html.Div:
     return html.Div(C.labelled(label, slider), id=ids.SCHEDULE_PARAM_ROW, hidden=p["hidden"])
 
 
-def scene_controls(scene: dict) -> html.Div:
-    start = C.start_slider_props(scene["landscape"] if not network_fields.is_network(scene["landscape"])
+def scene_controls(scene: Scene) -> html.Div:
+    start = C.start_slider_props(scene.landscape if not scene.is_network
                                  else "bowl")  # a network has no start to pick: its sliders stay hidden
     return html.Div([
         C.labelled("Landscape", dcc.Dropdown(id=ids.LANDSCAPE, options=C.landscape_options(),
-                                             value=scene["landscape"], clearable=False, searchable=False),
+                                             value=scene.landscape, clearable=False, searchable=False),
                    hint=html.Span(id=ids.LANDSCAPE_INFO)),
         X.expr_row(scene),
-        C.labelled(f"Optimizers (up to {F.MAX_OPTIMIZERS})", C.optimizer_picker(scene["optimizers"])),
+        C.labelled(f"Optimizers (up to {F.MAX_OPTIMIZERS})", C.optimizer_picker(scene.optimizers)),
         TU.tune_controls(),
-        C.labelled(["Learning rate ", html.Span(id=ids.LR_VALUE, className="value"), C.lr_box(scene["lr"])],
-                   C.lr_slider(scene["lr"])),
+        C.labelled(["Learning rate ", html.Span(id=ids.LR_VALUE, className="value"), C.lr_box(scene.lr)],
+                   C.lr_slider(scene.lr)),
         C.labelled(value_label("Momentum μ · Adam β₁", ids.MOMENTUM),
-                   C.plain_slider(ids.MOMENTUM, F.MOMENTUM_RANGE, 0.001, scene["momentum"],
+                   C.plain_slider(ids.MOMENTUM, F.MOMENTUM_RANGE, 0.001, scene.momentum,
                                   {0: "0", 0.5: "0.5", 0.9: "0.9", 0.999: ""}),
                    hint="SGD and Nesterov momentum μ; β₁ of Adam and its family."),
         C.labelled(value_label("Steps", ids.STEPS),
-                   C.plain_slider(ids.STEPS, F.STEPS_RANGE, C.STEPS_STEP, scene["steps"],
+                   C.plain_slider(ids.STEPS, F.STEPS_RANGE, C.STEPS_STEP, scene.steps,
                                   {10: "10", 500: "500", 1000: "1000", 2000: "2000"})),
         html.Div([
-            C.labelled(value_label("Start x", ids.START_X), start_slider(ids.START_X, scene["x0"], start["x"])),
-            C.labelled(value_label("Start y", ids.START_Y), start_slider(ids.START_Y, scene["y0"], start["y"]),
+            C.labelled(value_label("Start x", ids.START_X), start_slider(ids.START_X, scene.x0, start["x"])),
+            C.labelled(value_label("Start y", ids.START_Y), start_slider(ids.START_Y, scene.y0, start["y"]),
                        hint="…or click the contour map to start there."),
-        ], className="control-group", id=ids.START_GROUP, hidden=network_fields.is_network(scene["landscape"])),
+        ], className="control-group", id=ids.START_GROUP, hidden=scene.is_network),
         NP.network_panel(scene),
         NP.network_note(scene),
         C.labelled("Learning-rate schedule",
-                   dcc.Dropdown(id=ids.SCHEDULE, options=C.schedule_options(), value=scene["schedule"],
+                   dcc.Dropdown(id=ids.SCHEDULE, options=C.schedule_options(), value=scene.schedule,
                                 clearable=False, searchable=False)),
-        schedule_param_row(C.schedule_param_props(scene["schedule"], scene["steps"], scene["schedule_param"])),
+        schedule_param_row(C.schedule_param_props(scene.schedule, scene.steps, scene.schedule_param)),
         html.Details([
             html.Summary("Stochastic gradients: noise, mini-batches, seeds"),
             C.labelled(value_label("Noise σ", ids.NOISE),
-                       C.plain_slider(ids.NOISE, F.NOISE_RANGE, 0.01, scene["noise"], {0: "0", 5: "5", 10: "10"}),
+                       C.plain_slider(ids.NOISE, F.NOISE_RANGE, 0.01, scene.noise, {0: "0", 5: "5", 10: "10"}),
                        hint="Gaussian noise added to every gradient: stochastic gradient descent."),
             *X.stochastic_controls(scene),
             C.labelled("Seed", dcc.Input(id=ids.SEED, type="number", min=F.SEED_RANGE[0], max=F.SEED_RANGE[1],
-                                         step=1, value=scene["seed"], debounce=True, className="seed-input")),
+                                         step=1, value=scene.seed, debounce=True, className="seed-input")),
         ], className="section"),
         html.Details([
             html.Summary("Per-optimizer settings"),
             html.Div("Empty boxes use the sliders above or torch's defaults.", className="control-hint"),
-            html.Div(advanced_panels(scene), id=ids.ADVANCED),
+            html.Div(advanced_panels(scene.optimizers, scene.overrides), id=ids.ADVANCED),
         ], className="section", id=ids.ADVANCED_SECTION, open=False),
-        html.Div(X.maps_section(scene), id=ids.MAPS_SECTION, hidden=network_fields.is_network(scene["landscape"])),
+        html.Div(X.maps_section(scene), id=ids.MAPS_SECTION, hidden=scene.is_network),
     ], className="controls")
 
 
-def advanced_panels(scene: dict) -> list:
-    overrides = scene.get("overrides") or {}
+def advanced_panels(names, overrides) -> list:
+    """One override panel per chosen optimizer, in its run's colour, holding its overrides."""
     return [C.override_panel(name, colour, overrides.get(name) or {})
-            for name, colour in zip(scene["optimizers"], run_colours(scene["optimizers"]))]
+            for name, colour in zip(names, run_colours(names))]
 
 
 def playback(steps: int) -> html.Div:
@@ -127,9 +127,9 @@ def graph(id_: str, class_name: str) -> dcc.Graph:
     return dcc.Graph(id=id_, figure=BLANK_FIGURE, config=graph_config(id_), className=f"graph {class_name}")
 
 
-def views(scene: dict) -> html.Div:
+def views(scene: Scene) -> html.Div:
     return html.Div([
-        playback(scene["steps"]),
+        playback(scene.steps),
         html.Div(id=ids.MESSAGE, className="message", role="status", **{"aria-live": "polite"}),
         T.lesson_bar(),
         html.Div([
@@ -209,5 +209,5 @@ def make_layout() -> html.Div:
         *T.stores(),
         header(),
         html.Main([html.Aside(scene_controls(scene), className="sidebar"), views(scene)], className="main"),
-        html.Footer(NP.footer_words(scene["landscape"]), id=ids.FOOTER, className="footer"),
+        html.Footer(NP.footer_words(scene.landscape), id=ids.FOOTER, className="footer"),
     ], className="app", id=ids.APP)

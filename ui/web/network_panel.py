@@ -14,6 +14,7 @@ from ui.model import network_fields as N
 from ui.model import scene_fields as F
 from ui.web import controls as C
 from ui.web import ids
+from ui.model.scene_type import Scene
 
 def layers_text(hidden_text) -> str:
     hidden, why = N.parse_hidden(hidden_text if isinstance(hidden_text, str) else str(hidden_text))
@@ -24,7 +25,7 @@ def layers_text(hidden_text) -> str:
             f"{','.join(['0.1'] * len(hidden) + ['1'])}.")
 
 
-def network_panel(scene: dict) -> html.Div:
+def network_panel(scene: Scene) -> html.Div:
     hidden, activation, seed, layer_lr = C.network_values(scene)
     return html.Div([
         C.labelled("Hidden widths", dcc.Input(id=ids.NET_HIDDEN, type="text", value=hidden, debounce=True,
@@ -40,13 +41,13 @@ def network_panel(scene: dict) -> html.Div:
                                                                  debounce=True, placeholder="every layer × 1",
                                                                  className="net-input"),
                    hint=html.Span(layers_text(hidden), id=ids.NET_LAYERS)),
-    ], id=ids.NET_PANEL, className="control-group", hidden=not N.is_network(scene.get("landscape")))
+    ], id=ids.NET_PANEL, className="control-group", hidden=not scene.is_network)
 
 
-def network_note(scene: dict) -> html.Div:
+def network_note(scene: Scene) -> html.Div:
     return html.Div("A network starts at its seeded initialisation, the origin of the map's plane; the basin and "
                     "stability maps need a 2-D surface and the step inspector a 2-D point, so they are not offered.",
-                    id=ids.NET_NOTE, className="control-hint", hidden=not N.is_network(scene.get("landscape")))
+                    id=ids.NET_NOTE, className="control-hint", hidden=not scene.is_network)
 
 
 FOOTER_KEYS = ("Space plays and pauses · ← → step · Home back to step 0 · L next lesson · "
@@ -62,11 +63,15 @@ def footer_words(name) -> str:
 
 
 def register(app) -> None:
-    @app.callback(Output(ids.NET_PANEL, "hidden"), Output(ids.NET_NOTE, "hidden"), Output(ids.START_GROUP, "hidden"),
-                  Output(ids.MAPS_SECTION, "hidden"), Output(ids.FOOTER, "children"), Input(ids.LANDSCAPE, "value"))
+    @app.callback(output=dict(panel=Output(ids.NET_PANEL, "hidden"), note=Output(ids.NET_NOTE, "hidden"),
+                              start=Output(ids.START_GROUP, "hidden"), maps=Output(ids.MAPS_SECTION, "hidden"),
+                              footer=Output(ids.FOOTER, "children")),
+                  inputs=dict(name=Input(ids.LANDSCAPE, "value")))
     def network_shown(name):
+        """A network's own controls in place of the start sliders and the maps (which need a 2-D surface)."""
         network = N.is_network(name)
-        return not network, not network, network, network, footer_words(name)
+        return {"panel": not network, "note": not network, "start": network, "maps": network,
+                "footer": footer_words(name)}
 
     @app.callback(Output(ids.NET_LAYERS, "children"), Input(ids.NET_HIDDEN, "value"))
     def layers_changed(hidden):

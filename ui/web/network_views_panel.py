@@ -30,7 +30,7 @@ from dash import ClientsideFunction, Input, Output, Patch, ctx, dcc, html, no_up
 from ui.model import network_views as M
 from ui.views import network_views as V
 from ui.views.exports import graph_config
-from ui.model import compute, network_fields
+from ui.model import compute, payload
 from ui.web import guard, ids
 from ui.model.limits import BadInput
 from ui.web.guard import show_message
@@ -126,6 +126,6 @@ def page_runs(stored) -> Optional[M.NetworkRuns]:
         scene, _ = guard.check_scene_store(stored)
     except BadInput:  # a store the page cannot read: the scene callback already says why
         return None
-    if not network_fields.is_network(scene.get("landscape")):
+    if not scene.is_network:
         return None
-    return M.network_runs(compute.run_scene(scene), key=str(sorted(scene.items())))
+    return M.network_runs(compute.run_scene(scene), key=payload.scene_key(scene))

@@ -59,7 +59,7 @@ def first_layout(search: str, base=None):
     layout = copy.deepcopy(base) if base is not None else make_layout()
     scene, warnings = S.parse(search or "")
     parts = _by_id(layout)
-    values = dict(zip(C.OPEN_SCENE_OUTPUTS, C.open_scene(scene, warnings)))
+    values = {C.OPEN_SCENE_OUTPUTS[name]: value for name, value in C.open_scene(scene, warnings).items()}
     values[(ids.QUERY, "data")] = S.encode(scene)
     out = callbacks.first_scene_outputs(scene, warnings)
     for name, target in FIRST_OUTPUTS.items():
@@ -70,11 +70,11 @@ def first_layout(search: str, base=None):
     view = S.parse_view(search or "")
     opens_at = view["t"] if view["t"] is not None else (0 if view["predict"] else None)
     values[(ids.FRAME, "value")] = callbacks.opening_step({"source": "link", "open_at": opens_at},
-                                                          scene["steps"], bool(view["predict"]))
-    values[(ids.FOOTER, "children")] = NP.footer_words(scene["landscape"])  # a network's has no click to start
+                                                          scene.steps, bool(view["predict"]))
+    values[(ids.FOOTER, "children")] = NP.footer_words(scene.landscape)  # a network's has no click to start
     # the maps' optimizer is one of the link's runs from the start (not the default page's SGD)
     values[(ids.MAP_OPTIMIZER, "options")], values[(ids.MAP_OPTIMIZER, "value")] = X.map_optimizer_choice(
-        scene["optimizers"])
+        scene.optimizers)
     if view["weight"] is not None:  # a network scene's weight view (the panel falls back if it is not one)
         values[(ids.NET_WEIGHT, "value")] = view["weight"]
     for (id_, prop), value in values.items():

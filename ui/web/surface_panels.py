@@ -15,19 +15,20 @@ from ui.model import scene_fields as F
 from ui.views import exports
 from ui.web import ids
 from ui.web import controls as C
+from ui.model.scene_type import Scene
 
 FUNCTIONS_HINT = ("x, y, pi, e, numbers, + - * / ^ (or **), and sin cos tan asin acos atan atan2 sinh cosh tanh "
                   "asinh acosh atanh exp log log10 log2 sqrt abs sigmoid. View [-3, 3] × [-3, 3].")
 
 
-def expr_row(scene: dict) -> html.Div:
+def expr_row(scene: Scene) -> html.Div:
     """The formula box, shown when the landscape is "Custom…"."""
-    box = dcc.Input(id=ids.EXPR, type="text", value=scene.get("expr") or surfaces.DEFAULT_EXPRESSION,
+    box = dcc.Input(id=ids.EXPR, type="text", value=scene.expr or surfaces.DEFAULT_EXPRESSION,
                     debounce=True, spellCheck=False, className="expr-input",  # no maxLength: a formula over the
                     # limit gets the link's message, "expression too long (N > 500 characters)", not a cut-off one
                     placeholder=surfaces.EXAMPLES[0])
     return html.Div(C.labelled("Your formula f(x, y) =", box, hint=FUNCTIONS_HINT), id=ids.EXPR_ROW,
-                    hidden=scene["landscape"] != surfaces.CUSTOM)
+                    hidden=scene.landscape != surfaces.CUSTOM)
 
 
 def batch_options(n_samples: int, current=None) -> list:
@@ -39,17 +40,17 @@ def batch_options(n_samples: int, current=None) -> list:
             + [{"label": f"{b}" + (": pure SGD" if b == 1 else ""), "value": b} for b in sizes])
 
 
-def stochastic_controls(scene: dict) -> list:
+def stochastic_controls(scene: Scene) -> list:
     """Noise's companions: repeat (seeds per optimizer) and the batch size of a dataset surface."""
     repeat = C.labelled(["Repeat × ", html.Span(id=ids.SLIDER_VALUES[ids.REPEAT], className="value")],
-                        C.plain_slider(ids.REPEAT, F.REPEAT_RANGE, 1, scene.get("repeat") or 1,
+                        C.plain_slider(ids.REPEAT, F.REPEAT_RANGE, 1, scene.repeat or 1,
                                        {1: "1", 5: "5", 10: "10"}),
                         hint="Runs each optimizer with this many seeds (up to 10); the extra ones are drawn faintly. "
                              "Needs noise or mini-batches.")
     n = datasets.N_SAMPLES
     batch = C.labelled("Mini-batch size",
-                       dcc.Dropdown(id=ids.BATCH, options=batch_options(n, scene.get("batch")),
-                                    value=scene.get("batch") or 0, clearable=False, searchable=False),
+                       dcc.Dropdown(id=ids.BATCH, options=batch_options(n, scene.batch),
+                                    value=scene.batch or 0, clearable=False, searchable=False),
                        hint="Each step's gradient averages this many samples, reshuffled every epoch. "
                             "The contour shows the full-batch loss.")
     return [repeat, html.Div(batch, id=ids.BATCH_ROW, hidden=not surfaces.is_dataset(surfaces.name_of(scene)))]
@@ -68,7 +69,7 @@ def loss_x_toggle() -> html.Span:
                                    value=[], inline=True), className="loss-x")
 
 
-def maps_section(scene: dict) -> html.Details:
+def maps_section(scene: Scene) -> html.Details:
     """On-demand maps: which optimizer, the basin grid, two buttons, and the caps in words."""
     options, value = map_optimizer_choice(maps.map_optimizers(scene))
     return html.Details([

@@ -13,7 +13,7 @@ from dash.exceptions import PreventUpdate
 
 from ui.model import lessons, payload
 from ui.model import scene as S
-from ui.model.compute import run_scene, run_title
+from ui.model.compute import run_scene
 from ui.model.diagram import diagram_class, diagram_notes
 from ui.model.teaching import rule_cards, teach_payload
 from ui.views.schedule import schedule_figure
@@ -39,45 +39,47 @@ def _lesson(value):
 
 
 def register(app) -> None:
-    @app.callback(Output(ids.LESSON, "data"), Output(ids.TEACH, "value"), Output(ids.PRESENT, "value"),
-                  Output(ids.PREDICT, "value"), Input(ids.URL, "search"))
+    @app.callback(output=dict(lesson=Output(ids.LESSON, "data"), teach=Output(ids.TEACH, "value"),
+                              present=Output(ids.PRESENT, "value"), predict=Output(ids.PREDICT, "value")),
+                  inputs=dict(search=Input(ids.URL, "search")))
     def open_view(search):
         """The link's view flags onto the toggles (its scene is read by ``open_link``)."""
         view = S.parse_view(search or "")
-        return (view["lesson"], ON if view["teach"] else [], ON if view["present"] else [],
-                ON if view["predict"] else [])
+        return {"lesson": view["lesson"], **{key: ON if view[key] else [] for key in ("teach", "present", "predict")}}
 
-    @app.callback(Output(ids.VIEW_QUERY, "data"), Output(ids.LESSON_LIST, "children"),
-                  Output(ids.NEXT_LESSON, "href"), Output(ids.LESSON_BAR, "children"), Output(ids.LESSON_BAR, "hidden"),
-                  Input(ids.LESSON, "data"), Input(ids.TEACH, "value"), Input(ids.PRESENT, "value"),
-                  Input(ids.PREDICT, "value"))
+    @app.callback(output=dict(query=Output(ids.VIEW_QUERY, "data"), lessons=Output(ids.LESSON_LIST, "children"),
+                              next=Output(ids.NEXT_LESSON, "href"), bar=Output(ids.LESSON_BAR, "children"),
+                              bar_hidden=Output(ids.LESSON_BAR, "hidden")),
+                  inputs=dict(lesson=Input(ids.LESSON, "data"), teach=Input(ids.TEACH, "value"),
+                              present=Input(ids.PRESENT, "value"), predict=Input(ids.PREDICT, "value")))
     def view_changed(lesson, teach, present, predict):
         """The view's part of the link (the step, t=, is added in the browser); lesson links that keep
         presentation mode on."""
         present, lesson = _on(present), _lesson(lesson)
         query = S.encode_view({"lesson": lesson, "teach": _on(teach), "present": present, "predict": _on(predict)})
-        bar = lesson_bar_children(lesson) if lesson else []
-        return query, lesson_items(present), lessons.next_lesson(lesson).link(present), bar, not lesson
+        return {"query": query, "lessons": lesson_items(present), "next": lessons.next_lesson(lesson).link(present),
+                "bar": lesson_bar_children(lesson) if lesson else [], "bar_hidden": not lesson}
 
-    @app.callback(Output(ids.RULES_DATA, "data"), Output(ids.DIAGRAM, "className"),
-                  Output(ids.DIAGRAM_NOTES, "children"), Output(ids.INSPECT_RUN, "options"),
-                  Output(ids.INSPECT_RUN, "value"),
-                  Input(ids.TEACH_SCENE, "data"), Input(ids.TEACH, "value"), State(ids.SCENE, "data"),
-                  State(ids.INSPECT_RUN, "value"))
+    @app.callback(output=dict(rules=Output(ids.RULES_DATA, "data"), diagram=Output(ids.DIAGRAM, "className"),
+                              notes=Output(ids.DIAGRAM_NOTES, "children"), options=Output(ids.INSPECT_RUN, "options"),
+                              chosen=Output(ids.INSPECT_RUN, "value")),
+                  inputs=dict(_shown=Input(ids.TEACH_SCENE, "data"), teach=Input(ids.TEACH, "value"),
+                              stored=State(ids.SCENE, "data"), inspected=State(ids.INSPECT_RUN, "value")))
     def explain_scene(_shown, teach, stored, inspected):
         """Update rules, the diagram's highlights and the runs to follow: no engine call."""
         if not _on(teach):
             raise PreventUpdate
         scene = _scene(stored)
-        options = [{"label": run_title(scene, n), "value": n} for n in scene["optimizers"]]
-        chosen = inspected if inspected in scene["optimizers"] else (scene["optimizers"] or [None])[0]
-        return (rule_cards(scene), diagram_class(scene),
-                [html.Li(note) for note in diagram_notes(scene)], options, chosen)
+        options = [{"label": scene.run_title(n), "value": n} for n in scene.optimizers]
+        chosen = inspected if inspected in scene.optimizers else (scene.optimizers or [None])[0]
+        return {"rules": rule_cards(scene), "diagram": diagram_class(scene),
+                "notes": [html.Li(note) for note in diagram_notes(scene)], "options": options, "chosen": chosen}
 
-    @app.callback(Output(ids.TEACH_DATA, "data"), Output(ids.SCHEDULE_PLOT, "figure"),
-                  Output(ids.SCHEDULE_PLOT, "mathjax"),
-                  Input(ids.TEACH_SCENE, "data"), Input(ids.TEACH, "value"), Input(ids.INSPECT_RUN, "value"),
-                  Input(ids.SLICE_DIRECTION, "value"), State(ids.SCENE, "data"))
+    @app.callback(output=dict(store=Output(ids.TEACH_DATA, "data"), figure=Output(ids.SCHEDULE_PLOT, "figure"),
+                              mathjax=Output(ids.SCHEDULE_PLOT, "mathjax")),
+                  inputs=dict(_shown=Input(ids.TEACH_SCENE, "data"), teach=Input(ids.TEACH, "value"),
+                              inspected=Input(ids.INSPECT_RUN, "value"), direction=Input(ids.SLICE_DIRECTION, "value"),
+                              stored=State(ids.SCENE, "data")))
     def teach_data(_shown, teach, inspected, direction, stored):
         """One engine run with the buffers recorded; every step of the followed run, for the browser."""
         if not _on(teach):
@@ -87,8 +89,8 @@ def register(app) -> None:
         key = payload.scene_key(scene)
         # A network's runs have no 2-D point to inspect: the panels show only the per-group rates.
         store = None if result.network is not None else teach_payload(result, inspected, direction, key)
-        figure = schedule_figure(result.ok_runs, scene["steps"], key=key)
-        return store, payload.compact_figure(figure), True
+        figure = schedule_figure(result.ok_runs, scene.steps, key=key)
+        return {"store": store, "figure": payload.compact_figure(figure), "mathjax": True}
 
     app.clientside_callback(
         ClientsideFunction("teaching", "viewClass"),

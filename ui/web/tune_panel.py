@@ -26,6 +26,7 @@ from ui.views import exports
 from ui.views import tune as TF
 from ui.web import guard, ids
 from ui.web import controls as C
+from ui.model.scene_type import Scene
 
 # --- layout ----------------------------------------------------------------------------------------
 
@@ -80,12 +81,12 @@ def tune_outputs(n_clicks, score, stored, boxes) -> dict:
         raise PreventUpdate
     out = {key: no_update for key in OUTPUTS}
     out["boxes"] = [no_update] * len(boxes)
-    if not guard.stored_scene(stored):
+    if not guard.holds_scene(stored):
         out["status"] = "Nothing to tune yet: the scene is still loading."
         return out
     scene, warnings = guard.check_scene_store(stored)
     score = score if score in tuning.SCORE_LABELS else tuning.DEFAULT_SCORE
-    if not scene["optimizers"]:
+    if not scene.optimizers:
         out["status"] = "Choose an optimizer to tune first."
         return out
     t0 = time.perf_counter()
@@ -105,7 +106,7 @@ def tune_outputs(n_clicks, score, stored, boxes) -> dict:
             out["boxes"][k] = None
     drawn = {i.get("index") for i in box_ids if i.get("key") == "lr"}
     if set(lrs) - drawn:  # a panel not drawn: the rate goes into the scene the request keeps it from
-        out["stored"] = {"scene": applied_scene(scene, lrs, cleared), "warnings": warnings, "source": "controls"}
+        out["stored"] = guard.scene_store(applied_scene(scene, lrs, cleared), warnings, "controls")
     fig = TF.sensitivity_figure(tuned.result, tuned.colours, tuned.titles)
     out.update(figure=payload.compact_figure(fig), hidden=False, budget=tuning.budget_text(tuned),
                best=best_list(tuning.best_rows(tuned)),
@@ -114,16 +115,16 @@ def tune_outputs(n_clicks, score, stored, boxes) -> dict:
     return out
 
 
-def applied_scene(scene: dict, lrs: dict, cleared=()) -> dict:
+def applied_scene(scene: Scene, lrs: dict, cleared=()) -> Scene:
     """The scene with each optimizer's own lr set to its tuned rate (its own x/y rates cleared)."""
-    overrides = {name: dict(own) for name, own in scene["overrides"].items()}
+    overrides = {name: dict(own) for name, own in scene.overrides.items()}
     for name, lr in lrs.items():
         own = overrides.setdefault(name, {})
         own["lr"] = lr
         if name in cleared:
             for key in F.GROUP_KEYS:
                 own.pop(key, None)
-    return S.normalize(dict(scene, overrides=overrides))[0]
+    return S.normalize(scene.replace(overrides=overrides))[0]
 
 
 # --- wiring ------------------------------------------------------------------------------------------
