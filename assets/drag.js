@@ -46,8 +46,10 @@
                 stops: stopsOf(holder.id)};
     }
 
-    // A slider with step None moves only between its marks (the lr slider's 1-2-5 stops).
+    // A slider with step None moves only between its marks: the lr slider's 1-2-5 notches, as
+    // ui/web/controls.py gives them (gradscapeShared.lrSlider), or another's marks from Dash's layout.
     function stopsOf(id) {
+        if (id === ID.LR) { return window.gradscapeShared.lrSlider.stops.slice(); }
         try {
             var c = window.dash_component_api.getLayout(id), props = c && (c.props || c);
             if (props && props.step === null && props.marks) {

@@ -150,18 +150,13 @@
         return window.dash_clientside.no_update;
     }
 
-    // The weight shown goes in the link as weight= (ui/model/scene.py's view flag), replacing the
-    // address bar's entry as t= does; none for a scene that is not a network.
+    // The weight shown goes in the link as weight= (ui/model/scene.py's view flag), in its place among
+    // the flags, by the address bar's one writer (assets/share.js, which loads after this file: read
+    // at call time); none for a scene that is not a network.
     function writeWeight(weight) {
-        var rest = window.location.search.replace(/^\?/, "").split("&").filter(function (p) {
-            return p && p.indexOf("weight=") !== 0;
-        });
-        if (typeof weight === "string" && weight) { rest.push("weight=" + weight); }
-        var search = rest.length ? "?" + rest.join("&") : "";
-        if (search !== window.location.search) {
-            window.history.replaceState(window.history.state, "", window.location.pathname + search + window.location.hash);
-        }
-        return search;
+        var url = window.gradscapeUrl;
+        return url.replaceSearch(url.setParam(window.location.search, "weight",
+                                              typeof weight === "string" ? weight : null));
     }
 
     // On the page: every frame the playback loop draws, not only those it publishes to the scrubber.

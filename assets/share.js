@@ -25,6 +25,68 @@
     }
     window.gradscapeNumber = formatNumber; // the one formatter, for the other files and the tests
 
+    // The lr slider's twins of ui/web/controls.py, on the numbers it gives (controls.lr_slider_scale):
+    // the slider moves in log10(lr), and its rate keeps the link's significant digits.
+    var LR_SLIDER = window.gradscapeShared.lrSlider;
+
+    function sliderToLr(value) { return Number(formatNumber(Math.pow(10, value))); } // controls.slider_to_lr
+    function lrToSlider(lr) { return Math.log10(lr); }                                 // controls.lr_to_slider
+
+    // The view flags' order in a link (ui/model/scene.py encode_view: lesson, weight, teach, ..., t).
+    var VIEW_ORDER = window.gradscapeShared.viewOrder;
+
+    function paramName(part) {
+        var i = part.indexOf("=");
+        return i < 0 ? part : part.slice(0, i);
+    }
+
+    // A query string with one parameter set: ``key=value`` replaces that key's entry where it stands
+    // (and any repeat of it); a new one goes before the first view flag encode_view writes after it,
+    // else last. Every other parameter keeps its place. null, undefined or "" removes the key. The
+    // value is written as given (t= and weight= need no escaping).
+    function setParam(search, key, value) {
+        var kept = [], at = -1;
+        String(search || "").replace(/^\?/, "").split("&").forEach(function (part) {
+            if (!part) { return; }
+            if (paramName(part) === key) {
+                if (at < 0) { at = kept.length; }
+            } else {
+                kept.push(part);
+            }
+        });
+        if (value !== null && value !== undefined && value !== "") {
+            var rank = VIEW_ORDER.indexOf(key);
+            if (at < 0) {
+                at = kept.length;
+                for (var i = 0; rank >= 0 && i < kept.length; i++) {
+                    if (VIEW_ORDER.indexOf(paramName(kept[i])) > rank) { at = i; break; }
+                }
+            }
+            kept.splice(at, 0, key + "=" + value);
+        }
+        return kept.length ? "?" + kept.join("&") : "";
+    }
+
+    function paramValue(search, key) {
+        var found = String(search || "").replace(/^\?/, "").split("&").filter(function (part) {
+            return paramName(part) === key && part.indexOf("=") >= 0;
+        })[0];
+        return found === undefined ? null : found.slice(key.length + 1);
+    }
+
+    // The address bar's query replaced (not pushed: no history entry per change), if it differs.
+    function replaceSearch(search) {
+        if (window.location.search !== search) {
+            window.history.replaceState(window.history.state, "",
+                window.location.pathname + search + window.location.hash);
+        }
+        return search;
+    }
+
+    // The one writer of the address bar's parameters, for assets/network_views.js (weight=) and the tests.
+    window.gradscapeUrl = {setParam: setParam, paramValue: paramValue, replaceSearch: replaceSearch,
+                           sliderToLr: sliderToLr, lrToSlider: lrToSlider};
+
     function copyText(text) {
         if (navigator.clipboard && window.isSecureContext) {
             return navigator.clipboard.writeText(text);
@@ -58,17 +120,7 @@
     var shown = {step: null};
 
     function withStep(search) {
-        var rest = search.replace(/^\?/, "").split("&").filter(function (p) { return p && p.indexOf("t=") !== 0; });
-        var parts = rest.concat(shown.step === null ? [] : ["t=" + shown.step]);
-        return parts.length ? "?" + parts.join("&") : "";
-    }
-
-    function replaceSearch(search) {
-        if (window.location.search !== search) {
-            window.history.replaceState(window.history.state, "",
-                window.location.pathname + search + window.location.hash);
-        }
-        return search;
+        return setParam(search, "t", shown.step === null ? null : String(shown.step));
     }
 
     // Predict first: results hidden (the page's class "predicting") until the scene has been played
@@ -82,14 +134,9 @@
             writeUrl: function (query, viewQuery) {
                 if (typeof query !== "string") { return window.dash_clientside.no_update; }
                 var parts = [query, typeof viewQuery === "string" ? viewQuery : ""].filter(Boolean);
-                var search = parts.length ? "?" + parts.join("&") : "";
-                if (shown.step !== null) { search += (search ? "&" : "?") + "t=" + shown.step; }
+                var search = withStep(parts.length ? "?" + parts.join("&") : "");
                 // The network views' weight= (assets/network_views.js) stays until that panel changes it.
-                var weight = window.location.search.replace(/^\?/, "").split("&").filter(function (p) {
-                    return p.indexOf("weight=") === 0;
-                });
-                if (weight.length) { search += (search ? "&" : "?") + weight[0]; }
-                return replaceSearch(search);
+                return replaceSearch(setParam(search, "weight", paramValue(window.location.search, "weight")));
             },
             writeStep: function (frame, max) {
                 if (typeof frame !== "number" || typeof max !== "number") { return window.dash_clientside.no_update; }
@@ -127,12 +174,12 @@
                 return "= " + formatNumber(value);
             },
             // The lr slider (log10, snapping to 1-2-5) and the box where any rate can be typed, kept in
-            // step both ways. lo, hi: the slider's log10 bounds (ui/model/scene_fields.py's LR_RANGE). A typed
+            // step both ways, between the slider's log10 bounds (LR_SLIDER: scene_fields.LR_RANGE). A typed
             // rate keeps the link's significant digits (formatNumber); bad text is named in #message.
-            lrSync: function (log10lr, text, lo, hi) {
-                var nu = window.dash_clientside.no_update;
+            lrSync: function (log10lr, text) {
+                var nu = window.dash_clientside.no_update, lo = LR_SLIDER.min, hi = LR_SLIDER.max;
                 var trig = (window.dash_clientside.callback_context.triggered || []).map(function (t) { return t.prop_id; });
-                var show = function (v) { return formatNumber(Math.pow(10, v)); };
+                var show = function (v) { return formatNumber(sliderToLr(v)); };
                 if (trig.indexOf(ID.LR_TEXT + ".value") < 0) {
                     return typeof log10lr === "number" ? [nu, show(log10lr), nu] : [nu, nu, nu];
                 }
@@ -151,12 +198,12 @@
                 if (typeof log10lr === "number" && show(log10lr) === formatNumber(rounded)) {
                     return [nu, raw === formatNumber(rounded) ? nu : formatNumber(rounded), nu];
                 }
-                return [Math.log10(rounded), formatNumber(rounded), nu];
+                return [lrToSlider(rounded), formatNumber(rounded), nu];
             },
             // The slider moves in log10(lr); show the rate itself, as the link holds it.
             lrValue: function (log10lr) {
                 if (typeof log10lr !== "number") { return ""; }
-                return "= " + formatNumber(Math.pow(10, log10lr));
+                return "= " + formatNumber(sliderToLr(log10lr));
             }
         }
     });

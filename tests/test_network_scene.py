@@ -247,3 +247,30 @@ def test_a_network_planes_map_does_not_offer_to_move_the_start():
         hovers.append(next(t for t in fig["data"] if t.get("type") == "contour")["hovertemplate"])
     assert "click" not in hovers[0] and hovers[0].startswith("x ")
     assert "click to start here" in hovers[1]
+
+
+def test_the_footer_says_what_the_map_does_for_the_scene():
+    """The footer's last words follow the scene: a link's first layout and a change of landscape
+    (ui/web/network_panel.py network_shown) give a network's footer no click to move the start."""
+    from ui import create_app
+    from ui.web import ids, opening
+    from ui.web.opening import _by_id
+
+    net = _by_id(opening.first_layout("landscape=net_moons&opt=sgd&steps=20&hidden=4"))[ids.FOOTER].children
+    flat = _by_id(opening.first_layout("landscape=rosenbrock&opt=sgd&steps=20"))[ids.FOOTER].children
+    assert "a network starts at its initialisation" in net and "click" not in net
+    assert flat.endswith("click the map to move the start") and "network" not in flat
+    assert net.startswith("Space plays and pauses") and flat.startswith("Space plays and pauses")
+    app = create_app()
+    callback = next(k for k in app.callback_map if f"{ids.FOOTER}.children" in k)
+    spec = app.callback_map[callback]
+    client = app.server.test_client()
+    for name, words in (("net_xor", "a network starts at its initialisation"),
+                        ("himmelblau", "click the map to move the start")):
+        body = {"output": callback, "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]}
+                                                for o in callback.strip(".").split("...")],
+                "inputs": [{"id": ids.LANDSCAPE, "property": "value", "value": name}],
+                "changedPropIds": [f"{ids.LANDSCAPE}.value"]}
+        out = client.post("/_dash-update-component", json=body).get_json()["response"]
+        assert words in out[ids.FOOTER]["children"], name
+    assert spec["inputs"] == [{"id": ids.LANDSCAPE, "property": "value"}]

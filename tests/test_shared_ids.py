@@ -88,3 +88,10 @@ def test_shared003_the_page_loads_the_shared_script_before_every_asset():
     assert given["sliderValues"] == ids.SLIDER_VALUES
     assert given["significant"] == F.SIGNIFICANT and given["pathPoints"] == payload.PATH_POINTS
     assert given["dragSliders"] == [ids.LR, ids.MOMENTUM, ids.START_X, ids.START_Y, ids.STEPS]
+    # the lr slider's scale, as the slider itself is built, and the view flags in encode_view's order
+    from ui.model import scene as S
+    from ui.web import controls as C
+
+    slider = C.lr_slider(0.001)
+    assert given["lrSlider"] == {"min": slider.min, "max": slider.max, "stops": sorted(slider.marks)}
+    assert given["viewOrder"] == ["lesson", "weight", *S.VIEW_FLAGS, "t"]

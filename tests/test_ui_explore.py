@@ -330,6 +330,19 @@ def test_stability_button_needs_an_optimizer_the_momentum_slider_sets(app):
     assert out[ids.MAP_STATUS]["children"].startswith("Stability map: 50 × 41 settings × 100 steps")
 
 
+
+def test_a_links_first_layout_gives_the_maps_one_of_its_own_runs():
+    """The page opens with the link's scene in its layout (ui/web/opening.py): the maps' optimizer is
+    the scene's first run from the start, not the default scene's SGD (which a quick click on
+    "Stability map" used to send: 'the momentum slider does not set SGD's settings')."""
+    from ui.web import opening
+    from ui.web.opening import _by_id
+
+    dropdown = _by_id(opening.first_layout("landscape=rosenbrock&opt=adam,momentum"))[ids.MAP_OPTIMIZER]
+    assert dropdown.value == "adam"
+    assert [o["value"] for o in dropdown.options] == ["adam", "momentum"]
+    assert _by_id(opening.first_layout(""))[ids.MAP_OPTIMIZER].value == S.default_scene().optimizers[0]
+
 def test_clicking_a_stability_cell_sets_the_sliders_and_clears_that_optimizers_overrides(app):
     figure = {"layout": {"meta": {"figure": "stability", "optimizer": "adam"}}}
     boxes = [{"type": ids.OPT_HYPER, "index": name, "key": key}

@@ -32,8 +32,9 @@ def runs_for(scene):
 
 
 def create_app(scene=SCENE) -> dash.Dash:
-    # this panel's own assets and the page's look: the page's scripts look for elements not here
-    app = dash.Dash(__name__, assets_folder=ASSETS, assets_ignore=r"^(?!network_views|gradscape\.css)")
+    # this panel's own assets, the address bar's one writer (share.js: weight=) and the page's look; the
+    # page's other scripts look for elements not here
+    app = dash.Dash(__name__, assets_folder=ASSETS, assets_ignore=r"^(?!network_views|share\.js|gradscape\.css)")
     app.layout = html.Div([
         dcc.Input(id=ids.FRAME, type="number", value=scene["steps"], min=0, max=scene["steps"], debounce=False),
         dcc.Store(id="netviews-scene", data=scene),

@@ -144,8 +144,11 @@ def test_map001_basin_map_layer_legend_and_modes(gradscape_link):
     assert traces[1]["type"] == "heatmap" and traces[1]["visible"] is True and traces[0]["coloring"] == "none"
     assert duo.driver.execute_script("return window.__disabledSeen") is True  # while it ran
     assert duo.find_element("#basin-button").is_enabled()  # enabled again once the map is in
+    # the map's loss colours are gone (level lines only): so is their key, as in the PNG export
+    assert not duo.find_element("#colour-key").is_displayed() and duo.find_element("#basin-legend").is_displayed()
     duo.find_element("#basin-mode input[value='steps']").click()
     duo.wait_for_contains_text("#basin-legend", "steps to converge")
+    assert not duo.find_element("#colour-key").is_displayed()
     # moving the start keeps the map (it does not depend on the start)...
     key = paths_key(duo)
     duo.click_at_coord_fractions("#contour .nsewdrag", 0.8, 0.2)
@@ -157,6 +160,7 @@ def test_map001_basin_map_layer_legend_and_modes(gradscape_link):
     until(lambda: read_traces(duo, "contour")[1]["visible"] is False, timeout=10, msg="the stale layer stayed")
     duo.wait_for_text_to_equal("#basin-legend", "")
     assert read_traces(duo, "contour")[0]["coloring"] == "fill"
+    assert duo.find_element("#colour-key").is_displayed() and "loss" in duo.find_element("#colour-key").text
     assert duo.get_logs() == []
 
 
@@ -186,4 +190,17 @@ def test_map002_stability_map_click_sets_the_sliders(gradscape):
             "return [gd.data[2].x[0], gd.data[2].y[0]];")
     until(lambda: duo.driver.execute_script(ring) == [pytest.approx(np.log10(lr)), pytest.approx(beta1)], timeout=10,
           msg="the ring did not move to the clicked cell")
+    assert duo.get_logs() == []
+
+
+def test_map003_a_links_scene_gives_the_maps_its_own_optimizer(gradscape):
+    """A link whose scene has no SGD: the maps' optimizer is the scene's first run, as the page opens."""
+    duo = gradscape
+    duo.wait_for_page(url=duo.server_url + "/?landscape=rosenbrock&opt=adam,momentum")
+    wait_drawn(duo, 2, views=FLAT_VIEWS)
+    open_section_of(duo, "#stability-button")
+    assert duo.find_element("#map-optimizer").text.splitlines()[0] == "Adam"
+    duo.find_element("#stability-button").click()
+    duo.wait_for_contains_text("#map-status", "Stability map:", timeout=20)
+    duo.wait_for_contains_text("#stability-map .gtitle", "Adam on Rosenbrock", timeout=10)
     assert duo.get_logs() == []

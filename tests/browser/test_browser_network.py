@@ -1,10 +1,13 @@
 """A network scene from a link: the paths on the plane's slice, the share it explains, accuracy."""
 
+from urllib.parse import urlparse
+
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
-from gradscape_page import query, read_graph, set_value, type_into, wait_drawn
+from gradscape_page import current_step, query, read_graph, set_value, type_into, wait_drawn
+from ui.model import scene as S
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +53,13 @@ def test_net001_network_link_draws_paths_on_the_slice(gradscape_link):
     q = query(duo)
     assert (q["landscape"], q["hidden"], q["layer_lr"]) == ("net_moons", "8", "0.1,1") and "x0" not in q
     assert duo.find_element("#message").text == ""
+    # the footer says what the map does here: no click moves a network's start; a surface's does
+    footer = duo.find_element("#footer").text
+    assert "a network starts at its initialisation" in footer and "click" not in footer
+    assert footer.startswith("Space plays")
+    set_value(duo, "landscape", "rosenbrock")
+    duo.wait_for_contains_text("#footer", "click the map to move the start")
+    assert "network" not in duo.find_element("#footer").text
     assert duo.get_logs() == []
 
 
@@ -84,4 +94,34 @@ def test_net003_the_weight_shown_is_in_the_link(gradscape_link):
     until(lambda: _title(duo, "net-weight-plot") == "What 0.bias[3] sees · step 100", timeout=60)
     assert query(duo).get("weight") == "0.bias[3]" and query(duo).get("lesson") == "one-weight"
     assert duo.find_element("#message").text == ""
+    assert duo.get_logs() == []
+
+
+def test_net004_a_weight_picked_then_played_keeps_weight_and_t_in_the_links_order(gradscape):
+    """weight= and t= are written by one writer (assets/share.js setParam): picking a weight after t=
+    is there, playing after picking one, and a scene change all leave the link as scene.link writes it."""
+    duo = gradscape
+    duo.wait_for_page(url=duo.server_url + "/?landscape=net_moons&opt=sgd&lr=0.1&momentum=0.9&steps=400&hidden=4"
+                      "&present=1")
+    until(lambda: _title(duo, "net-weight-plot").endswith("· step 400"), timeout=60)
+
+    def in_order():
+        search = urlparse(duo.driver.current_url).query
+        return search == S.link(S.parse(search)[0], S.parse_view(search))
+
+    duo.find_element("body").send_keys(Keys.HOME)  # t=0 is written
+    until(lambda: query(duo).get("t") == "0", timeout=10)
+    set_value(duo, "net-weight", "0.bias[3]")
+    until(lambda: query(duo).get("weight") == "0.bias[3]", timeout=10)
+    assert in_order(), duo.driver.current_url
+    duo.find_element("#play").click()  # the scrubber, and with it t=, follows at the pause
+    until(lambda: current_step(duo) > 3, timeout=30, msg="it did not play")
+    duo.find_element("#play").click()
+    until(lambda: int(query(duo).get("t", "0")) > 3, timeout=30, msg="playing wrote no t=")
+    assert query(duo).get("weight") == "0.bias[3]" and in_order(), duo.driver.current_url
+    keys = [p.split("=")[0] for p in urlparse(duo.driver.current_url).query.split("&")]
+    assert keys[-3:] == ["weight", "present", "t"]
+    set_value(duo, "momentum", 0.5)  # a new scene: the address is rewritten, weight= kept in its place
+    until(lambda: query(duo).get("momentum") == "0.5", timeout=60)
+    assert query(duo).get("weight") == "0.bias[3]" and in_order(), duo.driver.current_url
     assert duo.get_logs() == []

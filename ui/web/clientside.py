@@ -57,8 +57,7 @@ def register(app) -> None:
         ClientsideFunction("share", "lrSync"),
         Output(ids.LR, "value", allow_duplicate=True), Output(ids.LR_TEXT, "value"),
         Output(ids.MESSAGE, "children", allow_duplicate=True),
-        Input(ids.LR, "value"), Input(ids.LR_TEXT, "value"), State(ids.LR, "min"), State(ids.LR, "max"),
-        prevent_initial_call=True)
+        Input(ids.LR, "value"), Input(ids.LR_TEXT, "value"), prevent_initial_call=True)  # bounds: shared.js
     app.clientside_callback(
         ClientsideFunction("share", "lrValue"),
         Output(ids.LR_VALUE, "children"), Input(ids.LR, "value"))

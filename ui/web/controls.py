@@ -173,6 +173,10 @@ def network_values(scene: Scene) -> dict:
 
 # --- sliders -------------------------------------------------------------------------------------
 
+# The lr slider moves in log10(lr): value = log10(lr), lr = 10 ** value kept to the link's significant
+# digits. assets/share.js has the same two lines and reads the numbers below from ui/web/shared.py
+# (lr_slider_scale); tests/browser/test_browser_shared.py checks them at every notch.
+
 def lr_to_slider(lr: float) -> float:
     return math.log10(lr)
 
@@ -180,6 +184,13 @@ def lr_to_slider(lr: float) -> float:
 def slider_to_lr(value) -> float:
     """The real learning rate of the log-scale slider (None if the slider sent nothing)."""
     return None if value is None else F.canonical(10.0 ** float(value))
+
+
+def lr_slider_scale() -> dict:
+    """The lr slider's numbers, for it and for its twin in the JS: its log10 bounds (whole decades of
+    ``LR_RANGE``) and the notches it stops at (``lr_stops``, as slider values)."""
+    lo, hi = (round(math.log10(v)) for v in F.LR_RANGE)
+    return {"min": lo, "max": hi, "stops": [round(lr_to_slider(v), 6) for v in lr_stops()]}
 
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -200,10 +211,11 @@ def lr_stops() -> list:
 
 def lr_slider(lr: float) -> dcc.Slider:
     """A log10 slider that snaps to ``lr_stops`` (step None: only the marks), labelled at each decade."""
-    lo, hi = (round(math.log10(v)) for v in F.LR_RANGE)
+    scale = lr_slider_scale()
+    lo, hi = scale["min"], scale["max"]
     decades = {F.canonical(10.0 ** k) for k in range(lo, hi + 1)}
-    marks = {round(math.log10(v), 6): {"label": decade_label(round(math.log10(v))) if v in decades else "\u2009"}
-             for v in lr_stops()}
+    marks = {notch: {"label": decade_label(round(notch)) if slider_to_lr(notch) in decades else "\u2009"}
+             for notch in scale["stops"]}
     return dcc.Slider(id=ids.LR, min=lo, max=hi, step=None, value=lr_to_slider(lr), marks=marks,
                       allow_direct_input=False, updatemode="drag", className="slider")
 

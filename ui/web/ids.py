@@ -91,6 +91,7 @@ OPT_HYPER = "opt-hyper"
 
 # Teaching (issue 4): lessons, presentation mode, and the "why" panels beside the map.
 APP = "app"                      # the page's root: its class carries "present" and "teach"
+FOOTER = "footer"                # the keys and what a click on the map does, in words (follows the scene)
 RESTART = "restart"              # back to step 0 (the Home key)
 LESSONS = "lessons"              # the lessons menu in the header, listing every lesson
 LESSON_LIST = "lesson-list"

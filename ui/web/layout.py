@@ -209,6 +209,5 @@ def make_layout() -> html.Div:
         *T.stores(),
         header(),
         html.Main([html.Aside(scene_controls(scene), className="sidebar"), views(scene)], className="main"),
-        html.Footer("Space plays and pauses · ← → step · Home back to step 0 · L next lesson · "
-                    "drag the step slider to scrub · click the map to move the start", className="footer"),
+        html.Footer(NP.footer_words(scene.landscape), id=ids.FOOTER, className="footer"),
     ], className="app", id=ids.APP)

@@ -50,14 +50,28 @@ def network_note(scene: Scene) -> html.Div:
                     id=ids.NET_NOTE, className="control-hint", hidden=not scene.is_network)
 
 
+FOOTER_KEYS = ("Space plays and pauses · ← → step · Home back to step 0 · L next lesson · "
+               "drag the step slider to scrub")
+
+
+def footer_words(name) -> str:
+    """The page's footer for a scene on landscape ``name``: the keys, then what the map does: a
+    click moves a surface's start; a network starts at its seeded initialisation, so its map is read."""
+    if N.is_network(name):
+        return FOOTER_KEYS + " · a network starts at its initialisation"  # one line at 1024 px
+    return FOOTER_KEYS + " · click the map to move the start"
+
+
 def register(app) -> None:
     @app.callback(output=dict(panel=Output(ids.NET_PANEL, "hidden"), note=Output(ids.NET_NOTE, "hidden"),
-                              start=Output(ids.START_GROUP, "hidden"), maps=Output(ids.MAPS_SECTION, "hidden")),
+                              start=Output(ids.START_GROUP, "hidden"), maps=Output(ids.MAPS_SECTION, "hidden"),
+                              footer=Output(ids.FOOTER, "children")),
                   inputs=dict(name=Input(ids.LANDSCAPE, "value")))
     def network_shown(name):
         """A network's own controls in place of the start sliders and the maps (which need a 2-D surface)."""
         network = N.is_network(name)
-        return {"panel": not network, "note": not network, "start": network, "maps": network}
+        return {"panel": not network, "note": not network, "start": network, "maps": network,
+                "footer": footer_words(name)}
 
     @app.callback(Output(ids.NET_LAYERS, "children"), Input(ids.NET_HIDDEN, "value"))
     def layers_changed(hidden):

@@ -25,6 +25,8 @@ from ui.model import limits, surfaces
 from ui.model import scene as S
 from ui.web import callbacks, guard, ids
 from ui.web import controls as C
+from ui.web import network_panel as NP
+from ui.web import surface_panels as X
 from ui.web.layout import advanced_panels, make_layout
 
 # scene_changed's outputs that a first answer fills (ui/web/callbacks.py names them the same).
@@ -71,6 +73,10 @@ def first_layout(search: str, base=None):
     values[(ids.FRAME, "value")] = callbacks.opening_step({"source": "link", "open_at": opens_at},
                                                           scene.steps, bool(view["predict"]))
     values.update(_controls_set_by_callbacks(scene))
+    values[(ids.FOOTER, "children")] = NP.footer_words(scene.landscape)  # a network's has no click to start
+    # the maps' optimizer is one of the link's runs from the start (not the default page's SGD)
+    values[(ids.MAP_OPTIMIZER, "options")], values[(ids.MAP_OPTIMIZER, "value")] = X.map_optimizer_choice(
+        scene.optimizers)
     if view["weight"] is not None:  # a network scene's weight view (the panel falls back if it is not one)
         values[(ids.NET_WEIGHT, "value")] = view["weight"]
     for (id_, prop), value in values.items():

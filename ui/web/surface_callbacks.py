@@ -86,8 +86,7 @@ def register(app) -> None:
         Output(ids.MAP_OPTIMIZER, "options"), Output(ids.MAP_OPTIMIZER, "value"),
         Input(ids.OPTIMIZERS, "value"), State(ids.MAP_OPTIMIZER, "value"))
     def map_optimizer_choices(chosen, current):
-        names = list(chosen or [])
-        return X.map_optimizer_options(names), current if current in names else (names[0] if names else None)
+        return X.map_optimizer_choice(chosen, current)
 
     @app.callback(
         output=dict(contour=Output(ids.CONTOUR, "figure", allow_duplicate=True), store=Output(ids.BASIN, "data"),

@@ -71,11 +71,10 @@ def loss_x_toggle() -> html.Span:
 
 def maps_section(scene: Scene) -> html.Details:
     """On-demand maps: which optimizer, the basin grid, two buttons, and the caps in words."""
-    names = maps.map_optimizers(scene)
+    options, value = map_optimizer_choice(maps.map_optimizers(scene))
     return html.Details([
         html.Summary("Maps: basins and stability"),
-        C.labelled("Optimizer", dcc.Dropdown(id=ids.MAP_OPTIMIZER, options=map_optimizer_options(names),
-                                             value=names[0] if names else None, clearable=False,
+        C.labelled("Optimizer", dcc.Dropdown(id=ids.MAP_OPTIMIZER, options=options, value=value, clearable=False,
                                              searchable=False)),
         html.Div([
             html.Button("Basin map", id=ids.BASIN_BUTTON, n_clicks=0, className="button button-primary",
@@ -101,6 +100,13 @@ def maps_section(scene: Scene) -> html.Details:
 
 def map_optimizer_options(names) -> list:
     return [{"label": optimizers.info(n).title, "value": n} for n in names]
+
+
+def map_optimizer_choice(chosen, current=None) -> tuple:
+    """(options, value) of the maps' optimizer for a scene's optimizers: ``current`` while it is one
+    of them, else the scene's first (a link's scene has its own runs, never the default page's)."""
+    names = list(chosen or [])
+    return map_optimizer_options(names), current if current in names else (names[0] if names else None)
 
 
 def stability_panel() -> html.Div:
