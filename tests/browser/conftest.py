@@ -160,6 +160,12 @@ def _composite_on(chromium: _Chromium):
             chromium.origins.add(f"{parsed.scheme}://{parsed.netloc}")
             DashComposite.server_url.fset(self, value)
 
+        def server_url_unopened(self, value):
+            """The server's url, as ``server_url = value`` sets it, without opening its page."""
+            parsed = urlparse(value)
+            chromium.origins.add(f"{parsed.scheme}://{parsed.netloc}")
+            self._url = value
+
         def __exit__(self, exc_type, exc_val, traceback):
             return None   # the session's fixture quits the browser
 
@@ -271,4 +277,13 @@ def _gradscape_server():
 def gradscape(dash_duo, _gradscape_server):
     """The Gradscape page opened fresh in the headless browser (the session's server); returns dash_duo."""
     dash_duo.server_url = _gradscape_server.url
+    return dash_duo
+
+
+@pytest.fixture
+def gradscape_link(dash_duo, _gradscape_server):
+    """The session's Gradscape server, its page not opened yet: for a test that opens its own link
+    (``duo.wait_for_page(url=duo.server_url + link)``) or sets the screen first. Opening the default
+    page first would cost a whole page load and a scene the test never looks at."""
+    dash_duo.server_url_unopened(_gradscape_server.url)
     return dash_duo

@@ -76,6 +76,11 @@ def current_step(duo) -> int:
     return int(text.split()[1])
 
 
+def shown_step(duo):
+    """The step the page's views show (assets/animation.js's own state; the label and t= follow it)."""
+    return duo.driver.execute_script("return window.gradscape && window.gradscape.key ? window.gradscape.frame : null")
+
+
 def query(duo) -> dict:
     return {k: v[0] for k, v in parse_qs(urlparse(duo.driver.current_url).query).items()}
 

@@ -97,8 +97,8 @@ window.__order = [];
 """
 
 
-def test_answer003_an_opened_page_puts_its_3d_view_in_after_the_maps_paths(gradscape):
-    duo = gradscape
+def test_answer003_an_opened_page_puts_its_3d_view_in_after_the_maps_paths(gradscape_link):
+    duo = gradscape_link
     duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _ORDER})
     duo.driver.get(duo.server_url + "/?landscape=rosenbrock&opt=sgd,adam&lr=0.002")
     wait_drawn(duo, 2)

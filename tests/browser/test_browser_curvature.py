@@ -24,8 +24,8 @@ return {run: t.meta.steep, x: Array.from(t.x), y: Array.from(t.y), colour: t.lin
 """
 
 
-def test_curv001_a_diverging_scene_says_why_and_draws_the_steep_direction(gradscape):
-    duo = gradscape
+def test_curv001_a_diverging_scene_says_why_and_draws_the_steep_direction(gradscape_link):
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + DIVERGING)
     wait_drawn(duo, 2, timeout=40)
     duo.wait_for_contains_text("#message", "Momentum diverged at step", timeout=15)
@@ -41,8 +41,8 @@ def test_curv001_a_diverging_scene_says_why_and_draws_the_steep_direction(gradsc
     assert duo.get_logs() == []
 
 
-def test_curv002_loss_against_evaluations_keeps_each_marker_on_its_runs_evaluations(gradscape):
-    duo = gradscape
+def test_curv002_loss_against_evaluations_keeps_each_marker_on_its_runs_evaluations(gradscape_link):
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/?landscape=rosenbrock&opt=adam,lbfgs&lr=0.05&steps=30&x0=-1.5&y0=2")
     wait_drawn(duo, 2, timeout=40)
     assert "Gradient evaluations" in duo.find_element("#results thead").text

@@ -148,8 +148,8 @@ def exported(duo, view) -> dict:
     return duo.driver.execute_script("return window.__exported[window.__exported.length - 1]")
 
 
-def test_exp002_the_3d_view_and_the_basin_map_export_with_their_legend_and_colour_key(gradscape):
-    duo = gradscape
+def test_exp002_the_3d_view_and_the_basin_map_export_with_their_legend_and_colour_key(gradscape_link):
+    duo = gradscape_link
     duo.driver.get(duo.server_url + "/?landscape=himmelblau&opt=adam,rmsprop&lr=0.05&x0=-0.3&y0=-0.9&steps=100")
     wait_drawn(duo, 2)
     duo.driver.execute_script(CAPTURE_BLOBS)

@@ -10,8 +10,8 @@ SHARED = ("/?landscape=himmelblau&opt=adam,rmsprop&lr=0.05&momentum=0.8&x0=1&y0=
           "&schedule=cosine&T_max=100&adam.beta2=0.99")
 
 
-def test_url001_shared_link_restores_its_scene(gradscape):
-    duo = gradscape
+def test_url001_shared_link_restores_its_scene(gradscape_link):
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + SHARED)
     duo.wait_for_text_to_equal("#frame-label", "step 200 / 200")
     wait_drawn(duo, 2)
@@ -29,8 +29,8 @@ def test_url001_shared_link_restores_its_scene(gradscape):
     assert duo.get_logs() == []
 
 
-def test_url002_bad_values_fall_back_and_are_named(gradscape):
-    duo = gradscape
+def test_url002_bad_values_fall_back_and_are_named(gradscape_link):
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/?lr=banana&opt=adam,nope&steps=99999")
     duo.wait_for_contains_text("#message", "lr: 'banana' is not a finite number")
     duo.wait_for_contains_text("#message", "'nope'")
@@ -40,8 +40,8 @@ def test_url002_bad_values_fall_back_and_are_named(gradscape):
     assert duo.get_logs() == []
 
 
-def test_div001_diverging_setting_shows_message_and_no_nan(gradscape):
-    duo = gradscape
+def test_div001_diverging_setting_shows_message_and_no_nan(gradscape_link):
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/?landscape=rosenbrock&opt=sgd,adam&lr=0.5&steps=100")
     duo.wait_for_contains_text("#message", "SGD diverged at step")
     duo.wait_for_contains_text("#message", "γ·λmax")  # the cause in numbers (optimizers/curvature.py)

@@ -21,8 +21,8 @@ def _title(duo, graph: str) -> str:
                                      "return gd && gd.layout.title ? gd.layout.title.text : '';", graph)
 
 
-def test_net001_network_link_draws_paths_on_the_slice(gradscape):
-    duo = gradscape
+def test_net001_network_link_draws_paths_on_the_slice(gradscape_link):
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + LINK)
     duo.wait_for_text_to_equal("#frame-label", "step 150 / 150")
     wait_drawn(duo, 3)
@@ -63,8 +63,8 @@ def test_net001_network_link_draws_paths_on_the_slice(gradscape):
     assert duo.get_logs() == []
 
 
-def test_net002_bad_network_value_is_named_and_a_new_width_recomputes(gradscape):
-    duo = gradscape
+def test_net002_bad_network_value_is_named_and_a_new_width_recomputes(gradscape_link):
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/?landscape=net_xor&opt=adam&lr=0.01&steps=50&hidden=99")
     wait_drawn(duo, 1)
     duo.wait_for_contains_text("#message", "hidden: '99' needs every width in 1..64")
@@ -79,10 +79,10 @@ def test_net002_bad_network_value_is_named_and_a_new_width_recomputes(gradscape)
     assert duo.get_logs() == []
 
 
-def test_net003_the_weight_shown_is_in_the_link(gradscape):
+def test_net003_the_weight_shown_is_in_the_link(gradscape_link):
     """The one-weight lesson's link opens on its weight; picking another writes weight= in its place,
     and a scene change keeps it."""
-    duo = gradscape
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/?lesson=one-weight&weight=2.weight%5B0%5D"
                       "&landscape=net_moons&opt=sgd&lr=0.1&momentum=0.9&steps=100&hidden=16&activation=tanh")
     until(lambda: _title(duo, "net-weight-plot") == "What 2.weight[0] sees · step 100", timeout=60)

@@ -29,8 +29,8 @@ def visible_names(duo):
     return [r["text"] for r in duo.driver.execute_script(_LAYOUT)["rows"]]
 
 
-def test_pick001_grouped_searched_by_keyboard_a_ninth_refused_then_a_tap_makes_room(gradscape):
-    duo = gradscape
+def test_pick001_grouped_searched_by_keyboard_a_ninth_refused_then_a_tap_makes_room(gradscape_link):
+    duo = gradscape_link
     duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": 1024, "height": 768, "deviceScaleFactor": 1, "mobile": False})
     duo.wait_for_page(url=duo.server_url + "/?landscape=bowl&steps=50&opt=" + EIGHT)

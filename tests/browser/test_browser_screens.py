@@ -74,8 +74,8 @@ def centre(duo, selector):
     return r[0], r[1]
 
 
-def test_scr001_phone_one_column_and_touch(gradscape):
-    duo = gradscape
+def test_scr001_phone_one_column_and_touch(gradscape_link):
+    duo = gradscape_link
     screen(duo, 390, 844, mobile=True)
     wait_drawn(duo, 3, views=("contour",), timeout=40)
     m = measure(duo)
@@ -111,8 +111,8 @@ def test_scr001_phone_one_column_and_touch(gradscape):
     assert duo.get_logs() == []
 
 
-def test_scr002_1024_nothing_clipped_nothing_scrolls_sideways(gradscape):
-    duo = gradscape
+def test_scr002_1024_nothing_clipped_nothing_scrolls_sideways(gradscape_link):
+    duo = gradscape_link
     screen(duo, 1024, 768)
     wait_drawn(duo, 3, timeout=40)
     m = measure(duo)
@@ -126,8 +126,8 @@ def test_scr002_1024_nothing_clipped_nothing_scrolls_sideways(gradscape):
     assert duo.get_logs() == []
 
 
-def test_scr003_present_mode_at_1920_scales_every_text(gradscape):
-    duo = gradscape
+def test_scr003_present_mode_at_1920_scales_every_text(gradscape_link):
+    duo = gradscape_link
     screen(duo, 1920, 1080)
     wait_drawn(duo, 3, views=("contour", "loss-curve"), timeout=40)
     plain = duo.driver.execute_script(_FONTS)
@@ -150,8 +150,8 @@ def test_scr003_present_mode_at_1920_scales_every_text(gradscape):
     assert duo.get_logs() == []
 
 
-def test_scr004_present_mode_at_1280x720_shows_every_run_in_the_results(gradscape):
-    duo = gradscape
+def test_scr004_present_mode_at_1280x720_shows_every_run_in_the_results(gradscape_link):
+    duo = gradscape_link
     screen(duo, 1280, 720, link=EIGHT + "&present=1")
     wait_drawn(duo, 8, views=("contour",), timeout=40)
     until(lambda: len(duo.find_elements("#results tbody tr")) == 8, timeout=10)
@@ -189,8 +189,8 @@ def make_map(duo, button, optimizer):
         " && !document.getElementById(arguments[0]).disabled", button), timeout=90, msg=f"no map from {button}")
 
 
-def test_scr005_present_mode_scales_the_text_of_every_graph_kind(gradscape):
-    duo = gradscape
+def test_scr005_present_mode_scales_the_text_of_every_graph_kind(gradscape_link):
+    duo = gradscape_link
     screen(duo, 1920, 1080, link="?landscape=six_hump_camel&opt=adam,momentum&lr=0.02&steps=100")  # f* ≠ 0: the loss curve notes it
     wait_drawn(duo, 2, timeout=40)
     duo.find_element("#tune-button").click()  # first: tuning changes the scene, which clears a basin map
@@ -209,8 +209,8 @@ def test_scr005_present_mode_scales_the_text_of_every_graph_kind(gradscape):
     assert duo.get_logs() == []
 
 
-def test_scr006_present_at_1280x720_a_stability_map_shares_the_screen_with_map_loss_and_results(gradscape):
-    duo = gradscape
+def test_scr006_present_at_1280x720_a_stability_map_shares_the_screen_with_map_loss_and_results(gradscape_link):
+    duo = gradscape_link
     screen(duo, 1280, 720, link=EIGHT)
     wait_drawn(duo, 8, views=("contour",), timeout=40)
     make_map(duo, "stability-button", "momentum")
@@ -234,10 +234,10 @@ def test_scr006_present_at_1280x720_a_stability_map_shares_the_screen_with_map_l
     assert duo.get_logs() == []
 
 
-def test_scr007_a_diverged_path_is_cut_near_the_plot_area_not_drawn_millions_of_pixels_out(gradscape):
+def test_scr007_a_diverged_path_is_cut_near_the_plot_area_not_drawn_millions_of_pixels_out(gradscape_link):
     """SGD and momentum diverge on Rosenbrock at lr 0.01: their last steps lie millions of pixels away,
     which Chromium drew as lines through the margins. The overlay cuts them at a box around the plot."""
-    duo = gradscape
+    duo = gradscape_link
     screen(duo, 1280, 720, link="?landscape=rosenbrock&opt=sgd,momentum,adam&lr=0.01&steps=100")
     wait_drawn(duo, 3, views=("contour",), timeout=40)
     coords = duo.driver.execute_script(

@@ -22,8 +22,8 @@ def fmt(v: float) -> str:
     return str(float(f"{v:.4g}")).removesuffix(".0")
 
 
-def test_teach001_why_panel_follows_the_step(gradscape):
-    duo = gradscape
+def test_teach001_why_panel_follows_the_step(gradscape_link):
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/?lesson=nesterov-heavy-ball&teach=1")
     duo.wait_for_text_to_equal("#frame-label", "step 150 / 150")
     wait_drawn(duo, 2, views=("contour",))
@@ -163,10 +163,10 @@ def test_lesson001_menu_presentation_mode_and_parameter_groups(gradscape):
     assert duo.get_logs() == []
 
 
-def test_lesson002_lion_moves_by_lr_and_newton_shows_the_saddles_curvature(gradscape):
+def test_lesson002_lion_moves_by_lr_and_newton_shows_the_saddles_curvature(gradscape_link):
     """The new optimizers' lessons show their point in the inspector: Lion's update is ±lr at every
     step; Newton's rows give the saddle's eigenvalues, −2 and 2."""
-    duo = gradscape
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/" + lessons.get("lion-sign-steps").link())
     wait_drawn(duo, 2, views=("contour",))
     wait_teach(duo)

@@ -23,8 +23,8 @@ def tune_roles(duo):
     return [(t["meta"] or {}).get("role") for t in read_traces(duo, ids.TUNE_PLOT) or []]
 
 
-def test_tune001_tune_each_sets_every_lr_draws_the_plot_and_the_link_holds_it(gradscape):
-    duo = gradscape
+def test_tune001_tune_each_sets_every_lr_draws_the_plot_and_the_link_holds_it(gradscape_link):
+    duo = gradscape_link
     lesson = lessons.get("tuned-fairly")
     duo.wait_for_page(url=duo.server_url + "/" + lesson.link())
     wait_drawn(duo, 3)

@@ -20,13 +20,14 @@ from dash import no_update
 from dash._utils import to_json
 from flask import Response, request
 
-from ui.model import limits
+import landscapes
+from ui.model import limits, surfaces
 from ui.model import scene as S
 from ui.web import callbacks, guard, ids
 from ui.web import controls as C
 from ui.web import network_panel as NP
 from ui.web import surface_panels as X
-from ui.web.layout import make_layout
+from ui.web.layout import advanced_panels, make_layout
 
 # scene_changed's outputs that a first answer fills (ui/web/callbacks.py names them the same).
 FIRST_OUTPUTS = {
@@ -71,6 +72,7 @@ def first_layout(search: str, base=None):
     opens_at = view["t"] if view["t"] is not None else (0 if view["predict"] else None)
     values[(ids.FRAME, "value")] = callbacks.opening_step({"source": "link", "open_at": opens_at},
                                                           scene.steps, bool(view["predict"]))
+    values.update(_controls_set_by_callbacks(scene))
     values[(ids.FOOTER, "children")] = NP.footer_words(scene.landscape)  # a network's has no click to start
     # the maps' optimizer is one of the link's runs from the start (not the default page's SGD)
     values[(ids.MAP_OPTIMIZER, "options")], values[(ids.MAP_OPTIMIZER, "value")] = X.map_optimizer_choice(
@@ -81,6 +83,29 @@ def first_layout(search: str, base=None):
         if id_ in parts:
             setattr(parts[id_], prop, value)
     return layout
+
+
+def _controls_set_by_callbacks(scene) -> dict:
+    """The controls that callbacks set from the link's scene, as they set them: the start sliders
+    (``landscape_changed``), the schedule's parameter (``schedule_changed``) and the per-optimizer
+    panels (``optimizers_changed``). Their answers can come after the page's first scene request has
+    gone: with the default scene's values still there (Adam's lr box 0.05, the default start) that
+    request computed another scene, and the link's own came back second as a change of the
+    controls, so the page opened at its last step and lost the link's t=."""
+    out = {}
+    if scene.landscape in landscapes.names() or scene.landscape == surfaces.CUSTOM:  # not a network's
+        props = C.start_slider_props(surfaces.surface_name(scene.landscape, scene.expr))
+        for axis, id_, value in (("x", ids.START_X, scene.start[0]), ("y", ids.START_Y, scene.start[1])):
+            out.update({(id_, k): props[axis][k] for k in ("min", "max", "step", "marks")})
+            out[(id_, "value")] = value
+    p = C.schedule_param_props(scene.schedule, scene.steps, scene.schedule_param)
+    out.update({(ids.SCHEDULE_PARAM, k): p[k] for k in ("min", "max", "step", "marks", "value")})
+    out[(ids.SCHEDULE_PARAM_LABEL, "children")] = p["label"]
+    out[(ids.SCHEDULE_PARAM_ROW, "hidden")] = p["hidden"]
+    out[(ids.ADVANCED, "children")] = advanced_panels(scene.optimizers, scene.overrides)
+    if any(name in scene.overrides for name in scene.optimizers):
+        out[(ids.ADVANCED_SECTION, "open")] = True
+    return out
 
 
 def _page_query() -> str:
