@@ -92,7 +92,7 @@ def scene_values(scene: dict, /, **extra) -> dict:
     from ui.web import controls as C
     from ui.web import ids
 
-    values = {C.OPEN_SCENE_OUTPUTS[name][0]: v for name, v in C.open_scene(scene, []).items()}
+    values = {id_: v for (id_, _), v in C.by_target(C.OPEN_SCENE_OUTPUTS, C.open_scene(scene, [])).items()}
     values.update({ids.START_X: scene.x0, ids.START_Y: scene.y0,
                    ids.SCHEDULE_PARAM: scene.schedule_param, ids.REQUEST: 1})
     values[ids.SCENE] = {"scene": scene.to_dict(), "warnings": []}

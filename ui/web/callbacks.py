@@ -7,7 +7,6 @@ The controls never read the URL again after opening, and the URL is written back
 
 from __future__ import annotations
 
-import landscapes
 import optimizers
 from dash import Input, Output, Patch, State, html, no_update
 from dash.exceptions import PreventUpdate
@@ -26,7 +25,6 @@ from ui.web.layout import advanced_panels, colour_key_bar, results_table, run_le
 from ui.model.scene_type import Scene
 
 OVERRIDE_INPUTS = [Input(C.OVERRIDE_PATTERN, "value")]
-SLIDER_PROPS = ("min", "max", "step", "marks", "value")  # what a slider's range change sets
 
 
 def _replace_runs(figure: dict, base: int, old_total: int) -> Patch:
@@ -131,7 +129,7 @@ def first_scene_outputs(scene: Scene, warnings) -> dict:
 
 
 def register(app) -> None:
-    @app.callback(output=C.open_scene_outputs(), inputs=dict(search=Input(ids.URL, "search")))
+    @app.callback(output=C.named_outputs(C.OPEN_SCENE_OUTPUTS), inputs=dict(search=Input(ids.URL, "search")))
     def open_link(search):
         """A link's scene onto the controls, with the step it opens at (t=, or 0 to predict first)."""
         out = C.open_scene(*S.parse(search or ""))
@@ -141,20 +139,14 @@ def register(app) -> None:
             out["stored"]["open_at"] = opens_at
         return out
 
-    @app.callback(
-        output=dict(x={p: Output(ids.START_X, p) for p in SLIDER_PROPS}, y={p: Output(ids.START_Y, p) for p in SLIDER_PROPS},
-                    info=Output(ids.LANDSCAPE_INFO, "children")),
-        inputs=dict(name=Input(ids.LANDSCAPE, "value"), stored=State(ids.SCENE, "data")))
+    @app.callback(output=C.named_outputs(C.START_CONTROLS),
+                  inputs=dict(name=Input(ids.LANDSCAPE, "value"), stored=State(ids.SCENE, "data")))
     def landscape_changed(name, stored):
         """New bounds for the start sliders; the start is the link's if it came with this surface."""
-        if name not in landscapes.names() and name != surfaces.CUSTOM:
+        out = C.start_controls(name, guard.last_good_scene(stored))
+        if out is None:
             raise PreventUpdate
-        scene = guard.last_good_scene(stored)
-        surface = surfaces.surface_name(name, scene.expr if scene is not None else None)
-        start = scene.start if scene is not None and scene.landscape == name else S.default_start(surface)
-        props = C.start_slider_props(surface)
-        out = {axis: dict(props[axis], value=value) for axis, value in zip("xy", start)}
-        return dict(out, info=surfaces.get(surface).description)
+        return out
 
     @app.callback(
         Output(ids.START_X, "value", allow_duplicate=True), Output(ids.START_Y, "value", allow_duplicate=True),
@@ -165,18 +157,14 @@ def register(app) -> None:
             raise PreventUpdate
         return round(point[0], 3), round(point[1], 3)
 
-    @app.callback(
-        output=dict(slider={p: Output(ids.SCHEDULE_PARAM, p) for p in SLIDER_PROPS},
-                    label=Output(ids.SCHEDULE_PARAM_LABEL, "children"), hidden=Output(ids.SCHEDULE_PARAM_ROW, "hidden")),
-        inputs=dict(name=Input(ids.SCHEDULE, "value"), steps=State(ids.STEPS, "value"), stored=State(ids.SCENE, "data")))
+    @app.callback(output=C.named_outputs(C.SCHEDULE_CONTROLS),
+                  inputs=dict(name=Input(ids.SCHEDULE, "value"), steps=State(ids.STEPS, "value"),
+                              stored=State(ids.SCENE, "data")))
     def schedule_changed(name, steps, stored):
         """The schedule's own parameter slider: its range, label and value (the scene's, for its schedule)."""
         name = guard.check_choice(name, F.SCHEDULE_PARAMS, "schedule")
         steps = guard.check_number(steps, "steps", F.STEPS_RANGE, optional=True)
-        scene = guard.last_good_scene(stored)
-        value = scene.schedule_param if scene is not None and scene.schedule == name else None
-        p = C.schedule_param_props(name, int(steps or S.DEFAULT_STEPS), value)
-        return {"slider": {k: p[k] for k in SLIDER_PROPS}, "label": p["label"], "hidden": p["hidden"]}
+        return C.schedule_controls(name, int(steps or S.DEFAULT_STEPS), guard.last_good_scene(stored))
 
     @app.callback(
         Output(ids.ADVANCED, "children"), Output(ids.ADVANCED_SECTION, "open"),

@@ -7,6 +7,7 @@ Every option list comes from a registry (``landscapes.names()``, ``optimizers.na
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 import landscapes
 import optimizers
@@ -14,6 +15,7 @@ from dash import ALL, Output, dcc, html
 
 from ui.model import network_fields as N
 from ui.model import surfaces
+from ui.model import scene as S
 from ui.model import scene_fields as F
 from ui.views.palette import run_colours
 from ui.web import guard, ids
@@ -159,9 +161,45 @@ def open_scene(scene: Scene, warnings) -> dict:
             "batch": scene.batch or 0, **network_values(scene)}
 
 
-def open_scene_outputs(**options) -> dict:
-    """OPEN_SCENE_OUTPUTS as a callback's named outputs."""
-    return {name: Output(id_, prop, **options) for name, (id_, prop) in OPEN_SCENE_OUTPUTS.items()}
+def named_outputs(spec, **options):
+    """A table of ``(id, prop)`` targets, nested in dicts by name, as a callback's named Outputs."""
+    if isinstance(spec, tuple):
+        return Output(*spec, **options)
+    return {name: named_outputs(part, **options) for name, part in spec.items()}
+
+
+def by_target(spec, values) -> dict:
+    """``{(id, prop): value}`` for values named as in ``spec``: what a first layout sets directly."""
+    if isinstance(spec, tuple):
+        return {spec: values}
+    return {target: value for name, part in spec.items() if name in values
+            for target, value in by_target(part, values[name]).items()}
+
+
+SLIDER_PROPS = ("min", "max", "step", "marks", "value")  # what a slider's range change sets
+START_CONTROLS = {"x": {p: (ids.START_X, p) for p in SLIDER_PROPS}, "y": {p: (ids.START_Y, p) for p in SLIDER_PROPS},
+                  "info": (ids.LANDSCAPE_INFO, "children")}
+SCHEDULE_CONTROLS = {"slider": {p: (ids.SCHEDULE_PARAM, p) for p in SLIDER_PROPS},
+                     "label": (ids.SCHEDULE_PARAM_LABEL, "children"), "hidden": (ids.SCHEDULE_PARAM_ROW, "hidden")}
+
+
+def start_controls(name: str, scene: Optional[Scene]) -> Optional[dict]:
+    """START_CONTROLS' values for landscape ``name`` (None for a network's, which has no start): its
+    view's bounds, and the scene's start if the scene is on it, else the surface's own."""
+    if name not in landscapes.names() and name != surfaces.CUSTOM:
+        return None
+    surface = surfaces.surface_name(name, scene.expr if scene is not None else None)
+    start = scene.start if scene is not None and scene.landscape == name else S.default_start(surface)
+    props = start_slider_props(surface)
+    return {"x": dict(props["x"], value=start[0]), "y": dict(props["y"], value=start[1]),
+            "info": surfaces.get(surface).description}
+
+
+def schedule_controls(name: str, steps: int, scene: Optional[Scene]) -> dict:
+    """SCHEDULE_CONTROLS' values: the schedule's own parameter slider, at the scene's value for it."""
+    value = scene.schedule_param if scene is not None and scene.schedule == name else None
+    p = schedule_param_props(name, steps, value)
+    return {"slider": {k: p[k] for k in SLIDER_PROPS}, "label": p["label"], "hidden": p["hidden"]}
 
 
 def network_values(scene: Scene) -> dict:

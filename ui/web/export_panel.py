@@ -71,7 +71,7 @@ def register(app) -> None:
         scene, _ = guard.check_scene_store(stored)
         return dcc.send_string(scene_file.dumps(scene), exports.filename(scene, "json"), type="application/json")
 
-    @app.callback(output=dict(C.open_scene_outputs(allow_duplicate=True), upload=Output(ids.LOAD_SCENE, "contents")),
+    @app.callback(output=dict(C.named_outputs(C.OPEN_SCENE_OUTPUTS, allow_duplicate=True), upload=Output(ids.LOAD_SCENE, "contents")),
                   inputs=dict(contents=Input(ids.LOAD_SCENE, "contents"), name=State(ids.LOAD_SCENE, "filename")),
                   prevent_initial_call=True)
     def load_scene(contents, name):

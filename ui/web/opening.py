@@ -20,8 +20,7 @@ from dash import no_update
 from dash._utils import to_json
 from flask import Response, request
 
-import landscapes
-from ui.model import limits, surfaces
+from ui.model import limits
 from ui.model import scene as S
 from ui.web import callbacks, guard, ids
 from ui.web import controls as C
@@ -60,7 +59,7 @@ def first_layout(search: str, base=None):
     layout = copy.deepcopy(base) if base is not None else make_layout()
     scene, warnings = S.parse(search or "")
     parts = _by_id(layout)
-    values = {C.OPEN_SCENE_OUTPUTS[name]: value for name, value in C.open_scene(scene, warnings).items()}
+    values = C.by_target(C.OPEN_SCENE_OUTPUTS, C.open_scene(scene, warnings))
     values[(ids.QUERY, "data")] = S.encode(scene)
     out = callbacks.first_scene_outputs(scene, warnings)
     for name, target in FIRST_OUTPUTS.items():
@@ -92,16 +91,8 @@ def _controls_set_by_callbacks(scene) -> dict:
     gone: with the default scene's values still there (Adam's lr box 0.05, the default start) that
     request computed another scene, and the link's own came back second as a change of the
     controls, so the page opened at its last step and lost the link's t=."""
-    out = {}
-    if scene.landscape in landscapes.names() or scene.landscape == surfaces.CUSTOM:  # not a network's
-        props = C.start_slider_props(surfaces.surface_name(scene.landscape, scene.expr))
-        for axis, id_, value in (("x", ids.START_X, scene.start[0]), ("y", ids.START_Y, scene.start[1])):
-            out.update({(id_, k): props[axis][k] for k in ("min", "max", "step", "marks")})
-            out[(id_, "value")] = value
-    p = C.schedule_param_props(scene.schedule, scene.steps, scene.schedule_param)
-    out.update({(ids.SCHEDULE_PARAM, k): p[k] for k in ("min", "max", "step", "marks", "value")})
-    out[(ids.SCHEDULE_PARAM_LABEL, "children")] = p["label"]
-    out[(ids.SCHEDULE_PARAM_ROW, "hidden")] = p["hidden"]
+    out = C.by_target(C.START_CONTROLS, C.start_controls(scene.landscape, scene) or {})
+    out.update(C.by_target(C.SCHEDULE_CONTROLS, C.schedule_controls(scene.schedule, scene.steps, scene)))
     out[(ids.ADVANCED, "children")] = advanced_panels(scene.optimizers, scene.overrides)
     if any(name in scene.overrides for name in scene.optimizers):
         out[(ids.ADVANCED_SECTION, "open")] = True
