@@ -45,11 +45,9 @@
         return T.on && d && gs() && d.key === gs().key ? d : null;
     }
 
+    // The page's one number format (assets/share.js: the link's, ui/model/scene_fields.format_number).
     function fmt(v) {
-        if (v === undefined || !Number.isFinite(v)) { return "—"; }
-        if (v === 0) { return "0"; }
-        var a = Math.abs(v);
-        return a >= 1e4 || a < 1e-3 ? v.toExponential(3).replace(/\.?0+e/, "e") : String(Number(v.toPrecision(4)));
+        return v === undefined || !Number.isFinite(v) ? "—" : window.gradscapeNumber(v);
     }
 
     // --- the map: arrows over the paths, the gradient field under them -------------------------

@@ -9,6 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from gradscape_page import class_list, current_step, query, read_graph, read_teach, set_value, wait_drawn, wait_teach
 from ui.model import lessons
 from ui.model import scene as S
+from ui.model import scene_fields as F
 
 pytestmark = pytest.mark.browser
 
@@ -18,8 +19,8 @@ def press(duo, key):
 
 
 def fmt(v: float) -> str:
-    """The inspector's number format (assets/teaching.js fmt), for 1e-3 <= |v| < 1e4."""
-    return str(float(f"{v:.4g}")).removesuffix(".0")
+    """The inspector's number format: the page's one format (assets/share.js), the link's."""
+    return F.format_number(float(v))
 
 
 def test_teach001_why_panel_follows_the_step(gradscape_link):
