@@ -136,8 +136,9 @@ def views(scene: Scene) -> html.Div:
             html.Div([graph(ids.CONTOUR, "graph-contour"), html.Div(id=ids.CONTOUR_OVERLAY, className="overlay"),
                       html.Div("updating…", id=ids.WORKING, className="working", role="status"),
                       html.Div(id=ids.RUN_LEGEND, className="run-legend"),
-                      html.Div(id=ids.COLOUR_KEY, className="colour-key"),
-                      html.Div(id=ids.BASIN_LEGEND, className="basin-legend")], className="panel panel-contour"),
+                      html.Div(id=ids.BASIN_LEGEND, className="basin-legend"),  # before the key: the CSS hides
+                      html.Div(id=ids.COLOUR_KEY, className="colour-key")],     # the key after a shown legend
+                     className="panel panel-contour"),
             html.Div(graph(ids.SURFACE, "graph-surface"), className="panel panel-surface"),
             html.Div([
                 html.Div([X.loss_kind_toggle(), X.loss_x_toggle(),
