@@ -185,6 +185,9 @@ def test_map002_stability_map_click_sets_the_sliders(gradscape):
     assert 10 ** -3.6 < lr < 10 ** -2.3 and 0.35 < beta1 < 0.65
     assert round(beta1 / 0.02, 6) == round(beta1 / 0.02)      # exactly a cell's value
     duo.wait_for_text_to_equal("#lr-value", "= " + query(duo)["lr"])  # the label shows what the link holds
+    # The 3-D view redraws only while it is on screen, and the click scrolled the stability map into view:
+    # back to the top, where the map, the 3-D view and the loss curve all show the new scene.
+    duo.driver.execute_script("window.scrollTo(0, 0);")
     wait_drawn(duo, 3)
     ring = ("const gd = document.querySelector('#stability-map .js-plotly-plot');"
             "return [gd.data[2].x[0], gd.data[2].y[0]];")
