@@ -164,7 +164,7 @@ def register(app) -> None:
             result, notes = maps.stability(scene, name)
         except (ValueError, TypeError) as err:
             return dict(only_status, status=f"No stability map: {err}")
-        fig = XF.stability_figure(result, current=_current(scene, name),
+        fig = XF.stability_figure(result, current=scene.lr_and_momentum(name),
                                   title=f"{optimizers.info(name).title} on {surfaces.of(scene).title}, from "
                                         f"({scene.x0:g}, {scene.y0:g}), {result.n_steps} steps")
         lrs, formula, more = maps.stability_boundary(scene, name, result)
@@ -204,14 +204,9 @@ def stability_marker(scene: Scene, name) -> Patch:
     """The ring on the stability map follows the sliders: where the scene is now (a patch)."""
     if name not in scene.optimizers:
         return no_update
-    lr, mu = _current(scene, name)
+    lr, mu = scene.lr_and_momentum(name)
     patch = Patch()
     patch["data"][2]["x"] = [C.lr_to_slider(lr)]
     patch["data"][2]["y"] = [mu]
     return patch
-
-
-def _current(scene: Scene, name: str):
-    """(lr, momentum or β₁) the scene runs optimizer ``name`` with."""
-    return scene.lr_and_momentum(name)
 
