@@ -273,6 +273,7 @@
         if (withSurface && !state.playing) { scheduleSurface(options.surfaceDelayMs); }
         if (allDrawn || !state.key) {
             retry.left = 0;
+            window.gradscapeOpening.drawn(); // the opening's held callbacks may go now
             if (allDrawn) { surfaceAfterOpening(); }
         } else if (!retry.timer) {
             retry.left = retry.left || 200;

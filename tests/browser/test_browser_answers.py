@@ -1,5 +1,6 @@
 """The page answers before Dash does (issue 12): a slider change's paths by the short GET, a drag
-into divergence drawn while the button is down, and the 3-D view put in only after the map's paths.
+into divergence drawn while the button is down, the 3-D view put in only after the map's paths, and the
+opening's callbacks held until then.
 Mechanisms only; their speed is measured in benchmarks/bench_browser.py."""
 
 import math
@@ -108,4 +109,44 @@ def test_answer003_an_opened_page_puts_its_3d_view_in_after_the_maps_paths(grads
     assert duo.driver.execute_script(
         "return document.querySelector('#surface .js-plotly-plot').layout.meta.key === window.gradscape.figureKey")
     assert duo.driver.execute_script("return window.dash_component_api.getLayout('surface-pending').props.data") is None
+    assert duo.get_logs() == []
+
+
+# Notes, in the page's own frames, when the map first shows paths and when the first Dash
+# callback request really goes out (installed before assets/opening.js wraps fetch, so it sees
+# only what the opening lets through).
+_FIRST_REQUEST = """
+window.__first = [];
+(function () {
+    var f = window.fetch;
+    window.fetch = function (u) {
+        if (String(u).indexOf('_dash-update-component') >= 0 && window.__first.indexOf('request') < 0) {
+            window.__first.push('request');
+        }
+        return f.apply(this, arguments);
+    };
+    (function watch() {
+        var o = document.querySelector('#contour-overlay svg path[data-run]');
+        if (o && o.getAttribute('d') && window.__first.indexOf('paths') < 0) { window.__first.push('paths'); }
+        if (window.__first.indexOf('paths') < 0) { requestAnimationFrame(watch); }
+    }());
+}());
+"""
+
+
+def test_answer004_an_opened_page_draws_its_paths_before_any_callback_request_goes(gradscape_link):
+    duo = gradscape_link
+    duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _FIRST_REQUEST})
+    duo.driver.get(duo.server_url + "/?landscape=rosenbrock&opt=sgd,adam&lr=0.002&steps=200")
+    wait_drawn(duo, 2)
+    # the callbacks held at the opening run once the paths are on the map, and answer
+    until(lambda: duo.driver.execute_script("return window.__first.length") == 2, timeout=20)
+    assert duo.driver.execute_script("return window.__first") == ["paths", "request"]
+    until(lambda: page_idle(duo), timeout=20)
+    assert not duo.driver.execute_script("return window.gradscapeOpening.holding()")
+    assert query(duo)["steps"] == "200" and query(duo)["lr"] == "0.002"
+    # later requests are not held: a new lr is computed and drawn
+    before = paths_key(duo)
+    duo.driver.execute_script("window.dash_clientside.set_props('lr', {value: Math.log10(0.004)})")
+    until(lambda: paths_key(duo) != before and page_idle(duo) and query(duo).get("lr") == "0.004", timeout=15)
     assert duo.get_logs() == []
