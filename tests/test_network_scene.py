@@ -274,3 +274,19 @@ def test_the_footer_says_what_the_map_does_for_the_scene():
         out = client.post("/_dash-update-component", json=body).get_json()["response"]
         assert words in out[ids.FOOTER]["children"], name
     assert spec["inputs"] == [{"id": ids.LANDSCAPE, "property": "value"}]
+
+
+def test_net005_a_schedule_the_engine_refuses_degrades_as_on_a_surface():
+    """One-cycle cannot cycle Adagrad's momentum (torch's rule): a network scene, like a surface,
+    runs one-cycle without cycling it and says so, rather than falling to a constant rate."""
+    link = "opt=adagrad,adam&lr=0.05&steps=60&schedule=onecycle"
+    notes = {}
+    for landscape in ("net_moons", "rosenbrock"):
+        scene, warnings = S.parse(f"landscape={landscape}&{link}")
+        assert warnings == []
+        result = compute.run_scene(scene)
+        notes[landscape] = [n for n in result.notes if "One-cycle" in n]
+        lr = result.runs[0].lr
+        assert lr.max() > 2 * lr.min()       # the rate follows one-cycle, not a constant
+    assert notes["net_moons"] == notes["rosenbrock"] and len(notes["net_moons"]) == 1
+    assert "momentum is not cycled" in notes["net_moons"][0]

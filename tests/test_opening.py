@@ -48,6 +48,14 @@ def test_the_layout_holds_the_opened_links_scene_drawn(client):
     assert parts[ids.CONTOUR]["figure"]["layout"]["meta"]["key"] == parts[ids.TRAJECTORIES]["data"]["figures"]
 
 
+def test_a_network_links_layout_holds_its_panel_at_the_links_weight(client):
+    """A weight picked after opening patches the panel's store, so the store must be there."""
+    parts = _layout(client, "http://x/?landscape=net_xor&opt=sgd&lr=0.1&steps=40&hidden=4&weight=0.bias%5B1%5D")
+    assert parts[ids.NET_VIEWS]["data"]["weight"]["name"] == "0.bias[1]" == parts[ids.NET_WEIGHT]["value"]
+    assert parts[ids.NET_VIEWS_PANEL]["hidden"] is False and parts[ids.NET_BOUNDARY]["figure"]["data"]
+    assert _layout(client, "http://x/?" + LINK)[ids.NET_VIEWS_PANEL]["hidden"] is True
+
+
 def test_no_referrer_opens_the_default_scene_and_a_bad_link_its_warnings(client):
     parts = _layout(client)
     assert parts[ids.TRAJECTORIES]["data"]["key"] == payload.scene_key(S.default_scene())

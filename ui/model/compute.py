@@ -68,7 +68,8 @@ class SceneRun:
         return [r for r in self.runs if r.params is not None]
 
 
-def _constant_rate_note(scene, err) -> str:
+def constant_rate_note(scene, err) -> str:
+    """The note for a schedule the engine refused: the runs keep a constant rate."""
     return f"Schedule {scene.schedule}: {err}. Using a constant learning rate."
 
 
@@ -80,7 +81,7 @@ def build_schedule(scene: Scene, notes: List[str]):
     try:
         return optimizers.schedule(scene.schedule, **kwargs)
     except (ValueError, TypeError) as err:
-        notes.append(_constant_rate_note(scene, err))
+        notes.append(constant_rate_note(scene, err))
         return None
 
 
@@ -92,7 +93,7 @@ def _fallback_schedule(scene, err, notes):
             return schedule
         except (ValueError, TypeError):
             pass
-    notes.append(_constant_rate_note(scene, err))
+    notes.append(constant_rate_note(scene, err))
     return None
 
 
@@ -104,21 +105,26 @@ def _run(landscape, opts, scene: Scene, schedule, record_state=False, seed=None)
                           record_state=record_state, **kwargs)
 
 
-def _trajectories(landscape, opts, scene, schedule, notes, record_state=False):
-    """(the engine's runs, the schedule they used). A combination it refuses degrades rather than
-    fails: the one it can refuse is one-cycle cycling the momentum of an optimizer without one
-    (torch's rule)."""
+def degrading(run, scene: Scene, schedule, notes: List[str]):
+    """(``run(schedule)``, the schedule it used). A combination the engine refuses degrades rather
+    than fails: the one it can refuse is one-cycle cycling the momentum of an optimizer without one
+    (torch's rule), which runs again without cycling, else at a constant rate."""
     try:
-        return _run(landscape, opts, scene, schedule, record_state), schedule
+        return run(schedule), schedule
     except ValueError as err:
         fallback = _fallback_schedule(scene, err, notes)
     if fallback is None:
-        return _run(landscape, opts, scene, None, record_state), None
+        return run(None), None
     try:
-        return _run(landscape, opts, scene, fallback, record_state), fallback
+        return run(fallback), fallback
     except ValueError as err:
-        notes.append(_constant_rate_note(scene, err))
-        return _run(landscape, opts, scene, None, record_state), None
+        notes.append(constant_rate_note(scene, err))
+        return run(None), None
+
+
+def _trajectories(landscape, opts, scene, schedule, notes, record_state=False):
+    """(the engine's runs, the schedule they used): ``degrading``."""
+    return degrading(lambda s: _run(landscape, opts, scene, s, record_state), scene, schedule, notes)
 
 
 def _repeats(landscape, opts, scene, schedule, notes) -> list:

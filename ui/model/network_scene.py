@@ -113,14 +113,9 @@ def group_names(net: landscapes.Network, scene: Scene) -> List[str]:
 
 
 def _run_all(net, opts, scene, schedule, notes):
-    """One fused engine call; a schedule the engine refuses for these optimizers falls back to constant."""
+    """One fused engine call; a schedule the engine refuses degrades as on a surface (compute.degrading)."""
     kwargs = dict(tol=compute.TOLERANCE, **scene.engine_kwargs())
-    if schedule is not None:
-        try:
-            return optimizers.run(net, opts, schedule=schedule, **kwargs), schedule
-        except ValueError as err:
-            notes.append(f"Schedule {scene.schedule}: {err}. Using a constant learning rate.")
-    return optimizers.run(net, opts, **kwargs), None
+    return compute.degrading(lambda s: optimizers.run(net, opts, schedule=s, **kwargs), scene, schedule, notes)
 
 
 def _group_lr(traj, index: int, groups) -> np.ndarray:

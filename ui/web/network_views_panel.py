@@ -37,6 +37,11 @@ from ui.web.guard import show_message
 
 EMPTY = {"data": [], "layout": {}}
 
+# The server callback's outputs by name (``panel_outputs`` keys its answer so).
+OUTPUTS = {"payload": (ids.NET_VIEWS, "data"), "boundary": (ids.NET_BOUNDARY, "figure"),
+           "weight_plot": (ids.NET_WEIGHT_PLOT, "figure"), "options": (ids.NET_WEIGHT, "options"),
+           "weight": (ids.NET_WEIGHT, "value"), "hidden": (ids.NET_VIEWS_PANEL, "hidden")}
+
 
 def panel() -> html.Div:
     """The panel, hidden until a network scene arrives: the weight picker over the two graphs."""
@@ -98,13 +103,14 @@ def register(app, runs_for: Callable[[object], Optional[M.NetworkRuns]], scene_i
     """The panel's two callbacks; ``runs_for(scene)`` is the page's adapter (see the module's doc)."""
 
     @app.callback(
-        output=dict(payload=Output(ids.NET_VIEWS, "data"), boundary=Output(ids.NET_BOUNDARY, "figure"),
-                    weight_plot=Output(ids.NET_WEIGHT_PLOT, "figure"), options=Output(ids.NET_WEIGHT, "options"),
-                    weight=Output(ids.NET_WEIGHT, "value"), hidden=Output(ids.NET_VIEWS_PANEL, "hidden")),
+        output={name: Output(*target) for name, target in OUTPUTS.items()},
         inputs=dict(scene=scene_input or Input(ids.SCENE, "data"), weight=Input(ids.NET_WEIGHT, "value")))
     def network_views(scene, weight):
         """Recompute the views' payload for a new scene, or only its weight part for a new weight."""
-        out = panel_outputs(runs_for(scene), weight, weight_only=ctx.triggered_id == ids.NET_WEIGHT)
+        # only a new weight patches the payload: with a new scene too (a lesson sets both) the
+        # store may hold none yet, and a Patch of an empty store fails in the browser
+        triggered = {t["prop_id"].rsplit(".", 1)[0] for t in ctx.triggered if t.get("prop_id") != "."}
+        out = panel_outputs(runs_for(scene), weight, weight_only=triggered == {ids.NET_WEIGHT})
         message = out.pop("message")
         if message:
             show_message(message)
@@ -116,6 +122,14 @@ def register(app, runs_for: Callable[[object], Optional[M.NetworkRuns]], scene_i
     app.clientside_callback(  # the weight shown -> the link's weight=
         ClientsideFunction("networkViews", "writeWeight"), Output(ids.NET_WEIGHT_WRITTEN, "data"),
         Input(ids.NET_WEIGHT, "value"))
+
+
+def first_values(stored, weight) -> dict:
+    """``{(id, prop): value}``: the panel as the callback would answer for the scene store's value,
+    for a page's first layout (ui/web/opening.py). A weight picked later then patches a payload
+    that is there (a ``Patch`` of an empty store fails in the browser)."""
+    out = panel_outputs(page_runs(stored), weight)
+    return {OUTPUTS[name]: value for name, value in out.items() if name in OUTPUTS}
 
 
 def page_runs(stored) -> Optional[M.NetworkRuns]:

@@ -25,6 +25,7 @@ from ui.model import scene as S
 from ui.web import callbacks, guard, ids
 from ui.web import controls as C
 from ui.web import network_panel as NP
+from ui.web import network_views_panel as NVP
 from ui.web import surface_panels as X
 from ui.web.layout import advanced_panels, make_layout
 
@@ -76,8 +77,8 @@ def first_layout(search: str, base=None):
     # the maps' optimizer is one of the link's runs from the start (not the default page's SGD)
     values[(ids.MAP_OPTIMIZER, "options")], values[(ids.MAP_OPTIMIZER, "value")] = X.map_optimizer_choice(
         scene.optimizers)
-    if view["weight"] is not None:  # a network scene's weight view (the panel falls back if it is not one)
-        values[(ids.NET_WEIGHT, "value")] = view["weight"]
+    if scene.is_network:  # its panel, at the link's weight (the panel falls back if it is not one)
+        values.update(NVP.first_values(values[(ids.SCENE, "data")], view["weight"]))
     for (id_, prop), value in values.items():
         if id_ in parts:
             setattr(parts[id_], prop, value)
