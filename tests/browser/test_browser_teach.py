@@ -83,7 +83,7 @@ def test_teach001_why_panel_follows_the_step(gradscape_link):
     assert duo.get_logs() == []
 
 
-def test_key001_keys_play_step_restart_and_walk_through_every_lesson(gradscape):
+def test_key001_keys_play_step_restart_and_walk_the_lessons_round(gradscape):
     duo = gradscape
     duo.wait_for_text_to_equal("#frame-label", "step 300 / 300")
     wait_drawn(duo, 3)
@@ -99,20 +99,30 @@ def test_key001_keys_play_step_restart_and_walk_through_every_lesson(gradscape):
     press(duo, Keys.SPACE)
     duo.wait_for_text_to_equal("#play", "▶ Play")
     assert duo.get_logs() == []
-    for lesson in lessons.LESSONS:  # L opens the next lesson, its scene in the link and on the page
+    # L opens the next lesson, its scene in the link and on the page: the first three (a teaching
+    # lesson to a plain one), then from the last but one's link on round to the first, through the
+    # network lessons. Every lesson's link and the order are checked without a browser (test_lessons.py).
+    walk = lessons.LESSONS
+    for lesson in walk[:3]:
         press(duo, "l")
-        until(lambda: query(duo).get("lesson") == lesson.id, timeout=15, msg=f"L did not open {lesson.id}")
-        scene = lesson.scene
-        duo.wait_for_text_to_equal("#frame-label", f"step {scene.steps} / {scene.steps}")
-        wait_drawn(duo, len(scene.optimizers), views=("contour",))
-        assert S.parse("?" + "&".join(f"{k}={v}" for k, v in query(duo).items())) == (scene, [])
-        titles = [r.find_element("css selector", "td").text for r in duo.find_elements("#results tbody tr")]
-        assert len(titles) == len(scene.optimizers)
-        assert lesson.title in duo.find_element("#lesson-bar").text
-        assert ("teach" in class_list(duo, "#app")) == lesson.teach
-        assert duo.get_logs() == []
-    press(duo, "L")
-    until(lambda: query(duo).get("lesson") == lessons.LESSONS[0].id, timeout=15, msg="L did not go round")
+        _shows_lesson(duo, lesson)
+    duo.driver.get(duo.server_url + "/" + walk[-2].link())
+    _shows_lesson(duo, walk[-2])
+    for lesson in (walk[-1], walk[0]):
+        press(duo, "l")
+        _shows_lesson(duo, lesson)
+
+
+def _shows_lesson(duo, lesson):
+    until(lambda: query(duo).get("lesson") == lesson.id, timeout=15, msg=f"L did not open {lesson.id}")
+    scene = lesson.scene
+    duo.wait_for_text_to_equal("#frame-label", f"step {scene.steps} / {scene.steps}")
+    wait_drawn(duo, len(scene.optimizers), views=("contour",))
+    assert S.parse("?" + "&".join(f"{k}={v}" for k, v in query(duo).items())) == (scene, [])
+    titles = [r.find_element("css selector", "td").text for r in duo.find_elements("#results tbody tr")]
+    assert len(titles) == len(scene.optimizers)
+    assert lesson.title in duo.find_element("#lesson-bar").text
+    assert ("teach" in class_list(duo, "#app")) == lesson.teach
     assert duo.get_logs() == []
 
 
