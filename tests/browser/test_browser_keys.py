@@ -7,7 +7,7 @@ from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from gradscape_page import current_step, query, wait_drawn
+from gradscape_page import FLAT_VIEWS, current_step, query, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ def _scene_of(duo) -> dict:
 
 def test_key101_click_step_button_then_arrows_keep_stepping(gradscape):
     duo = gradscape
-    wait_drawn(duo, 3)
+    wait_drawn(duo, 3, views=FLAT_VIEWS)
     at_step(duo, 300)
     duo.find_element("#restart").click()
     at_step(duo, 0)
@@ -52,7 +52,7 @@ def test_key101_click_step_button_then_arrows_keep_stepping(gradscape):
 
 def test_key102_click_play_then_home_goes_back_to_step_0(gradscape):
     duo = gradscape
-    wait_drawn(duo, 3)
+    wait_drawn(duo, 3, views=FLAT_VIEWS)
     duo.driver.execute_script("window.dash_clientside.set_props('speed', {value: 0});")  # 5 steps/s
     duo.find_element("#play").click()
     duo.wait_for_text_to_equal("#play", "❚❚ Pause")
@@ -68,7 +68,7 @@ def test_key102_click_play_then_home_goes_back_to_step_0(gradscape):
 
 def test_key103_tick_nesterov_then_space_plays_and_leaves_the_box_ticked(gradscape):
     duo = gradscape
-    wait_drawn(duo, 3)
+    wait_drawn(duo, 3, views=FLAT_VIEWS)
     box = duo.find_element(".optimizer-list input[value='nesterov']")
     box.click()
     until(lambda: "nesterov" in query(duo).get("opt", ""), timeout=10, msg="Nesterov was not added")
@@ -86,7 +86,7 @@ def test_key103_tick_nesterov_then_space_plays_and_leaves_the_box_ticked(gradsca
 
 def test_key104_drag_momentum_then_home_changes_neither_the_value_nor_the_link(gradscape):
     duo = gradscape
-    wait_drawn(duo, 3)
+    wait_drawn(duo, 3, views=FLAT_VIEWS)
     thumb = duo.find_element("#momentum [role=slider]")
     ActionChains(duo.driver).click_and_hold(thumb).move_by_offset(-40, 0).release().perform()
     until(lambda: query(duo).get("momentum") not in (None, "0.9"), timeout=10, msg="the drag did not move momentum")
@@ -105,7 +105,7 @@ def test_key104_drag_momentum_then_home_changes_neither_the_value_nor_the_link(g
 
 def test_key105_sixty_quick_presses_make_sixty_steps(gradscape):
     duo = gradscape
-    wait_drawn(duo, 3)
+    wait_drawn(duo, 3, views=FLAT_VIEWS)
     press(duo, Keys.HOME)
     at_step(duo, 0)
     press(duo, *([Keys.ARROW_RIGHT] * 60))
@@ -121,7 +121,7 @@ def test_key105_sixty_quick_presses_make_sixty_steps(gradscape):
 
 def test_key106_tab_into_a_control_gets_its_keys_and_escape_returns_to_the_page(gradscape):
     duo = gradscape
-    wait_drawn(duo, 3)
+    wait_drawn(duo, 3, views=FLAT_VIEWS)
     at_step(duo, 300)
     thumb = duo.find_element("#momentum [role=slider]")
     before = thumb.get_attribute("aria-valuenow")

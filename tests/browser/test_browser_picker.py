@@ -5,7 +5,7 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
-from gradscape_page import query, wait_drawn
+from gradscape_page import FLAT_VIEWS, query, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ def test_pick001_grouped_searched_by_keyboard_a_ninth_refused_then_a_tap_makes_r
     duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": 1024, "height": 768, "deviceScaleFactor": 1, "mobile": False})
     duo.wait_for_page(url=duo.server_url + "/?landscape=bowl&steps=50&opt=" + EIGHT)
-    wait_drawn(duo, 8)
+    wait_drawn(duo, 8, views=FLAT_VIEWS)
     layout = duo.driver.execute_script(_LAYOUT)
     assert layout["sidebar"] == 300  # the 1024-wide layout's sidebar (assets/screens.css), not widened by the picker
     assert len(layout["rows"]) == 21 + 5 and [r["text"] for r in layout["rows"] if r["cut"]] == []
@@ -61,7 +61,7 @@ def test_pick001_grouped_searched_by_keyboard_a_ninth_refused_then_a_tap_makes_r
     duo.find_element("#optimizers input[value='adam']").find_element(
         "xpath", "ancestor::label").find_element("css selector", ".opt-label").click()
     until(lambda: query(duo).get("opt") == EIGHT.replace(",adam", "") + ",lion", timeout=15)
-    wait_drawn(duo, 8)
+    wait_drawn(duo, 8, views=FLAT_VIEWS)
     # the warning goes (what stays is the note that GD and SGD share a path without noise)
     until(lambda: "left out" not in duo.find_element("#message").text, timeout=10, msg="the warning stayed")
     assert duo.find_element("#optimizers input[value='newton']").is_enabled()

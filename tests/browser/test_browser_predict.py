@@ -3,7 +3,7 @@
 import pytest
 from dash.testing.wait import until
 
-from gradscape_page import current_step, page_idle, query, read_graph, read_overlay, shown_step, wait_drawn
+from gradscape_page import FLAT_VIEWS, current_step, page_idle, query, read_graph, read_overlay, shown_step, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ def _results_hidden(duo) -> bool:
 def test_url101_predict_first_opens_at_step_0_with_the_results_hidden_until_the_end(gradscape_link):
     duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + SCENE + "&predict=1")
-    wait_drawn(duo, 2)
+    wait_drawn(duo, 2, views=FLAT_VIEWS)
     duo.wait_for_text_to_equal("#frame-label", "step 0 / 40")
     until(lambda: _results_hidden(duo), timeout=10)
     assert duo.find_element("#reveal").is_displayed()
@@ -33,7 +33,7 @@ def test_url101_predict_first_opens_at_step_0_with_the_results_hidden_until_the_
 def test_url102_reveal_shows_the_results_before_the_end(gradscape_link):
     duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + SCENE + "&predict=1")
-    wait_drawn(duo, 2)
+    wait_drawn(duo, 2, views=FLAT_VIEWS)
     until(lambda: _results_hidden(duo), timeout=10)
     duo.find_element("#reveal").click()
     until(lambda: not _results_hidden(duo), timeout=10)
@@ -44,7 +44,7 @@ def test_url102_reveal_shows_the_results_before_the_end(gradscape_link):
 def test_url103_the_link_holds_the_step_shown_and_opens_there(gradscape_link):
     duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + SCENE + "&t=12")
-    wait_drawn(duo, 2)
+    wait_drawn(duo, 2, views=FLAT_VIEWS)
     # The page's own state, not the address bar (which holds t=12 from the start, whatever the page
     # shows): its step is the link's, the map's markers stand on step 12, and the opening's scene
     # request has been answered, so no late answer can move the step under the click below.
@@ -70,7 +70,7 @@ def test_ctrl101_lr_snaps_to_1_2_5_and_any_rate_can_be_typed(gradscape_link):
 
     duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + SCENE)
-    wait_drawn(duo, 2)
+    wait_drawn(duo, 2, views=FLAT_VIEWS)
     duo.click_at_coord_fractions("#lr", 0.37, 0.25)  # between marks: lands on one of 1, 2, 5 × 10^k
     until(lambda: query(duo).get("lr") != "0.1", timeout=10)
     lr = float(query(duo)["lr"])
@@ -103,7 +103,7 @@ return {step: gd.getAttribute('data-step'), shown: panel.offsetHeight > 50,
 def test_fit101_a_regression_shows_its_data_and_each_runs_line_moving_with_the_step(gradscape_link):
     duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/?landscape=linear_regression&opt=sgd,adam&lr=0.05&steps=40&t=0")
-    wait_drawn(duo, 2)
+    wait_drawn(duo, 2, views=FLAT_VIEWS)
     duo.wait_for_text_to_equal("#frame-label", "step 0 / 40")
     until(lambda: (duo.driver.execute_script(_FIT) or {}).get("step") == "0", timeout=15)
     fit = duo.driver.execute_script(_FIT)

@@ -5,7 +5,6 @@ lr_to_slider) and the link's view flags' order (scene.encode_view). Their number
 ui/web/shared.py."""
 
 from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 import pytest

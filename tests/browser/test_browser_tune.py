@@ -5,7 +5,7 @@ import json
 import pytest
 from dash.testing.wait import until
 
-from gradscape_page import paths_key, query, read_traces, wait_drawn
+from gradscape_page import FLAT_VIEWS, paths_key, query, read_traces, wait_drawn
 from ui.model import lessons, tuning
 from ui.model import scene_fields as F
 from ui.web import ids
@@ -27,7 +27,7 @@ def test_tune001_tune_each_sets_every_lr_draws_the_plot_and_the_link_holds_it(gr
     duo = gradscape_link
     lesson = lessons.get("tuned-fairly")
     duo.wait_for_page(url=duo.server_url + "/" + lesson.link())
-    wait_drawn(duo, 3)
+    wait_drawn(duo, 3, views=FLAT_VIEWS)
     expected = {name: F.format_number(lr) for name, lr in tuning.tuned_lrs(tuning.tune_scene(lesson.scene)).items()}
     assert set(expected) == {"sgd", "momentum", "adam"}
     assert all(f"{n}.lr" not in query(duo) for n in expected)  # the lesson's link sets no optimizer's own lr
@@ -49,7 +49,7 @@ def test_tune001_tune_each_sets_every_lr_draws_the_plot_and_the_link_holds_it(gr
     until(lambda: {n: query(duo).get(f"{n}.lr") for n in expected} == expected, timeout=15,
           msg="the link does not hold the tuned rates")
     until(lambda: paths_key(duo) != untuned, timeout=15, msg="the paths were not redrawn with the tuned rates")
-    wait_drawn(duo, 3)
+    wait_drawn(duo, 3, views=FLAT_VIEWS)
 
     # Another score, another click: Adam's best final loss comes at another rate, and the link follows again.
     duo.find_element(f"#{ids.TUNE_SCORE} input[value='final_loss']").click()
@@ -60,5 +60,5 @@ def test_tune001_tune_each_sets_every_lr_draws_the_plot_and_the_link_holds_it(gr
     duo.wait_for_contains_text(f"#{ids.TUNE_STATUS}", "Tuned (final loss, 41 rates", timeout=60)
     until(lambda: query(duo).get("adam.lr") == final["adam"], timeout=15, msg="the link keeps the first tuning")
     assert read_traces(duo, ids.TUNE_PLOT) and lr_box(duo, "adam").get_attribute("value") == final["adam"]
-    wait_drawn(duo, 3)
+    wait_drawn(duo, 3, views=FLAT_VIEWS)
     assert duo.get_logs() == []
