@@ -73,9 +73,8 @@ def basin(scene: Scene, name: str, G: int = DEFAULT_GRID):
     notes: List[str] = []
     steps, G = _capped(scene, landscape, notes, G)
     opt = optimizers.get(name, **scene.hyperparameters(name))
-    result = optimizers.basin_map(landscape, opt, G=G, steps=steps, tol=compute.TOLERANCE,
-                                  schedule=_schedule(scene, name, notes), noise=scene.noise, seed=scene.seed,
-                                  batch_size=scene.batch)
+    result = optimizers.basin_map(landscape, opt, G=G, tol=compute.TOLERANCE, schedule=_schedule(scene, name, notes),
+                                  **dict(scene.engine_kwargs(), steps=steps))
     if not len(landscape.minima):
         notes.append("This surface has no known minimum: the map shows where runs settle, stall or diverge.")
     return result, notes
@@ -91,9 +90,8 @@ def stability(scene: Scene, name: str):
     for key in ("lr", "momentum", "groups"):  # the map sweeps one lr (so no per-coordinate rates) and μ
         hyper.pop(key, None)
     result = optimizers.stability_map(landscape, name, start=scene.run_start(name), lrs=STABILITY_LRS,
-                                      momenta=STABILITY_MOMENTA, steps=steps, schedule=_schedule(scene, name, notes),
-                                      noise=scene.noise, seed=scene.seed, batch_size=scene.batch,
-                                      **hyper)
+                                      momenta=STABILITY_MOMENTA, schedule=_schedule(scene, name, notes),
+                                      **dict(scene.engine_kwargs(), steps=steps), **hyper)
     return result, notes
 
 
