@@ -85,63 +85,46 @@ def test_answer002_a_drag_into_divergence_draws_the_paths_while_the_button_is_do
     assert duo.get_logs() == []
 
 
-# Notes, in the page's own frames, when the map first shows paths and when the 3-D view first has data.
+# Notes, in the page's own frames, when the map first shows paths, when the 3-D view first has data, and
+# when the first Dash callback request really goes out (installed before assets/opening.js wraps fetch, so
+# it sees only what the opening lets through).
 _ORDER = """
 window.__order = [];
-(function watch() {
-    var o = document.querySelector('#contour-overlay svg path[data-run]');
-    var s = document.querySelector('#surface .js-plotly-plot');
-    if (o && o.getAttribute('d') && window.__order.indexOf('paths') < 0) { window.__order.push('paths'); }
-    if (s && s.data && s.data.length && window.__order.indexOf('surface') < 0) { window.__order.push('surface'); }
-    if (window.__order.length < 2) { requestAnimationFrame(watch); }
-}());
-"""
-
-
-def test_answer003_an_opened_page_puts_its_3d_view_in_after_the_maps_paths(gradscape_link):
-    duo = gradscape_link
-    duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _ORDER})
-    duo.driver.get(duo.server_url + "/?landscape=rosenbrock&opt=sgd,adam&lr=0.002")
-    wait_drawn(duo, 2)
-    until(lambda: duo.driver.execute_script("return window.__order.length") == 2, timeout=20)
-    assert duo.driver.execute_script("return window.__order") == ["paths", "surface"]
-    # the figure held back is the scene's own, and the store that held it is emptied
-    assert duo.driver.execute_script(
-        "return document.querySelector('#surface .js-plotly-plot').layout.meta.key === window.gradscape.figureKey")
-    assert duo.driver.execute_script("return window.dash_component_api.getLayout('surface-pending').props.data") is None
-    assert duo.get_logs() == []
-
-
-# Notes, in the page's own frames, when the map first shows paths and when the first Dash
-# callback request really goes out (installed before assets/opening.js wraps fetch, so it sees
-# only what the opening lets through).
-_FIRST_REQUEST = """
-window.__first = [];
 (function () {
+    function note(what) { if (window.__order.indexOf(what) < 0) { window.__order.push(what); } }
     var f = window.fetch;
     window.fetch = function (u) {
-        if (String(u).indexOf('_dash-update-component') >= 0 && window.__first.indexOf('request') < 0) {
-            window.__first.push('request');
-        }
+        if (String(u).indexOf('_dash-update-component') >= 0) { note('request'); }
         return f.apply(this, arguments);
     };
     (function watch() {
         var o = document.querySelector('#contour-overlay svg path[data-run]');
-        if (o && o.getAttribute('d') && window.__first.indexOf('paths') < 0) { window.__first.push('paths'); }
-        if (window.__first.indexOf('paths') < 0) { requestAnimationFrame(watch); }
+        var s = document.querySelector('#surface .js-plotly-plot');
+        if (o && o.getAttribute('d')) { note('paths'); }
+        if (s && s.data && s.data.length) { note('surface'); }
+        if (window.__order.indexOf('paths') < 0 || window.__order.indexOf('surface') < 0) {
+            requestAnimationFrame(watch);
+        }
     }());
 }());
 """
 
 
-def test_answer004_an_opened_page_draws_its_paths_before_any_callback_request_goes(gradscape_link):
+def test_answer003_an_opened_page_draws_its_paths_first_then_its_callbacks_and_3d_view_go(gradscape_link):
+    """The paths come before the 3-D view is put in (its WebGL set-up is the page's longest task) and
+    before any of the opening's callback requests goes (their answers re-render the page)."""
     duo = gradscape_link
-    duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _FIRST_REQUEST})
+    duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _ORDER})
     duo.driver.get(duo.server_url + "/?landscape=rosenbrock&opt=sgd,adam&lr=0.002&steps=200")
     wait_drawn(duo, 2)
-    # the callbacks held at the opening run once the paths are on the map, and answer
-    until(lambda: duo.driver.execute_script("return window.__first.length") == 2, timeout=20)
-    assert duo.driver.execute_script("return window.__first") == ["paths", "request"]
+    until(lambda: duo.driver.execute_script("return window.__order.length") == 3, timeout=20)
+    order = duo.driver.execute_script("return window.__order")
+    assert order[0] == "paths" and sorted(order[1:]) == ["request", "surface"], order
+    # the figure held back is the scene's own, and the store that held it is emptied
+    assert duo.driver.execute_script(
+        "return document.querySelector('#surface .js-plotly-plot').layout.meta.key === window.gradscape.figureKey")
+    assert duo.driver.execute_script("return window.dash_component_api.getLayout('surface-pending').props.data") is None
+    # the callbacks held at the opening have run and answered
     until(lambda: page_idle(duo), timeout=20)
     assert not duo.driver.execute_script("return window.gradscapeOpening.holding()")
     assert query(duo)["steps"] == "200" and query(duo)["lr"] == "0.002"
