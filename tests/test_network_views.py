@@ -265,18 +265,24 @@ def test_the_weight_shown_is_a_view_flag_of_the_link():
     assert picker.value == picker.options[0]["value"] == "0.weight[0]"   # none named: the panel's default
 
 
+@pytest.fixture(scope="module")
+def page_app():
+    from ui import create_app
+
+    return create_app()
+
+
 @pytest.mark.parametrize("changed, patched", [(["net-weight.value"], True),
                                               (["scene.data", "net-weight.value"], False),
                                               (["net-weight.value", "scene.data"], False)])
-def test_the_page_patches_the_payload_only_when_the_weight_alone_changed(changed, patched):
+def test_the_page_patches_the_payload_only_when_the_weight_alone_changed(page_app, changed, patched):
     """A lesson sets a new scene and its weight in one update: the store may hold no payload yet
     (the scene before was a surface), so that answer is whole; a Patch of it would fail in the browser."""
     from benchmarks.dash_requests import DISPATCH, body_for, scene_values
-    from ui import create_app
     from ui.model import scene as S
     from ui.web import ids
 
-    app = create_app()
+    app = page_app
     scene, _ = S.parse("landscape=net_xor&opt=sgd&lr=0.1&steps=40&hidden=4")
     values = scene_values(scene, **{ids.NET_WEIGHT: "0.bias[1]"})
     response = app.server.test_client().post(DISPATCH, json=body_for(

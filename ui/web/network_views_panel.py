@@ -31,6 +31,7 @@ from ui.model import network_views as M
 from ui.views import network_views as V
 from ui.views.exports import graph_config
 from ui.model import compute, payload
+from ui.web import controls as C
 from ui.web import guard, ids
 from ui.model.limits import BadInput
 from ui.web.guard import show_message
@@ -103,7 +104,7 @@ def register(app, runs_for: Callable[[object], Optional[M.NetworkRuns]], scene_i
     """The panel's two callbacks; ``runs_for(scene)`` is the page's adapter (see the module's doc)."""
 
     @app.callback(
-        output={name: Output(*target) for name, target in OUTPUTS.items()},
+        output=C.named_outputs(OUTPUTS),
         inputs=dict(scene=scene_input or Input(ids.SCENE, "data"), weight=Input(ids.NET_WEIGHT, "value")))
     def network_views(scene, weight):
         """Recompute the views' payload for a new scene, or only its weight part for a new weight."""
@@ -128,8 +129,7 @@ def first_values(stored, weight) -> dict:
     """``{(id, prop): value}``: the panel as the callback would answer for the scene store's value,
     for a page's first layout (ui/web/opening.py). A weight picked later then patches a payload
     that is there (a ``Patch`` of an empty store fails in the browser)."""
-    out = panel_outputs(page_runs(stored), weight)
-    return {OUTPUTS[name]: value for name, value in out.items() if name in OUTPUTS}
+    return C.by_target(OUTPUTS, panel_outputs(page_runs(stored), weight))
 
 
 def page_runs(stored) -> Optional[M.NetworkRuns]:
