@@ -4,9 +4,10 @@ Without Chromium or chromedriver the browser tests skip with a loud reason, exce
 (CI=true), where a missing browser fails them: CI must never pass without running them.
 
 Speed: starting Chromium and serving a fresh Gradscape cost seconds per test, so the session keeps
-ONE Chromium (``dash_duo`` here replaces dash.testing's: same object, same use) and ONE Gradscape
-server, in a process of its own (the ``gradscape`` fixture's page: the server is stateless, every
-scene lives in the URL and the page). Between tests the browser is put back as a fresh one would be: a blank page, no other
+ONE Chromium (``dash_duo`` here replaces dash.testing's: same object, same use) and one Gradscape
+server per mode, each in a process of its own (the ``gradscape`` fixture's page: the server is
+stateless, every scene lives in the URL and the page). Most tests open it in Dash's debug mode,
+whose prop checks catch a bad prop; tests marked ``minified`` open the production page users get. Between tests the browser is put back as a fresh one would be: a blank page, no other
 tab, no device emulation or touch, no pressed key or button, the window's size, no cookies or
 storage, an empty console log, this test's download folder. If that fails, the next test gets a
 new Chromium. A test that needs its own app still calls ``dash_duo.start_server(app)``.
@@ -213,19 +214,19 @@ def dash_duo(request, dash_thread_server, tmpdir, _chromium):
 _SERVE = """
 import sys
 from ui import create_app
-# Debug mode checks every component's props in the browser; a bad prop becomes a console error,
-# which each test's `get_logs() == []` then catches.
-create_app().run(port=int(sys.argv[1]), debug=True, use_reloader=False, dev_tools_hot_reload=False,
+# "debug": Dash's dev bundles check every component's props in the browser; a bad prop becomes a
+# console error, which each test's `get_logs() == []` then catches. "minified": the page as
+# `python app.py` and gunicorn serve it, Dash's production bundles.
+create_app().run(port=int(sys.argv[1]), debug=sys.argv[2] == "debug", use_reloader=False, dev_tools_hot_reload=False,
                  dev_tools_disable_version_check=True, threaded=True)
 """
-
 
 class _Served:
     """The session's Gradscape, served by a process of its own: dash.testing stops a test's own
     thread-served app by raising SystemExit in every thread started since, which would reach this
     server's request threads if it ran in the test process."""
 
-    def __init__(self):
+    def __init__(self, mode: str):
         import subprocess
         import sys
         import tempfile
@@ -239,7 +240,7 @@ class _Served:
         self.url = f"http://localhost:{port}"
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         self.log = tempfile.TemporaryFile()   # werkzeug logs every request: a file, never a pipe that fills
-        self.proc = subprocess.Popen([sys.executable, "-c", _SERVE, str(port)], cwd=root,
+        self.proc = subprocess.Popen([sys.executable, "-c", _SERVE, str(port), mode], cwd=root,
                                      stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + 120   # a cold numba cache compiles before the first answer
         while True:
@@ -265,25 +266,52 @@ class _Served:
         self.log.close()
 
 
+MINIFIED = "minified"   # the marker of a test (or module) that opens the page as users get it
+
+
+class _Servers:
+    """The session's Gradscape servers, each started when a test first needs it: "debug" (Dash's dev
+    bundles and their prop checks) for most tests, "minified" (production bundles, about 15 % faster
+    in the browser) for the tests marked ``minified``: the mechanisms behind the page's speed, which
+    the benchmark measures on the production page too."""
+
+    def __init__(self):
+        self.served = {}
+
+    def url(self, mode: str) -> str:
+        if mode not in self.served:
+            self.served[mode] = _Served(mode)
+        return self.served[mode].url
+
+    def stop(self):
+        for served in self.served.values():
+            served.stop()
+
+
 @pytest.fixture(scope="session")
-def _gradscape_server():
-    """One Gradscape served (in debug mode) for the whole session: its pages keep no state on it."""
-    served = _Served()
-    yield served
-    served.stop()
+def _gradscape_servers():
+    """Gradscape served for the whole session: its pages keep no state on it."""
+    servers = _Servers()
+    yield servers
+    servers.stop()
 
 
 @pytest.fixture
-def gradscape(dash_duo, _gradscape_server):
+def _gradscape_url(request, _gradscape_servers):
+    return _gradscape_servers.url(MINIFIED if request.node.get_closest_marker(MINIFIED) else "debug")
+
+
+@pytest.fixture
+def gradscape(dash_duo, _gradscape_url):
     """The Gradscape page opened fresh in the headless browser (the session's server); returns dash_duo."""
-    dash_duo.server_url = _gradscape_server.url
+    dash_duo.server_url = _gradscape_url
     return dash_duo
 
 
 @pytest.fixture
-def gradscape_link(dash_duo, _gradscape_server):
+def gradscape_link(dash_duo, _gradscape_url):
     """The session's Gradscape server, its page not opened yet: for a test that opens its own link
     (``duo.wait_for_page(url=duo.server_url + link)``) or sets the screen first. Opening the default
     page first would cost a whole page load and a scene the test never looks at."""
-    dash_duo.server_url_unopened(_gradscape_server.url)
+    dash_duo.server_url_unopened(_gradscape_url)
     return dash_duo

@@ -5,7 +5,7 @@ from dash.testing.wait import until
 
 from gradscape_page import VIEWS, current_step, markers, read_graph, read_overlay, set_value, wait_drawn
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.minified]  # the page users get (conftest.py)
 
 
 def test_anim001_play_advances_frame_and_moves_markers_in_every_view(gradscape):

@@ -11,7 +11,7 @@ from dash.testing.wait import until
 from gradscape_page import (drag_stats, mouse_on_slider, page_idle, paths_key, query, read_overlay, slider_geometry,
                             wait_drawn)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.minified]  # the page users get (conftest.py)
 
 # Holds every Dash callback request until the test lets them go.
 _HOLD_DASH = """

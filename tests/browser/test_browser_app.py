@@ -20,6 +20,29 @@ def test_app001_page_loads_default_scene(gradscape):
     assert duo.get_logs() == []
 
 
+_RENDERER = "return [...document.scripts].map(s => s.src).filter(s => s.includes('dash_renderer'))"
+
+
+def test_app002_the_debug_page_names_a_bad_prop_in_the_console(gradscape):
+    """Most browser tests open the page under Dash's dev bundles, whose prop checks turn a bad
+    prop into a console error that the test's ``get_logs() == []`` catches."""
+    duo = gradscape
+    wait_drawn(duo, 3, views=("contour",))
+    assert [s.split("/")[-1].split(".")[-2:] for s in duo.driver.execute_script(_RENDERER)] == [["dev", "js"]]
+    duo.driver.execute_script("window.dash_clientside.set_props('speed', {value: 'fast'});")
+    until(lambda: any("Invalid argument `value` passed into Slider with ID \"speed\"" in e["message"]
+                      for e in duo.get_logs()), timeout=10, msg="the dev bundles did not name the bad prop")
+
+
+@pytest.mark.minified
+def test_app003_a_minified_test_opens_the_page_users_get(gradscape):
+    """Tests marked ``minified`` open the page as `python app.py` and gunicorn serve it."""
+    duo = gradscape
+    wait_drawn(duo, 3)
+    assert [s.split("/")[-1].split(".")[-2:] for s in duo.driver.execute_script(_RENDERER)] == [["min", "js"]]
+    assert duo.get_logs() == []
+
+
 def test_ctrl001_changing_lr_changes_the_paths(gradscape):
     duo = gradscape
     wait_drawn(duo, 3)

@@ -8,7 +8,7 @@ from dash.testing.wait import until
 from gradscape_page import (drag_stats, mouse_on_slider, page_idle, paths_key, query, read_overlay, slider_geometry,
                             wait_drawn)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.minified]  # the page users get (conftest.py)
 
 # Every Plotly call that redraws a graph, by graph id (restyle, react, newPlot, relayout).
 _WATCH_PLOTLY = """

@@ -12,7 +12,7 @@ from PIL import Image
 
 from gradscape_page import query, paths_key, wait_drawn, wait_settled
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.minified]  # the page users get (conftest.py)
 
 # Every Blob the page makes is kept, so a download can be read back instead of saved to disk
 # (Plotly's PNG, and dcc.Download's files, go through URL.createObjectURL).

@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 
 from gradscape_page import FLAT_VIEWS, current_step, query, wait_drawn
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.minified]  # the page users get (conftest.py)
 
 ACTIVE = "return document.activeElement === document.body ? 'body' : " \
          "(document.activeElement.id || document.activeElement.className || document.activeElement.tagName)"

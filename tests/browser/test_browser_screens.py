@@ -6,7 +6,7 @@ from dash.testing.wait import until
 
 from gradscape_page import current_step, paths_key, query, wait_drawn
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.minified]  # the page users get (conftest.py)
 
 EIGHT = "?opt=sgd,momentum,nesterov,adagrad,rmsprop,adam,adamw,nadam"
 

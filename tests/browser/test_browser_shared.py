@@ -19,7 +19,7 @@ from ui.views import figures
 from ui.web import controls as C
 from ui.web import shared
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.minified]  # the page users get (conftest.py)
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
@@ -147,9 +147,9 @@ def test_shared106_weight_and_t_written_in_any_order_give_pythons_link(dash_duo)
     assert dash_duo.get_logs() == []
 
 
-def test_shared107_the_lr_label_is_the_links_lr_at_every_notch_on_the_page(gradscape):
+def test_shared107_the_lr_label_is_the_links_lr_at_every_notch_on_the_page(gradscape_link):
     """On the page: the lr slider at each of its notches, its label and the link's lr= agree."""
-    duo = gradscape
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/?landscape=bowl&opt=sgd&lr=0.001&steps=20")
     wait_drawn(duo, 1, views=("contour",))
     for notch in C.lr_slider_scale()["stops"]:
