@@ -196,9 +196,9 @@ def test_map002_stability_map_click_sets_the_sliders(gradscape):
     assert duo.get_logs() == []
 
 
-def test_map003_a_links_scene_gives_the_maps_its_own_optimizer(gradscape):
+def test_map003_a_links_scene_gives_the_maps_its_own_optimizer(gradscape_link):
     """A link whose scene has no SGD: the maps' optimizer is the scene's first run, as the page opens."""
-    duo = gradscape
+    duo = gradscape_link
     duo.wait_for_page(url=duo.server_url + "/?landscape=rosenbrock&opt=adam,momentum")
     wait_drawn(duo, 2, views=FLAT_VIEWS)
     open_section_of(duo, "#stability-button")

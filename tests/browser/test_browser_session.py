@@ -10,7 +10,8 @@ import pytest
 from dash import html
 from dash.testing.application_runners import ThreadedRunner
 
-pytestmark = pytest.mark.browser
+# Both tests in one process, in order, also when the suite runs on several workers (pytest-xdist).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-session")]
 
 _STATE = """
 return {width: innerWidth, touch: navigator.maxTouchPoints, stored: localStorage.length + sessionStorage.length,
