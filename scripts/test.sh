@@ -25,7 +25,9 @@ if [ "${CI:-}" = "true" ] && ! python -c "import torch" >/dev/null 2>&1; then
         || echo "test.sh: WARNING: torch could not be installed: reference tests will skip" >&2
 fi
 
-python -m pytest "$@"
+# One worker per core (pytest-xdist), each with its own Chromium and servers; a group of tests that
+# must share one process (xdist_group) stays on one worker. GRADSCAPE_TEST_WORKERS=0 runs in this process.
+python -m pytest -n "${GRADSCAPE_TEST_WORKERS:-auto}" --dist loadgroup "$@"
 status=$?
 if [ "$status" -eq 5 ]; then
     echo "test.sh: pytest collected no tests: failing" >&2
