@@ -591,6 +591,19 @@ def test_nesterov_step_is_gradient_step_plus_mu_heavy_ball_step():
         P = p_h
 
 
+def test_lbfgs_dot_adds_the_products_in_order_on_every_machine():
+    """L-BFGS's dot product rounds each product, then the sum, as torch's CPU dot does: a BLAS ddot that
+    fuses a multiply and an add (OpenBLAS on AVX-512 machines) gives -2**-60 here, not 0."""
+    from optimizers.rules.lbfgs import _dot
+
+    a, b = np.array([1.0, 1 + 2.0 ** -30]), np.array([-1.0, 1 - 2.0 ** -30])
+    assert _dot(a, b) == 0.0  # -1 + round(1 - 2**-60); fma(a[1], b[1], -1) is -2**-60
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        a, b = rng.standard_normal(2), rng.standard_normal(2)
+        assert _dot(a, b) == a[0] * b[0] + a[1] * b[1]
+
+
 # --- convergence -----------------------------------------------------------------------------------
 
 # (name, kwargs, steps, tolerance on the distance to the minimum), from landscape.start

@@ -102,8 +102,15 @@ def _axpy(alpha, u, p):
     return out
 
 
+@jit
 def _dot(a, b):
-    return np.float64(np.dot(a, b))
+    """``a.dot(b)`` as torch sums it on the CPU: the products added in order, none fused. np.dot hands
+    it to BLAS, whose kernel depends on the machine: OpenBLAS's AVX-512 ddot fuses a multiply and an
+    add, one rounding fewer, and L-BFGS's path then left torch's by 1e-7 within 4 steps there."""
+    total = 0.0
+    for j in range(a.shape[0]):
+        total += a[j] * b[j]
+    return total
 
 
 def _max(a, b):
