@@ -93,8 +93,6 @@ def test_drag003_a_drag_redraws_the_paths_while_it_goes_on(gradscape):
 # --- a drag with the pointer: read by assets/drag.js outside Dash ---------------------------------
 
 
-
-
 def test_drag004_a_pointer_drag_redraws_only_the_paths_several_times_before_release(gradscape):
     duo = gradscape
     wait_drawn(duo, 3)
