@@ -40,8 +40,10 @@ def test_answer001_a_key_notch_draws_its_paths_before_the_scene_callback_answers
     assert read_overlay(duo, "contour") != path_before
     stats = drag_stats(duo)
     assert stats["previews"] == 1 and stats["drawn"] == 1
-    # Dash's answer is still held: the page says it is working, and the link has not moved yet
-    assert duo.driver.execute_script("return window.__heldDash.length") >= 1
+    # Dash's scene request goes once the previewed paths are painted (assets/drag.js), and is held here:
+    # the page says it is working, and the link has not moved yet
+    until(lambda: duo.driver.execute_script("return window.__heldDash.length") >= 1, timeout=5,
+          msg="the scene callback's request was not sent after the preview")
     assert duo.driver.execute_script("return document.documentElement.classList.contains('gs-working')")
     assert query(duo)["lr"] == "0.001"
     drawn = paths_key(duo)
@@ -50,9 +52,6 @@ def test_answer001_a_key_notch_draws_its_paths_before_the_scene_callback_answers
     assert paths_key(duo) == drawn  # the same scene: nothing redrawn twice
     assert drag_stats(duo)["previews"] == 1  # the lr box's echo sent no second change
     assert duo.get_logs() == []
-
-
-
 
 
 def test_answer002_a_drag_into_divergence_draws_the_paths_while_the_button_is_down(gradscape):
