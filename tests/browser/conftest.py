@@ -7,9 +7,10 @@ Speed: starting Chromium and serving a fresh Gradscape cost seconds per test, so
 ONE Chromium (``dash_duo`` here replaces dash.testing's: same object, same use) and one Gradscape
 server per mode, each in a process of its own (the ``gradscape`` fixture's page: the server is
 stateless, every scene lives in the URL and the page). Most tests open it in Dash's debug mode,
-whose prop checks catch a bad prop; tests marked ``minified`` open the production page users get. Between tests the browser is put back as a fresh one would be: a blank page, no other
-tab, no device emulation or touch, no pressed key or button, the window's size, no cookies or
-storage, an empty console log, this test's download folder. If that fails, the next test gets a
+whose prop checks catch a bad prop; tests marked ``minified`` open the production page users get.
+Between tests the browser is put back as a fresh one would be: a blank page, no other tab, no device
+emulation or touch, no pressed key or button, the window's size, no cookies or storage, an empty
+console log, this test's download folder. If that fails, the next test gets a
 new Chromium. A test that needs its own app still calls ``dash_duo.start_server(app)``.
 """
 
@@ -228,6 +229,7 @@ create_app().run(port=int(sys.argv[1]), debug=sys.argv[2] == "debug", use_reload
                  dev_tools_disable_version_check=True, threaded=True)
 """
 
+
 class _Served:
     """The session's Gradscape, served by a process of its own: dash.testing stops a test's own
     thread-served app by raising SystemExit in every thread started since, which would reach this
@@ -278,8 +280,8 @@ MINIFIED = "minified"   # the marker of a test (or module) that opens the page a
 
 class _Servers:
     """The session's Gradscape servers, each started when a test first needs it: "debug" (Dash's dev
-    bundles and their prop checks) for most tests, "minified" (production bundles, about 15 % faster
-    in the browser) for the tests marked ``minified``: the mechanisms behind the page's speed, which
+    bundles and their prop checks) for most tests, "minified" (production bundles, 5-20 % faster per
+    test module in the browser) for the tests marked ``minified``: the mechanisms behind the page's speed, which
     the benchmark measures on the production page too."""
 
     def __init__(self):

@@ -23,12 +23,17 @@ def test_app001_page_loads_default_scene(gradscape):
 _RENDERER = "return [...document.scripts].map(s => s.src).filter(s => s.includes('dash_renderer'))"
 
 
+def renderer_builds(duo) -> list:
+    """The build and extension of each Dash renderer script on the page: ["dev", "js"] or ["min", "js"]."""
+    return [src.split("/")[-1].split(".")[-2:] for src in duo.driver.execute_script(_RENDERER)]
+
+
 def test_app002_the_debug_page_names_a_bad_prop_in_the_console(gradscape):
     """Most browser tests open the page under Dash's dev bundles, whose prop checks turn a bad
     prop into a console error that the test's ``get_logs() == []`` catches."""
     duo = gradscape
     wait_drawn(duo, 3, views=("contour",))
-    assert [s.split("/")[-1].split(".")[-2:] for s in duo.driver.execute_script(_RENDERER)] == [["dev", "js"]]
+    assert renderer_builds(duo) == [["dev", "js"]]
     duo.driver.execute_script("window.dash_clientside.set_props('speed', {value: 'fast'});")
     until(lambda: any("Invalid argument `value` passed into Slider with ID \"speed\"" in e["message"]
                       for e in duo.get_logs()), timeout=10, msg="the dev bundles did not name the bad prop")
@@ -39,7 +44,7 @@ def test_app003_a_minified_test_opens_the_page_users_get(gradscape):
     """Tests marked ``minified`` open the page as `python app.py` and gunicorn serve it."""
     duo = gradscape
     wait_drawn(duo, 3)
-    assert [s.split("/")[-1].split(".")[-2:] for s in duo.driver.execute_script(_RENDERER)] == [["min", "js"]]
+    assert renderer_builds(duo) == [["min", "js"]]
     assert duo.get_logs() == []
 
 
